@@ -1,0 +1,102 @@
+package dev.coexist;
+
+import java.util.Locale;
+
+/**
+ * Every configuration key, its default and what it means. Each key is a {@code coexist serve}
+ * option ({@code --port}), an environment variable ({@code COEXIST_PORT}) and a line of an optional
+ * properties file ({@code port=8080}); the README table is written from this list.
+ */
+public enum ConfigKey {
+  BIND("bind", "127.0.0.1", "Address to listen on."),
+  PORT("port", "8080", "HTTP port (0 picks a free one)."),
+  DATA_DIR("data-dir", "./data", "Folder for the embedded SQLite database."),
+  DATABASE(
+      "database",
+      "",
+      "Database: empty for SQLite in the data dir, sqlite:PATH, postgresql://user:pass@host/db or a"
+          + " JDBC URL."),
+  PARTNER_SECRET(
+      "partner-secret",
+      "",
+      "360dialog platform secret: checks x-360dialog-signature (HMAC-SHA256)."),
+  APP_SECRET("app-secret", "", "Meta app secret: checks X-Hub-Signature-256 (HMAC-SHA256)."),
+  HEADER_SECRET(
+      "header-secret",
+      "",
+      "NAME:VALUE of a static header every delivery must carry, e.g. a custom"
+          + " header set at 360dialog."),
+  VERIFY_TOKEN("verify-token", "", "Token answered by GET /webhooks/whatsapp (Meta handshake)."),
+  API_KEY(
+      "api-key",
+      "",
+      "Read API key (Authorization: Bearer KEY); the option may repeat, the variable takes a comma"
+          + " list."),
+  MAX_BODY("max-body", "8MB", "Largest accepted webhook body; larger ones get 413."),
+  JOURNAL_BATCH_MAX("journal-batch-max", "512", "Most deliveries committed in one transaction."),
+  JOURNAL_BATCH_WAIT(
+      "journal-batch-wait",
+      "0ms",
+      "How long the journal writer waits for more deliveries before committing a batch that is not"
+          + " full (0: commit what has arrived)."),
+  JOURNAL_QUEUE_BYTES(
+      "journal-queue-bytes",
+      "256MB",
+      "Bodies waiting for the journal writer at most; beyond it deliveries get 503 + Retry-After."),
+  ACK_TIMEOUT(
+      "ack-timeout",
+      "4s",
+      "Longest a delivery waits for its commit before it is answered 503 (360dialog gives up after"
+          + " 5 s)."),
+  READ_TIMEOUT(
+      "read-timeout", "20s", "Socket read timeout: a client that stalls this long is dropped."),
+  DB_BUSY_TIMEOUT(
+      "db-busy-timeout", "2s", "How long a SQLite write waits for a lock held by someone else."),
+  DB_POOL_SIZE("db-pool-size", "8", "Connections for readers (and PostgreSQL writers)."),
+  SHUTDOWN_GRACE(
+      "shutdown-grace", "10s", "On stop, how long in-flight deliveries may take to be answered."),
+  INSECURE(
+      "insecure",
+      "false",
+      "Allow a non-loopback bind address without any webhook authentication (logs a warning).");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  ConfigKey(final String key, final String defaultValue, final String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The name used in properties files, e.g. {@code max-body}. */
+  public String key() {
+    return key;
+  }
+
+  public String option() {
+    return "--" + key;
+  }
+
+  public String environmentVariable() {
+    return "COEXIST_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public static ConfigKey fromKey(final String key) {
+    for (final ConfigKey candidate : values()) {
+      if (candidate.key.equals(key)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.coexist.ingest;
+
+import dev.coexist.Config;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Decides whether a delivery comes from the partner's configured sender. Every configured scheme
+ * applies to both webhook routes and one valid credential is enough: 360dialog signs partner-URL
+ * events, Meta signs what it sends directly, and a custom header can be set on any 360dialog
+ * webhook. With no scheme configured every delivery passes (start-up allows that on loopback only).
+ */
+public final class WebhookAuthenticator {
+  public static final String DIALOG_SIGNATURE = "x-360dialog-signature";
+  public static final String META_SIGNATURE = "x-hub-signature-256";
+
+  private final Optional<byte[]> partnerSecret;
+  private final Optional<byte[]> appSecret;
+  private final Optional<Config.HeaderSecret> headerSecret;
+  private final Optional<byte[]> headerSecretDigest;
+
+  public WebhookAuthenticator(final Config config) {
+    this.partnerSecret = config.partnerSecret().map(Signatures::secretBytes);
+    this.appSecret = config.appSecret().map(Signatures::secretBytes);
+    this.headerSecret = config.headerSecret();
+    this.headerSecretDigest = headerSecret.map(secret -> sha256(secret.value()));
+  }
+
+  /** A rejected delivery: a short reason for counters and a sentence for the sender. */
+  public record Refusal(String reason, String message) {}
+
+  /**
+   * Checks a delivery.
+   *
+   * @param header looks up a request header by lower-case name, null when absent
+   * @return empty when the delivery is authentic, else why not
+   */
+  public Optional<Refusal> check(final Function<String, String> header, final byte[] body) {
+    if (partnerSecret.isEmpty() && appSecret.isEmpty() && headerSecret.isEmpty()) {
+      return Optional.empty();
+    }
+    final List<Refusal> refusals = new ArrayList<>(3);
+    if (partnerSecret.isPresent()) {
+      final var check = Signatures.check(header.apply(DIALOG_SIGNATURE), body, partnerSecret.get());
+      if (check == Signatures.Check.VALID) {
+        return Optional.empty();
+      }
+      refusals.add(signatureRefusal(check, DIALOG_SIGNATURE));
+    }
+    if (appSecret.isPresent()) {
+      final var check = Signatures.check(header.apply(META_SIGNATURE), body, appSecret.get());
+      if (check == Signatures.Check.VALID) {
+        return Optional.empty();
+      }
+      refusals.add(signatureRefusal(check, "X-Hub-Signature-256"));
+    }
+    if (headerSecret.isPresent()) {
+      final String name = headerSecret.get().name();
+      final String given = header.apply(name.toLowerCase(java.util.Locale.ROOT));
+      if (given == null) {
+        refusals.add(new Refusal("missing_credentials", "header " + name + " is missing"));
+      } else if (MessageDigest.isEqual(sha256(given.trim()), headerSecretDigest.get())) {
+        return Optional.empty();
+      } else {
+        refusals.add(
+            new Refusal("invalid_header_secret", "header " + name + " has the wrong value"));
+      }
+    }
+    return Optional.of(combine(refusals));
+  }
+
+  private static Refusal signatureRefusal(final Signatures.Check check, final String headerName) {
+    return switch (check) {
+      case MISSING -> new Refusal("missing_credentials", "header " + headerName + " is missing");
+      case MALFORMED ->
+          new Refusal(
+              "malformed_signature",
+              headerName + " is neither hex nor base64 of a 32-byte HMAC-SHA256");
+      case MISMATCH ->
+          new Refusal(
+              "invalid_signature",
+              headerName + " does not match the body (wrong secret, or the body was altered)");
+      case VALID -> throw new IllegalArgumentException("a valid signature is no refusal");
+    };
+  }
+
+  /** The most telling refusal leads: a wrong credential says more than a missing one. */
+  private static Refusal combine(final List<Refusal> refusals) {
+    final Refusal lead =
+        refusals.stream()
+            .filter(refusal -> !refusal.reason().equals("missing_credentials"))
+            .findFirst()
+            .orElse(refusals.get(0));
+    final String message = String.join("; ", refusals.stream().map(Refusal::message).toList());
+    return new Refusal(lead.reason(), message);
+  }
+
+  private static byte[] sha256(final String value) {
+    // comparing digests keeps the comparison constant-time whatever the lengths
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.coexist.journal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** One row of the journal. */
+public record JournalEntry(
+    long id,
+    long receivedAtMillis,
+    String route,
+    String headersJson,
+    byte[] body,
+    String bodySha256,
+    String eventId,
+    String state,
+    String error,
+    int attempts,
+    Long duplicateOf) {
+
+  static JournalEntry from(final ResultSet row) throws SQLException {
+    final long duplicateOf = row.getLong("duplicate_of");
+    return new JournalEntry(
+        row.getLong("id"),
+        row.getLong("received_at"),
+        row.getString("route"),
+        row.getString("headers"),
+        row.getBytes("body"),
+        row.getString("body_sha256"),
+        row.getString("event_id"),
+        row.getString("state"),
+        row.getString("error"),
+        row.getInt("attempts"),
+        row.wasNull() ? null : duplicateOf);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.coexist.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * One database, SQLite or PostgreSQL: its connections, its engine and its schema migrations.
+ *
+ * <p>SQLite has one writer at a time, so writers get a dedicated connection of their own (see
+ * {@link #openWriterConnection()}) and the pool serves readers. On PostgreSQL both come from the
+ * pool.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final Engine engine;
+  private final String jdbcUrl;
+  private final Duration busyTimeout;
+  private final HikariDataSource pool;
+  private final SQLiteDataSource sqliteWriters;
+
+  private Database(final String jdbcUrl, final Duration busyTimeout, final int poolSize) {
+    this.engine = Engine.of(jdbcUrl);
+    this.jdbcUrl = jdbcUrl;
+    this.busyTimeout = busyTimeout;
+    final HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("coexist-db");
+    hikari.setMaximumPoolSize(poolSize);
+    hikari.setMinimumIdle(1);
+    // an unreachable database must not stop start-up forever, nor hang a request forever
+    hikari.setConnectionTimeout(Math.max(250, busyTimeout.toMillis() + 1000));
+    hikari.setInitializationFailTimeout(-1);
+    if (engine == Engine.SQLITE) {
+      createParentFolder(jdbcUrl);
+      this.sqliteWriters = sqliteDataSource(jdbcUrl, busyTimeout);
+      hikari.setDataSource(sqliteDataSource(jdbcUrl, busyTimeout));
+    } else {
+      this.sqliteWriters = null;
+      hikari.setJdbcUrl(jdbcUrl);
+    }
+    this.pool = new HikariDataSource(hikari);
+  }
+
+  /** Opens the database and brings its schema up to date. */
+  public static Database open(
+      final String jdbcUrl, final Duration busyTimeout, final int poolSize) {
+    final Database database = new Database(jdbcUrl, busyTimeout, poolSize);
+    try {
+      database.migrate();
+    } catch (RuntimeException failed) {
+      database.close();
+      throw failed;
+    }
+    return database;
+  }
+
+  private void migrate() {
+    final var result =
+        Flyway.configure()
+            .dataSource(pool)
+            .locations("classpath:db/migration/" + engine.migrationFolder())
+            .load()
+            .migrate();
+    LOG.info(
+        "Database {} ({}) at schema version {}",
+        redacted(jdbcUrl),
+        engine,
+        result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  /** Pooled connections for readers (and, on PostgreSQL, writers). */
+  public DataSource pool() {
+    return pool;
+  }
+
+  /**
+   * A new connection for a single writer thread, which owns and closes it. On SQLite it is outside
+   * the pool so that writes never queue behind readers for a connection.
+   */
+  public Connection openWriterConnection() throws SQLException {
+    final Connection connection =
+        engine == Engine.SQLITE ? sqliteWriters.getConnection() : pool.getConnection();
+    connection.setAutoCommit(false);
+    return connection;
+  }
+
+  public Duration busyTimeout() {
+    return busyTimeout;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private static SQLiteDataSource sqliteDataSource(
+      final String jdbcUrl, final Duration busyTimeout) {
+    final SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    // FULL: a commit has reached the disk before it returns, so an acknowledged delivery survives
+    // a power cut, not only a crash of the process
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout((int) busyTimeout.toMillis());
+    config.enforceForeignKeys(true);
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    final SQLiteDataSource dataSource = new SQLiteDataSource(config);
+    dataSource.setUrl(jdbcUrl);
+    return dataSource;
+  }
+
+  private static void createParentFolder(final String jdbcUrl) {
+    final String file = jdbcUrl.substring("jdbc:sqlite:".length());
+    if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+      return;
+    }
+    final Path parent = Path.of(file).toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException cannotCreate) {
+      throw new IllegalStateException(
+          "cannot create the data folder " + parent + ": " + cannotCreate.getMessage(),
+          cannotCreate);
+    }
+  }
+
+  /** The URL without its password, for logs. */
+  public static String redacted(final String jdbcUrl) {
+    return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+}
