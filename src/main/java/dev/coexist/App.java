@@ -26,16 +26,19 @@ public final class App implements AutoCloseable {
 
   private final Database database;
   private final Journal journal;
+  private final WebhookRoutes webhooks;
   private final WebServer server;
   private final JvmGcMetrics gcMetrics;
 
   private App(
       final Database database,
       final Journal journal,
+      final WebhookRoutes webhooks,
       final WebServer server,
       final JvmGcMetrics gcMetrics) {
     this.database = database;
     this.journal = journal;
+    this.webhooks = webhooks;
     this.server = server;
     this.gcMetrics = gcMetrics;
   }
@@ -74,6 +77,7 @@ public final class App implements AutoCloseable {
               new WebhookAuthenticator(config),
               journal,
               config.maxBodyBytes(),
+              config.readTimeout(),
               config.ackTimeout(),
               config.verifyToken(),
               meters);
@@ -84,7 +88,10 @@ public final class App implements AutoCloseable {
               .port(config.port())
               .maxPayloadSize(-1)
               .shutdownGracePeriod(config.shutdownGrace())
-              .connectionOptions(socket -> socket.readTimeout(config.readTimeout()))
+              // an idle keep-alive connection, or one that never finishes its headers, is closed
+              // by the server's idle sweep; a stalled body by the webhook routes' read deadline
+              .idleConnectionTimeout(config.readTimeout())
+              .idleConnectionPeriod(config.readTimeout().dividedBy(2))
               .routing(routing -> routing(routing, webhooks, operations))
               .build()
               .start();
@@ -93,7 +100,7 @@ public final class App implements AutoCloseable {
           config.bind(),
           server.port(),
           Database.redacted(config.databaseUrl()));
-      return new App(database, journal, server, gcMetrics);
+      return new App(database, journal, webhooks, server, gcMetrics);
     } catch (RuntimeException failed) {
       if (journal != null) {
         journal.close();
@@ -130,6 +137,7 @@ public final class App implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    webhooks.close();
     journal.close();
     database.close();
     gcMetrics.close();

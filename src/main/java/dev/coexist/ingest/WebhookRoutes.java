@@ -14,9 +14,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -38,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * A delivery is answered 200 only once the journal has it on disk; a journal that cannot write
  * answers 503 with Retry-After so that Meta and 360dialog deliver it again later.
  */
-public final class WebhookRoutes {
+public final class WebhookRoutes implements AutoCloseable {
   public static final String DIALOG_ROUTE = "360dialog";
   public static final String WHATSAPP_ROUTE = "whatsapp";
 
@@ -63,17 +60,20 @@ public final class WebhookRoutes {
   private final Optional<String> verifyToken;
   private final MeterRegistry meters;
   private final Map<String, Timer> ackLatency;
+  private final BodyReader bodyReader;
 
   public WebhookRoutes(
       final WebhookAuthenticator authenticator,
       final Journal journal,
       final long maxBodyBytes,
+      final Duration readTimeout,
       final Duration ackTimeout,
       final Optional<String> verifyToken,
       final MeterRegistry meters) {
     this.authenticator = authenticator;
     this.journal = journal;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyReader = new BodyReader(readTimeout);
     this.ackTimeout = ackTimeout;
     this.verifyToken = verifyToken;
     this.meters = meters;
@@ -102,12 +102,16 @@ public final class WebhookRoutes {
       return;
     }
     final byte[] body;
-    try (InputStream in = request.content().inputStream()) {
-      body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-    } catch (IOException | UncheckedIOException broken) {
-      // the client stalled past the read timeout or went away: nothing to acknowledge
+    try {
+      body =
+          bodyReader.read(
+              request.content().inputStream(),
+              (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+    } catch (BodyReader.BodyNotReceivedException stalled) {
+      // the client stalled past the read timeout or went away: its connection is gone and there
+      // is nothing to acknowledge
       count(route, "aborted");
-      LOG.debug("Delivery on {} aborted while reading the body: {}", route, broken.getMessage());
+      LOG.info("Delivery on {} dropped: {}", route, stalled.getMessage());
       return;
     }
     if (body.length > maxBodyBytes) {
@@ -272,6 +276,11 @@ public final class WebhookRoutes {
     } catch (NoSuchAlgorithmException impossible) {
       throw new IllegalStateException(impossible);
     }
+  }
+
+  @Override
+  public void close() {
+    bodyReader.close();
   }
 
   private static Timer ackTimer(final String route, final MeterRegistry meters) {

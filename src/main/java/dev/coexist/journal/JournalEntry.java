@@ -19,6 +19,8 @@ public record JournalEntry(
 
   static JournalEntry from(final ResultSet row) throws SQLException {
     final long duplicateOf = row.getLong("duplicate_of");
+    // wasNull() speaks of the last column read, so it is asked right away
+    final boolean original = row.wasNull();
     return new JournalEntry(
         row.getLong("id"),
         row.getLong("received_at"),
@@ -30,6 +32,6 @@ public record JournalEntry(
         row.getString("state"),
         row.getString("error"),
         row.getInt("attempts"),
-        row.wasNull() ? null : duplicateOf);
+        original ? null : duplicateOf);
   }
 }
