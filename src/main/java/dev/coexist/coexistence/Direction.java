@@ -1,0 +1,7 @@
+package dev.coexist.coexistence;
+
+/** Seen from the business: a customer wrote to it, or it wrote to a customer. */
+public enum Direction {
+  INBOUND,
+  OUTBOUND
+}
