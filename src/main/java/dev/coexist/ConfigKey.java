@@ -49,7 +49,10 @@ public enum ConfigKey {
       "Longest a delivery waits for its commit before it is answered 503 (360dialog gives up after"
           + " 5 s)."),
   READ_TIMEOUT(
-      "read-timeout", "20s", "Socket read timeout: a client that stalls this long is dropped."),
+      "read-timeout",
+      "20s",
+      "Longest a request body may take to arrive, and longest a connection may sit idle; a client"
+          + " that stalls this long is dropped."),
   DB_BUSY_TIMEOUT(
       "db-busy-timeout", "2s", "How long a SQLite write waits for a lock held by someone else."),
   DB_POOL_SIZE("db-pool-size", "8", "Connections for readers (and PostgreSQL writers)."),

@@ -1,5 +1,6 @@
 package dev.coexist.cli;
 
+import dev.coexist.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "WhatsApp Coexistence webhook receiver and conversation store.",
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class CoexistCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
