@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
           + " 'return 200' server (nginx, else a built-in JDK server) under the same load.",
       "By default starts its own 'coexist serve' (fresh data dir, free port) for every scenario.",
       "Scenarios: small-max (closed loop, max acks/s), small-2000 (open loop, 2,000/s),"
-          + " history-20 (1 MB history chunks, 20/s)."
+          + " history-20 (1 MB history chunks, 20/s).",
+      "Exit code 0 when every run completed, whether its target was met or not (the report says);"
+          + " 1 when a server could not be started."
     })
 public final class BenchIngestCommand implements Callable<Integer> {
 
@@ -143,8 +145,18 @@ public final class BenchIngestCommand implements Callable<Integer> {
   Path out;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() throws InterruptedException {
     validate();
+    try {
+      return run();
+    } catch (IOException e) {
+      // a server that does not start is a failed benchmark, not a crash: say why, exit 1
+      spec.commandLine().getErr().println("bench ingest failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int run() throws IOException, InterruptedException {
     final String nonce = nonce();
     final WebhookPayloads payloads = new WebhookPayloads(nonce);
     final List<Scenario> selected =

@@ -81,14 +81,11 @@ final class CoexistChildServer implements BenchServer {
     final String notReady =
         LoopbackPorts.awaitOk(endpoint, "/health/ready", READY_TIMEOUT, process::isAlive);
     if (notReady != null) {
+      // read the log before close() may remove it
+      final String tail = TempDirs.tail(log, 30);
       server.close();
       throw new IOException(
-          "coexist did not become ready: "
-              + notReady
-              + "\n--- "
-              + log
-              + "\n"
-              + TempDirs.tail(log, 30));
+          "coexist did not become ready: " + notReady + "\n--- " + log + "\n" + tail);
     }
     return server;
   }

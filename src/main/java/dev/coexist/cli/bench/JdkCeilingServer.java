@@ -146,7 +146,7 @@ final class JdkCeilingServer implements BenchServer {
 
   @Override
   public String description() {
-    return "built-in JDK server on virtual threads (nginx not installed), inside the client JVM";
+    return "built-in JDK server on virtual threads, inside the client JVM (its CPU counts as client)";
   }
 
   @Override

@@ -126,6 +126,7 @@ final class LoadGenerator {
         total.errors,
         total.unsent,
         total.bytesSent,
+        total.connects,
         total.statuses,
         total.errorKinds,
         total.ackMicros,
@@ -141,7 +142,8 @@ final class LoadGenerator {
       WorkerStats stats, byte[] headPrefix, long start, long measureFrom, long measureUntil) {
     final byte[] body = scenario.payloads().newBuffer();
     sleepUntil(start);
-    try (HttpConnection connection = new HttpConnection(endpoint.address(), READ_TIMEOUT_MILLIS)) {
+    final HttpConnection connection = new HttpConnection(endpoint.address(), READ_TIMEOUT_MILLIS);
+    try (connection) {
       while (!Thread.currentThread().isInterrupted()) {
         final long sent = System.nanoTime();
         if (sent >= measureUntil) {
@@ -149,6 +151,8 @@ final class LoadGenerator {
         }
         exchange(connection, headPrefix, body, sent, sent >= measureFrom ? stats : null);
       }
+    } finally {
+      countConnects(stats, connection);
     }
   }
 
@@ -162,7 +166,8 @@ final class LoadGenerator {
       long measureUntil,
       long hardDeadline) {
     final byte[] body = scenario.payloads().newBuffer();
-    try (HttpConnection connection = new HttpConnection(endpoint.address(), READ_TIMEOUT_MILLIS)) {
+    final HttpConnection connection = new HttpConnection(endpoint.address(), READ_TIMEOUT_MILLIS);
+    try (connection) {
       while (!Thread.currentThread().isInterrupted()) {
         final long slot = dueSlots.getAndIncrement();
         final long due = start + (long) (slot * intervalNanos);
@@ -182,6 +187,8 @@ final class LoadGenerator {
         sleepUntil(due);
         exchange(connection, headPrefix, body, due, measured ? stats : null);
       }
+    } finally {
+      countConnects(stats, connection);
     }
   }
 
@@ -210,6 +217,13 @@ final class LoadGenerator {
         }
       }
       LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
+    }
+  }
+
+  /** Keep-alive should hold: more opened connections than workers means the server closed some. */
+  private static void countConnects(WorkerStats stats, HttpConnection connection) {
+    synchronized (stats) {
+      stats.connects += connection.connects();
     }
   }
 

@@ -14,6 +14,8 @@ import org.HdrHistogram.Histogram;
  *     unique)
  * @param errors I/O failures: refused, reset, timed out, closed mid-response
  * @param unsent open-loop requests that were due in the window but never sent before the deadline
+ * @param connects TCP connections opened over the whole run, warm-up included (keep-alive: one per
+ *     worker)
  * @param ackMicros latency of the 200s in microseconds (open loop: from the intended send time)
  * @param clientCores CPU used by this benchmark process, in cores, over the window
  * @param serverCores CPU used by the server processes, in cores, if they are known
@@ -29,6 +31,7 @@ record LoadResult(
     long errors,
     long unsent,
     long bytesSent,
+    long connects,
     Map<Integer, Long> statuses,
     Map<String, Long> errorKinds,
     Histogram ackMicros,

@@ -11,7 +11,7 @@ import java.util.function.ToLongFunction;
 final class Report {
 
   /** CPU used by other programs during a run above which the report warns. */
-  static final double NOISY_CORES = 0.15;
+  static final double NOISY_CORES = 0.25;
 
   private Report() {}
 
@@ -64,6 +64,7 @@ final class Report {
       count(out, "unsent (server too far behind)", coexist, ceiling, LoadResult::unsent);
     }
     count(out, "answered as duplicate", coexist, ceiling, LoadResult::duplicates);
+    count(out, "TCP connections opened (whole run)", coexist, ceiling, LoadResult::connects);
     row(out, "throughput (acks/s)", coexist, ceiling, LoadResult::acksPerSecond, true);
     row(out, "request bodies (MB/s)", coexist, ceiling, LoadResult::megabytesPerSecond, true);
     row(out, "p50 (ms)", coexist, ceiling, r -> r.percentileMillis(50), true);
@@ -74,7 +75,13 @@ final class Report {
     row(out, "client CPU (cores)", coexist, ceiling, LoadResult::clientCores, false);
     row(out, "server CPU (cores)", coexist, ceiling, r -> orNaN(r.serverCores()), false);
     row(out, "machine CPU busy (%)", coexist, ceiling, r -> 100 * orNaN(r.machineBusy()), false);
-    row(out, "other processes CPU (cores)", coexist, ceiling, LoadResult::otherCores, false);
+    row(
+        out,
+        "other CPU: processes, kernel threads (cores)",
+        coexist,
+        ceiling,
+        LoadResult::otherCores,
+        false);
     out.append('\n');
     noise(out, coexist);
     if (ceiling != null) {
@@ -178,8 +185,8 @@ final class Report {
       out.append(
           String.format(
               Locale.ROOT,
-              "**Warning:** other processes used %.2f cores during the %s run: its figures are"
-                  + " disturbed.%n%n",
+              "**Warning:** other processes or kernel threads used %.2f cores during the %s run: its"
+                  + " figures may be disturbed.%n%n",
               other,
               result.server()));
     }

@@ -40,6 +40,9 @@ final class TempDirs {
   }
 
   static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(TempDirs::deleteOne);
     } catch (IOException | UncheckedIOException e) {

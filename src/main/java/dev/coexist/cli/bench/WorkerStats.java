@@ -22,6 +22,7 @@ final class WorkerStats {
   long errors;
   long unsent;
   long bytesSent;
+  long connects;
 
   void response(int status, long latencyNanos, int bodyBytes, boolean duplicate) {
     requests++;
@@ -54,5 +55,6 @@ final class WorkerStats {
     errors += other.errors;
     unsent += other.unsent;
     bytesSent += other.bytesSent;
+    connects += other.connects;
   }
 }
