@@ -1,0 +1,20 @@
+package dev.coexist.journal;
+
+/**
+ * A journal row without its body, for listings (e.g. the failed deliveries).
+ *
+ * @param bodyBytes size of the raw body
+ * @param updatedAtMillis when the state last changed (epoch milliseconds)
+ */
+public record JournalSummary(
+    long id,
+    long receivedAtMillis,
+    String route,
+    String eventId,
+    String bodySha256,
+    long bodyBytes,
+    String state,
+    String error,
+    int attempts,
+    Long duplicateOf,
+    long updatedAtMillis) {}

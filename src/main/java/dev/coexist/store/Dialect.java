@@ -1,0 +1,67 @@
+package dev.coexist.store;
+
+import java.util.List;
+
+/**
+ * The few statements SQLite and PostgreSQL disagree on; everything else is shared SQL (both engines
+ * speak {@code INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING}).
+ */
+final class Dialect {
+  /**
+   * The first statement of every apply transaction. On SQLite it is a write, so the transaction
+   * takes the write lock at once (waiting up to busy_timeout) instead of failing later when a read
+   * snapshot turns out stale. On PostgreSQL it takes the processor lease, skipping when another
+   * node holds it: processors may share the database, one applies at a time, in journal order.
+   */
+  final String takeTurn;
+
+  /**
+   * Which of a JSON array of wamids (one parameter) await their message: one round trip for a whole
+   * history chunk.
+   */
+  final String awaitingAmong;
+
+  /**
+   * Run once on the processor's connection. SQLite's default page cache (2 MB) makes a history
+   * import thrash on the wamid index once the store outgrows it. And the processor's commits need
+   * no fsync of their own: an entry's store changes and its 'applied' mark commit together, so a
+   * commit lost to a power cut leaves the entry pending and it is applied again (idempotently); the
+   * journal writer's commits stay synchronous=FULL, and their fsync of the WAL covers the frames
+   * before them.
+   */
+  final List<String> writerSetup;
+
+  private Dialect(
+      final String takeTurn, final String awaitingAmong, final List<String> writerSetup) {
+    this.takeTurn = takeTurn;
+    this.awaitingAmong = awaitingAmong;
+    this.writerSetup = writerSetup;
+  }
+
+  static Dialect of(final Engine engine) {
+    return switch (engine) {
+      case SQLITE ->
+          new Dialect(
+              "UPDATE processor_lease SET taken_at = ? WHERE id = 1",
+              """
+              SELECT wamid FROM awaiting_messages
+               WHERE phone_number_id = ? AND wamid IN (SELECT value FROM json_each(?))
+              """,
+              List.of("PRAGMA cache_size = -65536", "PRAGMA synchronous = NORMAL"));
+      case POSTGRESQL ->
+          new Dialect(
+              "SELECT id FROM processor_lease WHERE id = 1 FOR UPDATE SKIP LOCKED",
+              """
+              SELECT wamid FROM awaiting_messages
+               WHERE phone_number_id = ?
+                 AND wamid IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))
+              """,
+              List.of());
+    };
+  }
+
+  /** Whether {@link #takeTurn} is a query (PostgreSQL) rather than an update (SQLite). */
+  boolean turnIsQuery() {
+    return takeTurn.startsWith("SELECT");
+  }
+}

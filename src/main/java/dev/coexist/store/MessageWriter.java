@@ -1,0 +1,428 @@
+package dev.coexist.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.coexistence.ApiError;
+import dev.coexist.coexistence.Direction;
+import dev.coexist.coexistence.Media;
+import dev.coexist.coexistence.Message;
+import dev.coexist.coexistence.Status;
+import dev.coexist.coexistence.StatusUpdate;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Writes messages, their statuses and the messages about messages (edits, revokes, reactions).
+ * Every write is an upsert whose merge is order-free (bit-or of sources, maximum of status rank,
+ * earliest time, a placeholder giving way to real media), so any replay in any order converges.
+ */
+final class MessageWriter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  // "takes" = the stored row is a history media placeholder and this one carries the real message
+  private static final String UPSERT =
+      """
+      INSERT INTO messages (phone_number_id, wamid, thread_id, direction, sources, type, content,
+                            text_original, text, sent_at, reply_to_wamid, media_id, media_mime_type,
+                            media_sha256, media_caption, media_filename, media_placeholder,
+                            history_status, status, status_rank, status_at, errors)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (phone_number_id, wamid) DO UPDATE SET
+        sources = messages.sources | excluded.sources,
+        type = CASE WHEN messages.media_placeholder = 1 AND excluded.media_placeholder = 0
+                    THEN excluded.type ELSE COALESCE(messages.type, excluded.type) END,
+        content = CASE WHEN messages.media_placeholder = 1 AND excluded.media_placeholder = 0
+                       THEN excluded.content ELSE COALESCE(messages.content, excluded.content) END,
+        text_original = COALESCE(messages.text_original, excluded.text_original),
+        text = CASE WHEN messages.edit_count > 0 THEN messages.text
+                    ELSE COALESCE(messages.text_original, excluded.text_original) END,
+        sent_at = CASE WHEN excluded.sent_at = 0 THEN messages.sent_at
+                       WHEN messages.sent_at = 0 OR excluded.sent_at < messages.sent_at
+                       THEN excluded.sent_at ELSE messages.sent_at END,
+        reply_to_wamid = COALESCE(messages.reply_to_wamid, excluded.reply_to_wamid),
+        media_id = COALESCE(messages.media_id, excluded.media_id),
+        media_mime_type = COALESCE(messages.media_mime_type, excluded.media_mime_type),
+        media_sha256 = COALESCE(messages.media_sha256, excluded.media_sha256),
+        media_caption = COALESCE(messages.media_caption, excluded.media_caption),
+        media_filename = COALESCE(messages.media_filename, excluded.media_filename),
+        media_placeholder = messages.media_placeholder * excluded.media_placeholder,
+        history_status = COALESCE(messages.history_status, excluded.history_status),
+        status = CASE WHEN excluded.status_rank > messages.status_rank
+                        OR (excluded.status_rank = messages.status_rank
+                            AND excluded.status_rank > 0 AND excluded.status_at < messages.status_at)
+                      THEN excluded.status ELSE messages.status END,
+        status_at = CASE WHEN excluded.status_rank > messages.status_rank
+                           OR (excluded.status_rank = messages.status_rank
+                               AND excluded.status_rank > 0 AND excluded.status_at < messages.status_at)
+                         THEN excluded.status_at ELSE messages.status_at END,
+        status_rank = CASE WHEN excluded.status_rank > messages.status_rank
+                           THEN excluded.status_rank ELSE messages.status_rank END,
+        errors = COALESCE(messages.errors, excluded.errors)
+      """;
+
+  private static final String INSERT_STATUS =
+      """
+      INSERT INTO message_statuses (phone_number_id, wamid, status, status_at, status_rank,
+                                    recipient_phone, recipient_user_id, errors, pricing,
+                                    biz_opaque_callback_data)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (phone_number_id, wamid, status, status_at) DO NOTHING
+      """;
+
+  // forward only: a higher rank wins; at equal rank the earlier report wins
+  private static final String ADVANCE_STATUS =
+      """
+      UPDATE messages SET status = ?, status_rank = ?, status_at = ?
+       WHERE phone_number_id = ? AND wamid = ?
+         AND (status_rank < ? OR (status_rank = ? AND status_at > ?))
+      """;
+
+  private static final String AWAIT =
+      """
+      INSERT INTO awaiting_messages (phone_number_id, wamid)
+      SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE phone_number_id = ? AND wamid = ?)
+      ON CONFLICT (phone_number_id, wamid) DO NOTHING
+      """;
+
+  private static final String ANY_AWAITING =
+      "SELECT 1 FROM awaiting_messages WHERE phone_number_id = ? LIMIT 1";
+
+  private static final String STOP_AWAITING =
+      "DELETE FROM awaiting_messages WHERE phone_number_id = ? AND wamid = ?";
+
+  private static final String STATUSES_OF =
+      """
+      SELECT status, status_rank, status_at FROM message_statuses
+       WHERE phone_number_id = ? AND wamid = ?
+      """;
+
+  private static final String UPSERT_ACTION =
+      """
+      INSERT INTO message_actions (phone_number_id, wamid, target_wamid, kind, direction, sources,
+                                   actor, acted_at, emoji, text, content)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (phone_number_id, wamid) DO UPDATE SET sources = message_actions.sources | excluded.sources
+      """;
+
+  // the target's edit/revoke state, derived from all its actions: the same whatever their order
+  private static final String DERIVE_ACTIONS =
+      """
+      UPDATE messages SET
+        edit_count = (SELECT count(*) FROM message_actions a
+                       WHERE a.phone_number_id = messages.phone_number_id
+                         AND a.target_wamid = messages.wamid AND a.kind = 'edit'),
+        edited_at = (SELECT max(a.acted_at) FROM message_actions a
+                      WHERE a.phone_number_id = messages.phone_number_id
+                        AND a.target_wamid = messages.wamid AND a.kind = 'edit'),
+        text = COALESCE((SELECT a.text FROM message_actions a
+                          WHERE a.phone_number_id = messages.phone_number_id
+                            AND a.target_wamid = messages.wamid AND a.kind = 'edit'
+                          ORDER BY a.acted_at DESC, a.wamid DESC LIMIT 1), messages.text_original),
+        revoked = CASE WHEN EXISTS (SELECT 1 FROM message_actions a
+                                     WHERE a.phone_number_id = messages.phone_number_id
+                                       AND a.target_wamid = messages.wamid AND a.kind = 'revoke')
+                       THEN 1 ELSE 0 END,
+        revoked_at = (SELECT min(a.acted_at) FROM message_actions a
+                       WHERE a.phone_number_id = messages.phone_number_id
+                         AND a.target_wamid = messages.wamid AND a.kind = 'revoke')
+       WHERE phone_number_id = ? AND wamid = ?
+      RETURNING thread_id
+      """;
+
+  private static final String REFRESH_COUNTS =
+      """
+      UPDATE threads SET (message_count, inbound_count, outbound_count, last_message_at,
+                          last_live_inbound_at, last_outbound_at) =
+        (SELECT count(*),
+                COALESCE(sum(CASE WHEN m.direction = 'inbound' THEN 1 ELSE 0 END), 0),
+                COALESCE(sum(CASE WHEN m.direction = 'outbound' THEN 1 ELSE 0 END), 0),
+                COALESCE(max(m.sent_at), 0),
+                max(CASE WHEN m.direction = 'inbound' AND (m.sources & 4) <> 0 THEN m.sent_at END),
+                max(CASE WHEN m.direction = 'outbound' THEN m.sent_at END)
+           FROM messages m WHERE m.thread_id = threads.id)
+       WHERE id = ?
+      """;
+
+  // runs after REFRESH_COUNTS: unread = live inbound newer than the business's last answer
+  private static final String REFRESH_LAST =
+      """
+      UPDATE threads SET
+        unread_count = (SELECT count(*) FROM messages m
+                         WHERE m.thread_id = threads.id AND m.direction = 'inbound'
+                           AND (m.sources & 4) <> 0
+                           AND m.sent_at > COALESCE(threads.last_outbound_at, -1)),
+        (last_message_wamid, last_direction, last_preview) =
+          (SELECT m.wamid, m.direction,
+                  CASE WHEN m.revoked = 1 THEN '[deleted]'
+                       ELSE COALESCE(m.text, '[' || COALESCE(m.type, 'message') || ']') END
+             FROM messages m WHERE m.thread_id = threads.id
+            ORDER BY m.sent_at DESC, m.wamid DESC LIMIT 1)
+       WHERE id = ?
+      """;
+
+  private MessageWriter() {}
+
+  /**
+   * One message to upsert into a customer's thread.
+   *
+   * @param contentJson the message's content as JSON, serialised ahead (off the writer thread)
+   */
+  record MessageWrite(
+      Message message,
+      long threadId,
+      MessageSource source,
+      Status historyStatus,
+      String contentJson) {}
+
+  /** Writes a whole chunk's (or a delivery's) messages with one batch. */
+  static void upsert(final WriteSession session, final String number, final List<MessageWrite> all)
+      throws SQLException {
+    if (all.isEmpty()) {
+      return;
+    }
+    final PreparedStatement upsert = session.prepare(UPSERT);
+    for (final MessageWrite write : all) {
+      bind(upsert, number, write);
+      upsert.addBatch();
+    }
+    upsert.executeBatch();
+    attachAwaiting(session, number, all);
+  }
+
+  private static void bind(
+      final PreparedStatement upsert, final String number, final MessageWrite write)
+      throws SQLException {
+    final Message message = write.message();
+    final Media media = message.media();
+    final long sentAt = seconds(message.timestamp());
+    final int statusRank = StatusRank.of(write.historyStatus());
+    upsert.setString(1, number);
+    upsert.setString(2, message.wamid());
+    upsert.setLong(3, write.threadId());
+    upsert.setString(4, direction(message.direction()));
+    upsert.setInt(5, write.source().bit());
+    upsert.setString(6, message.type());
+    upsert.setString(7, write.contentJson());
+    upsert.setString(8, message.text());
+    upsert.setString(9, message.text());
+    upsert.setLong(10, sentAt);
+    upsert.setString(11, message.replyToWamid());
+    upsert.setString(12, media == null ? null : media.id());
+    upsert.setString(13, media == null ? null : media.mimeType());
+    upsert.setString(14, media == null ? null : media.sha256());
+    upsert.setString(15, media == null ? null : media.caption());
+    upsert.setString(16, media == null ? null : media.filename());
+    upsert.setInt(17, message.isMediaPlaceholder() ? 1 : 0);
+    final Status history = write.historyStatus();
+    upsert.setString(18, history == null ? null : history.value());
+    if (statusRank > StatusRank.NONE) {
+      upsert.setString(19, history.value());
+    } else {
+      upsert.setNull(19, Types.VARCHAR);
+    }
+    upsert.setInt(20, statusRank);
+    upsert.setLong(21, statusRank > StatusRank.NONE ? sentAt : 0);
+    upsert.setString(22, errors(message.errors()));
+  }
+
+  /**
+   * Statuses and actions that arrived before their message: attach them now. One query for the
+   * whole batch; usually it finds nothing.
+   */
+  private static void attachAwaiting(
+      final WriteSession session, final String number, final List<MessageWrite> all)
+      throws SQLException {
+    final PreparedStatement any = session.prepare(ANY_AWAITING);
+    any.setString(1, number);
+    try (ResultSet row = any.executeQuery()) {
+      if (!row.next()) {
+        return;
+      }
+    }
+    final List<String> wamids = new ArrayList<>(all.size());
+    for (final MessageWrite write : all) {
+      wamids.add(write.message().wamid());
+    }
+    final Set<String> awaiting = new HashSet<>();
+    final PreparedStatement among = session.prepare(session.dialect().awaitingAmong);
+    among.setString(1, number);
+    among.setString(2, json(wamids));
+    try (ResultSet rows = among.executeQuery()) {
+      while (rows.next()) {
+        awaiting.add(rows.getString(1));
+      }
+    }
+    for (final String wamid : awaiting) {
+      attach(session, number, wamid);
+    }
+  }
+
+  private static void attach(final WriteSession session, final String number, final String wamid)
+      throws SQLException {
+    final PreparedStatement statuses = session.prepare(STATUSES_OF);
+    statuses.setString(1, number);
+    statuses.setString(2, wamid);
+    final List<Object[]> found = new ArrayList<>();
+    try (ResultSet rows = statuses.executeQuery()) {
+      while (rows.next()) {
+        found.add(new Object[] {rows.getString(1), rows.getInt(2), rows.getLong(3)});
+      }
+    }
+    for (final Object[] status : found) {
+      advance(session, number, wamid, (String) status[0], (Integer) status[1], (Long) status[2]);
+    }
+    deriveActions(session, number, wamid);
+    final PreparedStatement stop = session.prepare(STOP_AWAITING);
+    stop.setString(1, number);
+    stop.setString(2, wamid);
+    stop.executeUpdate();
+  }
+
+  /** A {@code statuses[]} item: always kept in the history, current status only moves forward. */
+  static void status(final WriteSession session, final String number, final StatusUpdate update)
+      throws SQLException {
+    final String value = update.status().value();
+    final int rank = StatusRank.of(update.status());
+    final long at = seconds(update.timestamp());
+    final PreparedStatement insert = session.prepare(INSERT_STATUS);
+    insert.setString(1, number);
+    insert.setString(2, update.wamid());
+    insert.setString(3, value);
+    insert.setLong(4, at);
+    insert.setInt(5, rank);
+    insert.setString(6, update.recipient().phone());
+    insert.setString(7, update.recipient().userId());
+    insert.setString(8, errors(update.errors()));
+    insert.setString(9, update.pricing() == null ? null : json(update.pricing()));
+    insert.setString(10, update.bizOpaqueCallbackData());
+    insert.executeUpdate();
+    if (rank > StatusRank.NONE) {
+      advance(session, number, update.wamid(), value, rank, at);
+    }
+    awaitIfMissing(session, number, update.wamid());
+  }
+
+  private static void advance(
+      final WriteSession session,
+      final String number,
+      final String wamid,
+      final String status,
+      final int rank,
+      final long at)
+      throws SQLException {
+    if (rank <= StatusRank.NONE) {
+      return;
+    }
+    final PreparedStatement advance = session.prepare(ADVANCE_STATUS);
+    advance.setString(1, status);
+    advance.setInt(2, rank);
+    advance.setLong(3, at);
+    advance.setString(4, number);
+    advance.setString(5, wamid);
+    advance.setInt(6, rank);
+    advance.setInt(7, rank);
+    advance.setLong(8, at);
+    advance.executeUpdate();
+  }
+
+  /** An edit, revoke or reaction: kept by its own wamid and applied to its target when there. */
+  static void action(
+      final WriteSession session,
+      final String number,
+      final Message message,
+      final String kind,
+      final MessageSource source)
+      throws SQLException {
+    final PreparedStatement upsert = session.prepare(UPSERT_ACTION);
+    final var actor = message.direction() == Direction.OUTBOUND ? null : message.from();
+    upsert.setString(1, number);
+    upsert.setString(2, message.wamid());
+    upsert.setString(3, message.targetWamid());
+    upsert.setString(4, kind);
+    upsert.setString(5, direction(message.direction()));
+    upsert.setInt(6, source.bit());
+    upsert.setString(
+        7,
+        message.direction() == Direction.OUTBOUND
+            ? "business"
+            : actor.phone() != null ? actor.phone() : actor.userId());
+    upsert.setLong(8, seconds(message.timestamp()));
+    upsert.setString(9, message.emoji());
+    upsert.setString(10, "edit".equals(kind) ? message.text() : null);
+    upsert.setString(11, message.content() == null ? null : message.content().toString());
+    upsert.executeUpdate();
+    if (!deriveActions(session, number, message.targetWamid())) {
+      awaitIfMissing(session, number, message.targetWamid());
+    }
+  }
+
+  /** Whether the target exists; its thread's preview may have changed (edit, revoke). */
+  private static boolean deriveActions(
+      final WriteSession session, final String number, final String target) throws SQLException {
+    final PreparedStatement derive = session.prepare(DERIVE_ACTIONS);
+    derive.setString(1, number);
+    derive.setString(2, target);
+    try (ResultSet row = derive.executeQuery()) {
+      if (row.next()) {
+        session.touch(row.getLong(1));
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private static void awaitIfMissing(
+      final WriteSession session, final String number, final String wamid) throws SQLException {
+    final PreparedStatement await = session.prepare(AWAIT);
+    await.setString(1, number);
+    await.setString(2, wamid);
+    await.setString(3, number);
+    await.setString(4, wamid);
+    await.executeUpdate();
+  }
+
+  /** Recomputes the aggregates of every thread the transaction touched. */
+  static void refreshThreads(final WriteSession session) throws SQLException {
+    if (session.touchedThreads().isEmpty()) {
+      return;
+    }
+    final PreparedStatement counts = session.prepare(REFRESH_COUNTS);
+    final PreparedStatement last = session.prepare(REFRESH_LAST);
+    for (final long thread : session.touchedThreads()) {
+      counts.setLong(1, thread);
+      counts.addBatch();
+      last.setLong(1, thread);
+      last.addBatch();
+    }
+    counts.executeBatch();
+    last.executeBatch();
+  }
+
+  static String direction(final Direction direction) {
+    return direction.name().toLowerCase(Locale.ROOT);
+  }
+
+  static long seconds(final Instant instant) {
+    return instant == null ? 0 : instant.getEpochSecond();
+  }
+
+  static String errors(final List<ApiError> errors) {
+    return errors == null || errors.isEmpty() ? null : json(errors);
+  }
+
+  static String json(final Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException unexpected) {
+      throw new IllegalStateException("cannot write JSON of " + value, unexpected);
+    }
+  }
+}

@@ -1,0 +1,481 @@
+package dev.coexist.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coexist.coexistence.Decoded;
+import dev.coexist.coexistence.Decoder;
+import dev.coexist.coexistence.HistoryChunk;
+import dev.coexist.coexistence.NotAnEnvelopeException;
+import dev.coexist.journal.JournalQueue;
+import dev.coexist.journal.PendingEntry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies pending journal entries to the store, asynchronously, in journal order (and so in order
+ * per phone number). Several entries share one transaction, each under its own savepoint: an entry
+ * that cannot be applied is marked {@code failed} with its error and the others go on, so the queue
+ * never gets stuck. A transaction stays short: it closes after a bounded number of messages.
+ *
+ * <p>It notices new entries when {@link #wake()} is called (after each journal commit) and, as a
+ * safety net, by polling every {@code pollInterval}.
+ */
+public final class Processor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Processor.class);
+  private static final int ENTRIES_PER_READ = 256;
+  private static final long BYTES_PER_READ = 32L * 1024 * 1024;
+  private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+
+  /** A lone entry whose transaction keeps failing is set aside as failed after this many tries. */
+  private static final int TRANSACTION_TRIES = 3;
+
+  private final Database database;
+  private final Duration pollInterval;
+  private final int messagesPerTransaction;
+  private final Decoder decoder = new Decoder();
+  private final JournalQueue queue = new JournalQueue();
+  private final Dialect dialect;
+  private final ReentrantLock applying = new ReentrantLock();
+  private final Object signal = new Object();
+  private final Counter appliedEntries;
+  private final Counter failedEntries;
+  private final Counter appliedMessages;
+  private final Counter problems;
+  private final Timer transactions;
+  private final Thread thread;
+  private final ExecutorService decoders;
+  private boolean woken;
+  private volatile boolean closing;
+  private WriteSession session;
+  private int entriesPerTransaction = Integer.MAX_VALUE;
+  private long failingEntry = -1;
+  private int failingTries;
+
+  /**
+   * @param pollInterval how often to look for pending entries when nobody calls {@link #wake()}
+   * @param messagesPerTransaction a transaction is committed once it holds this many messages (a
+   *     single larger entry still goes in one transaction)
+   */
+  public Processor(
+      final Database database,
+      final MeterRegistry meters,
+      final Duration pollInterval,
+      final int messagesPerTransaction) {
+    this.database = database;
+    this.pollInterval = pollInterval;
+    this.messagesPerTransaction = messagesPerTransaction;
+    this.dialect = Dialect.of(database.engine());
+    this.appliedEntries = counter(meters, "applied", "Journal entries applied to the store");
+    this.failedEntries = counter(meters, "failed", "Journal entries that could not be applied");
+    this.appliedMessages =
+        Counter.builder("coexist.store.messages")
+            .description("Messages written to the store (a message seen twice counts twice)")
+            .register(meters);
+    this.problems =
+        Counter.builder("coexist.store.problems")
+            .description("Items recorded in journal_problems instead of being applied")
+            .register(meters);
+    this.transactions =
+        Timer.builder("coexist.store.transaction")
+            .description("Apply transactions, from first write to commit")
+            .publishPercentileHistogram()
+            .register(meters);
+    this.thread = Thread.ofPlatform().name("store-processor").unstarted(this::run);
+    this.decoders =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("store-decoder").daemon(true).factory());
+  }
+
+  /** A processor with the defaults: poll every 250 ms, up to 5,000 messages per transaction. */
+  public Processor(final Database database, final MeterRegistry meters) {
+    this(database, meters, Duration.ofMillis(250), 5_000);
+  }
+
+  private static Counter counter(
+      final MeterRegistry meters, final String outcome, final String description) {
+    return Counter.builder("coexist.store.entries")
+        .tag("outcome", outcome)
+        .description(description)
+        .register(meters);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** New entries are waiting: apply them now instead of at the next poll. Cheap, never blocks. */
+  public void wake() {
+    synchronized (signal) {
+      woken = true;
+      signal.notifyAll();
+    }
+  }
+
+  /**
+   * Applies every pending entry on the calling thread and returns how many entries it handled
+   * (applied or failed). For tests, imports and benchmarks; safe next to the running thread.
+   */
+  public int drain() {
+    int handled = 0;
+    int refusals = 0;
+    while (!closing) {
+      final int step = step();
+      if (step == 0 || (step < 0 && ++refusals > TRANSACTION_TRIES + 1)) {
+        return handled;
+      }
+      if (step < 0) {
+        pause(Duration.ofMillis(50));
+      } else {
+        handled += step;
+        refusals = 0;
+      }
+    }
+    return handled;
+  }
+
+  private void run() {
+    Duration retry = pollInterval;
+    while (!closing) {
+      final int step = step();
+      if (step > 0) {
+        retry = pollInterval;
+        continue;
+      }
+      if (step < 0) {
+        // the database refused the transaction; back off, the entries stay pending
+        pause(retry);
+        retry = retry.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : retry.multipliedBy(2);
+        continue;
+      }
+      idle();
+    }
+    applying.lock();
+    try {
+      closeSession();
+    } finally {
+      applying.unlock();
+    }
+  }
+
+  private void idle() {
+    synchronized (signal) {
+      if (!woken && !closing) {
+        try {
+          signal.wait(Math.max(1, pollInterval.toMillis()));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          closing = true;
+        }
+      }
+      woken = false;
+    }
+  }
+
+  private void pause(final Duration duration) {
+    synchronized (signal) {
+      try {
+        signal.wait(Math.max(1, duration.toMillis()));
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        closing = true;
+      }
+    }
+  }
+
+  /**
+   * Applies pending entries until none is left, decoding the next read of entries on the decoder
+   * thread while the current one is written. Returns the entries handled, 0 when there was nothing
+   * to do, -1 when the database refused.
+   */
+  private int step() {
+    applying.lock();
+    try {
+      List<PendingEntry> batch = read(0);
+      if (batch == null) {
+        return -1;
+      }
+      if (batch.isEmpty()) {
+        return 0;
+      }
+      final List<PendingEntry> first = batch;
+      Future<List<Work>> decoding = decoders.submit(() -> decodeAll(first));
+      int handled = 0;
+      while (true) {
+        final List<Work> work = await(decoding);
+        // read ahead: the next entries decode while these are written
+        final List<PendingEntry> next =
+            closing ? List.of() : read(work.get(work.size() - 1).entry().id());
+        decoding = next == null || next.isEmpty() ? null : decoders.submit(() -> decodeAll(next));
+        final int done = applyAll(work);
+        if (done < 0) {
+          if (decoding != null) {
+            decoding.cancel(true);
+          }
+          return handled > 0 ? handled : -1;
+        }
+        handled += done;
+        if (decoding == null) {
+          return handled;
+        }
+      }
+    } finally {
+      applying.unlock();
+    }
+  }
+
+  /** Pending entries after {@code afterId}; null when the journal cannot be read. */
+  private List<PendingEntry> read(final long afterId) {
+    try {
+      final WriteSession writer = session();
+      final List<PendingEntry> pending =
+          queue.pending(
+              writer.connection(),
+              afterId,
+              Math.min(ENTRIES_PER_READ, entriesPerTransaction),
+              BYTES_PER_READ);
+      // ends the read: the apply transaction must start with its write (see Dialect.takeTurn)
+      writer.commit();
+      return pending;
+    } catch (SQLException unreadable) {
+      LOG.warn("Cannot read the journal, retrying: {}", unreadable.getMessage());
+      closeSession();
+      return null;
+    }
+  }
+
+  private List<Work> decodeAll(final List<PendingEntry> entries) {
+    final List<Work> work = new ArrayList<>(entries.size());
+    for (final PendingEntry entry : entries) {
+      work.add(decode(entry));
+    }
+    return work;
+  }
+
+  private static List<Work> await(final Future<List<Work>> decoding) {
+    try {
+      return decoding.get();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while decoding", interrupted);
+    } catch (ExecutionException failed) {
+      // decode() catches everything; this is a bug, not a bad delivery
+      throw new IllegalStateException("decoding failed", failed.getCause());
+    }
+  }
+
+  /** Applies decoded entries in transactions of bounded size. */
+  private int applyAll(final List<Work> work) {
+    int handled = 0;
+    int from = 0;
+    while (from < work.size()) {
+      int to = from;
+      int messages = 0;
+      while (to < work.size()
+          && to - from < entriesPerTransaction
+          && (to == from || messages + work.get(to).messages() <= messagesPerTransaction)) {
+        messages += work.get(to).messages();
+        to++;
+      }
+      final int done = transaction(work.subList(from, to));
+      if (done < 0) {
+        return handled > 0 ? handled : -1;
+      }
+      handled += done;
+      from = to;
+    }
+    return handled;
+  }
+
+  private Work decode(final PendingEntry entry) {
+    try {
+      final Decoded decoded = decoder.decode(entry.body());
+      int messages = 0;
+      for (final var event : decoded.events()) {
+        messages += event instanceof HistoryChunk chunk ? chunk.messageCount() : 1;
+      }
+      return new Work(entry, decoded, DeliveryApplier.contents(decoded), null, messages);
+    } catch (NotAnEnvelopeException notAnEnvelope) {
+      return new Work(
+          entry, null, Map.of(), "not a webhook envelope: " + notAnEnvelope.getMessage(), 1);
+    } catch (RuntimeException unexpected) {
+      LOG.error("Decoding journal entry {} failed unexpectedly", entry.id(), unexpected);
+      return new Work(entry, null, Map.of(), "decoding failed: " + unexpected, 1);
+    }
+  }
+
+  /** Returns the entries handled, or -1 when the transaction as a whole failed. */
+  private int transaction(final List<Work> batch) {
+    final long started = System.nanoTime();
+    WriteSession writer = null;
+    int applied = 0;
+    int failed = 0;
+    int messages = 0;
+    int itemProblems = 0;
+    try {
+      writer = session();
+      if (!writer.takeTurn()) {
+        // another node holds the lease; it applies these entries
+        writer.rollback();
+        return -1;
+      }
+      for (final Work work : batch) {
+        final PendingEntry entry = work.entry();
+        final Savepoint savepoint = writer.savepoint();
+        if (!queue.isPending(writer.connection(), entry.id())) {
+          writer.release(savepoint);
+          continue;
+        }
+        String error = work.error();
+        if (error == null) {
+          try {
+            final DeliveryApplier.Applied result =
+                DeliveryApplier.apply(writer, entry, work.decoded(), work.contents());
+            queue.markApplied(writer.connection(), entry.id());
+            writer.release(savepoint);
+            applied++;
+            messages += result.messages();
+            itemProblems += result.problems();
+            continue;
+          } catch (SQLException | RuntimeException cannotApply) {
+            writer.rollbackTo(savepoint);
+            error = "cannot apply: " + DeliveryApplier.describe(cannotApply);
+            LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error, cannotApply);
+          }
+        } else {
+          LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error);
+        }
+        queue.markFailed(writer.connection(), entry.id(), error);
+        writer.release(savepoint);
+        failed++;
+      }
+      MessageWriter.refreshThreads(writer);
+      writer.commit();
+    } catch (SQLException | RuntimeException refused) {
+      closeSession();
+      return refusedTransaction(batch, refused);
+    }
+    entriesPerTransaction = Integer.MAX_VALUE;
+    failingEntry = -1;
+    transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    appliedEntries.increment(applied);
+    failedEntries.increment(failed);
+    appliedMessages.increment(messages);
+    problems.increment(itemProblems);
+    return batch.size();
+  }
+
+  /**
+   * A transaction failed as a whole (database locked or gone, or an entry that breaks the
+   * connection): retry entry by entry, and set aside an entry that keeps failing on its own, so one
+   * poisonous delivery never stops the queue.
+   */
+  private int refusedTransaction(final List<Work> batch, final Exception refused) {
+    LOG.warn(
+        "Apply transaction of {} entries from {} refused: {}",
+        batch.size(),
+        batch.get(0).entry().id(),
+        refused.getMessage());
+    if (batch.size() > 1) {
+      entriesPerTransaction = 1;
+      return -1;
+    }
+    final long id = batch.get(0).entry().id();
+    failingTries = failingEntry == id ? failingTries + 1 : 1;
+    failingEntry = id;
+    if (failingTries < TRANSACTION_TRIES) {
+      return -1;
+    }
+    try {
+      final WriteSession writer = session();
+      if (writer.takeTurn()) {
+        queue.markFailed(
+            writer.connection(),
+            id,
+            "cannot apply: the transaction failed "
+                + failingTries
+                + " times: "
+                + DeliveryApplier.describe(refused));
+        writer.commit();
+        failedEntries.increment();
+        failingEntry = -1;
+        entriesPerTransaction = Integer.MAX_VALUE;
+        return 1;
+      }
+      writer.rollback();
+    } catch (SQLException | RuntimeException stillRefused) {
+      closeSession();
+    }
+    return -1;
+  }
+
+  private WriteSession session() throws SQLException {
+    if (session == null) {
+      session = new WriteSession(database.openWriterConnection(), dialect);
+      // outside a transaction: SQLite refuses to change synchronous inside one
+      session.connection().setAutoCommit(true);
+      try (Statement setup = session.connection().createStatement()) {
+        for (final String statement : dialect.writerSetup) {
+          setup.execute(statement);
+        }
+      }
+      session.connection().setAutoCommit(false);
+    }
+    return session;
+  }
+
+  private void closeSession() {
+    if (session != null) {
+      try {
+        session.connection().rollback();
+      } catch (SQLException ignored) {
+        // the connection is closed next; its transaction dies with it
+      }
+      session.close();
+      session = null;
+    }
+  }
+
+  /** Stops after the current transaction; pending entries stay pending for the next start. */
+  @Override
+  public void close() {
+    closing = true;
+    wake();
+    decoders.shutdown();
+    if (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    } else {
+      applying.lock();
+      try {
+        closeSession();
+      } finally {
+        applying.unlock();
+      }
+    }
+  }
+
+  private record Work(
+      PendingEntry entry,
+      Decoded decoded,
+      Map<JsonNode, String> contents,
+      String error,
+      int messages) {}
+}

@@ -1,0 +1,142 @@
+package dev.coexist.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The processor's writer connection with its prepared statements, kept for the life of the
+ * connection so that a history chunk of thousands of rows costs binds, not parses. It also holds
+ * what the current transaction touched (threads to refresh) and lookups that stay true once
+ * committed (identity to customer), dropped whenever anything is rolled back.
+ */
+final class WriteSession implements AutoCloseable {
+  private static final int CACHE_MAX = 200_000;
+
+  private final Connection connection;
+  private final Dialect dialect;
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final Map<String, Long> customers = new HashMap<>();
+  private final Set<Long> knownThreads = new java.util.HashSet<>();
+  private final Set<Long> touchedThreads = new LinkedHashSet<>();
+
+  WriteSession(final Connection connection, final Dialect dialect) {
+    this.connection = connection;
+    this.dialect = dialect;
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  /** The statement for this SQL, prepared once per connection. */
+  PreparedStatement prepare(final String sql) throws SQLException {
+    PreparedStatement statement = statements.get(sql);
+    if (statement == null) {
+      statement = connection.prepareStatement(sql);
+      statements.put(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Starts the apply transaction with its first statement; false when another processor holds the
+   * lease (PostgreSQL only).
+   */
+  boolean takeTurn() throws SQLException {
+    final PreparedStatement turn = prepare(dialect.takeTurn);
+    if (dialect.turnIsQuery()) {
+      try (ResultSet row = turn.executeQuery()) {
+        return row.next();
+      }
+    }
+    turn.setLong(1, System.currentTimeMillis());
+    return turn.executeUpdate() == 1;
+  }
+
+  Savepoint savepoint() throws SQLException {
+    return connection.setSavepoint();
+  }
+
+  void release(final Savepoint savepoint) throws SQLException {
+    connection.releaseSavepoint(savepoint);
+  }
+
+  /** Undoes the work since the savepoint; whatever was cached since may not exist any more. */
+  void rollbackTo(final Savepoint savepoint) throws SQLException {
+    forget();
+    connection.rollback(savepoint);
+  }
+
+  void commit() throws SQLException {
+    connection.commit();
+    touchedThreads.clear();
+    if (customers.size() > CACHE_MAX) {
+      customers.clear();
+      knownThreads.clear();
+    }
+  }
+
+  void rollback() throws SQLException {
+    forget();
+    touchedThreads.clear();
+    connection.rollback();
+  }
+
+  Long cachedCustomer(final String identityKey) {
+    return customers.get(identityKey);
+  }
+
+  void cacheCustomer(final String identityKey, final long customerId) {
+    customers.put(identityKey, customerId);
+  }
+
+  boolean threadKnown(final long threadId) {
+    return knownThreads.contains(threadId);
+  }
+
+  void threadExists(final long threadId) {
+    knownThreads.add(threadId);
+  }
+
+  /** A thread whose aggregates must be recomputed before the transaction commits. */
+  void touch(final long threadId) {
+    touchedThreads.add(threadId);
+  }
+
+  Set<Long> touchedThreads() {
+    return touchedThreads;
+  }
+
+  private void forget() {
+    customers.clear();
+    knownThreads.clear();
+  }
+
+  @Override
+  public void close() {
+    for (final PreparedStatement statement : statements.values()) {
+      try {
+        statement.close();
+      } catch (SQLException ignored) {
+        // the connection is closed next, which frees its statements anyway
+      }
+    }
+    statements.clear();
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // nothing more can be done with a connection that does not close
+    }
+  }
+}

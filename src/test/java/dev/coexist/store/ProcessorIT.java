@@ -1,0 +1,186 @@
+package dev.coexist.store;
+
+import static dev.coexist.store.StoreHarness.NUMBER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coexist.journal.JournalSummary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The processor: isolation of bad items and deliveries, replay, waking up, paging. */
+class ProcessorIT {
+  @TempDir Path folder;
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void oneItemThatCannotBeAppliedDoesNotFailItsNeighbours(final Engine engine) throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      final long id =
+          store.applyJson(
+              Payloads.meta(
+                  "smb_message_echoes",
+                  """
+                  "message_echoes":[
+                   {"from":"15550001111","to":"16505551234","id":"wamid.ok1","timestamp":"1740000001",
+                    "type":"text","text":{"body":"one"}},
+                   {"from":"15550001111","id":"wamid.nobody","timestamp":"1740000002",
+                    "type":"text","text":{"body":"to whom?"}},
+                   {"from":"15550001111","to":"16505551234","id":"wamid.ok2","timestamp":"1740000003",
+                    "type":"text","text":{"body":"two"}}]"""));
+
+      assertThat(store.journalState(id)).isEqualTo("applied");
+      assertThat(store.rows("SELECT wamid FROM messages ORDER BY wamid"))
+          .containsExactly(List.of("wamid.ok1"), List.of("wamid.ok2"));
+      assertThat(store.queries.problems(id))
+          .singleElement()
+          .satisfies(
+              problem -> {
+                assertThat(problem.kind()).isEqualTo("apply");
+                assertThat(problem.location()).endsWith("/message_echoes/1");
+                assertThat(problem.message()).contains("wamid.nobody").contains("no customer");
+                assertThat(problem.itemJson()).contains("to whom?");
+              });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void anUndecodableDeliveryFailsAndTheNextIsApplied(final Engine engine) throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      final long broken = store.appendJson("{\"this is\": not json");
+      final long good = store.append("meta/messages-text.json");
+      store.processor.drain();
+
+      assertThat(store.journalState(broken)).isEqualTo("failed");
+      assertThat(store.journal.find(broken).orElseThrow().error()).contains("not JSON");
+      assertThat(store.journalState(good)).isEqualTo("applied");
+      assertThat(store.journal.entries("failed", 0, 10))
+          .extracting(JournalSummary::id)
+          .containsExactly(broken);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void replayingAFailedEntryWithoutAFixFailsTheSameAndChangesNothing(final Engine engine)
+      throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      store.apply("meta/messages-text.json");
+      final long broken = store.apply("bad/not-an-envelope.json");
+      final String before = StoreDump.of(store);
+
+      assertThat(store.journal.replayFailed()).isEqualTo(1);
+      assertThat(store.journalState(broken)).isEqualTo("pending");
+      store.processor.drain();
+
+      assertThat(store.journalState(broken)).isEqualTo("failed");
+      assertThat(store.journal.find(broken).orElseThrow().attempts()).isEqualTo(2);
+      assertThat(StoreDump.of(store)).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void replayingAppliedEntriesOneByOneOrAsARangeChangesNothing(final Engine engine)
+      throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      final long first = store.apply("360dialog/history-phase1-chunk3.json");
+      store.apply("meta/statuses-sent-delivered-read.json");
+      store.apply("bad/messages-missing-wamid.json");
+      final long last = store.apply("meta/messages-edit.json");
+      final String before = StoreDump.of(store);
+
+      assertThat(store.journal.replay(first)).isTrue();
+      store.processor.drain();
+      assertThat(StoreDump.of(store)).isEqualTo(before);
+      assertThat(store.journal.replayRange(first, last)).isEqualTo(4);
+      store.processor.drain();
+      assertThat(StoreDump.of(store)).isEqualTo(before);
+      assertThat(store.journal.find(first).orElseThrow().attempts()).isEqualTo(3);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void theRunningProcessorAppliesWhatItIsWokenFor(final Engine engine) throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      store.processor.start();
+      final long id = store.append("meta/messages-text.json");
+      store.processor.wake();
+      awaitState(store, id, "applied");
+      // without a wake-up the poll finds it
+      final long next = store.append("meta/messages-image.json");
+      awaitState(store, next, "applied");
+      assertThat(store.count("messages")).isEqualTo(2);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aThousandMessageChunkIsOneDeliveryAndManyEntriesShareTransactions(final Engine engine)
+      throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      store.append(ChunkBodies.chunk(1, 1, 1, 20, 50));
+      for (int live = 0; live < 30; live++) {
+        store.appendJson(Payloads.live("wamid.live." + live, 1740000000 + live, "live " + live));
+      }
+      assertThat(store.processor.drain()).isEqualTo(31);
+      assertThat(store.count("messages")).isEqualTo(1030);
+      assertThat(store.queries.number(NUMBER).orElseThrow().history().messages()).isEqualTo(1000);
+      assertThat(store.count("threads")).isEqualTo(21);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void threadsAndMessagesPageByKeyset(final Engine engine) throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      store.append(ChunkBodies.chunk(1, 1, 1, 5, 7));
+      store.processor.drain();
+
+      final List<ThreadView> threads = new ArrayList<>();
+      Page<ThreadView, ThreadCursor> page = store.queries.threads(NUMBER, null, 2);
+      threads.addAll(page.items());
+      while (page.next() != null) {
+        page = store.queries.threads(NUMBER, page.next(), 2);
+        threads.addAll(page.items());
+      }
+      assertThat(threads).hasSize(5);
+      assertThat(threads)
+          .extracting(thread -> thread.lastMessageAt().getEpochSecond())
+          .isSortedAccordingTo((a, b) -> Long.compare(b, a));
+
+      final long thread = threads.get(0).threadId();
+      final MessagePage first = store.queries.messages(NUMBER, thread, null, null, 3);
+      assertThat(first.messages()).hasSize(3);
+      assertThat(first.before()).isNull();
+      final MessagePage second = store.queries.messages(NUMBER, thread, null, first.after(), 3);
+      final MessagePage third = store.queries.messages(NUMBER, thread, null, second.after(), 3);
+      assertThat(third.messages()).hasSize(1);
+      assertThat(third.after()).isNull();
+      final MessagePage back = store.queries.messages(NUMBER, thread, third.before(), null, 3);
+      assertThat(back.messages()).isEqualTo(second.messages());
+      final List<String> all = new ArrayList<>();
+      for (final MessagePage each : List.of(first, second, third)) {
+        each.messages().forEach(message -> all.add(message.wamid()));
+      }
+      assertThat(all).doesNotHaveDuplicates().hasSize(7);
+      assertThat(first.messages().get(0).sentAt())
+          .isBeforeOrEqualTo(first.messages().get(2).sentAt());
+    }
+  }
+
+  private static void awaitState(final StoreHarness store, final long id, final String state)
+      throws Exception {
+    final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!state.equals(store.journalState(id))) {
+      assertThat(System.nanoTime()).as("entry %d becomes %s", id, state).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+}
