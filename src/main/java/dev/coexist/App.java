@@ -1,18 +1,27 @@
 package dev.coexist;
 
+import dev.coexist.api.ApiKeys;
 import dev.coexist.api.OperationsRoutes;
+import dev.coexist.api.ReadApi;
 import dev.coexist.cli.CoexistCommand;
+import dev.coexist.feed.ChangeFeed;
+import dev.coexist.inbox.InboxRoutes;
 import dev.coexist.ingest.WebhookAuthenticator;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Journal;
 import dev.coexist.store.Database;
+import dev.coexist.store.Processor;
+import dev.coexist.store.StoreQueries;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -26,21 +35,30 @@ public final class App implements AutoCloseable {
 
   private final Database database;
   private final Journal journal;
+  private final Processor processor;
+  private final ChangeFeed feed;
   private final WebhookRoutes webhooks;
   private final WebServer server;
   private final JvmGcMetrics gcMetrics;
+  private final List<String> apiKeys;
 
   private App(
       final Database database,
       final Journal journal,
+      final Processor processor,
+      final ChangeFeed feed,
       final WebhookRoutes webhooks,
       final WebServer server,
-      final JvmGcMetrics gcMetrics) {
+      final JvmGcMetrics gcMetrics,
+      final List<String> apiKeys) {
     this.database = database;
     this.journal = journal;
+    this.processor = processor;
+    this.feed = feed;
     this.webhooks = webhooks;
     this.server = server;
     this.gcMetrics = gcMetrics;
+    this.apiKeys = apiKeys;
   }
 
   public static App start(final Config config) {
@@ -49,30 +67,26 @@ public final class App implements AutoCloseable {
     new JvmThreadMetrics().bindTo(meters);
     final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(meters);
-    if (!config.ingestAuthenticated()) {
-      if (config.insecure()) {
-        LOG.warn(
-            "No webhook authentication is configured and --insecure is set: anyone who reaches {}"
-                + " can post deliveries",
-            config.bind());
-      } else {
-        LOG.info(
-            "No webhook authentication configured; accepted because {} is loopback", config.bind());
-      }
-    }
+    logIngestAuthentication(config);
+    final List<String> apiKeys = apiKeys(config);
     final Database database =
         Database.open(
             config.databaseUrl(), config.databaseBusyTimeout(), config.databasePoolSize());
-    Journal journal = null;
+    final ChangeFeed feed = new ChangeFeed(meters);
+    final Processor processor =
+        new Processor(database, meters, change -> feed.publish(change.event(), change.data()));
+    final Journal journal =
+        new Journal(
+            database,
+            config.journalBatchMax(),
+            config.journalBatchWait(),
+            config.journalQueueBytes(),
+            meters,
+            processor::wake);
+    WebhookRoutes webhooks = null;
     try {
-      journal =
-          new Journal(
-              database,
-              config.journalBatchMax(),
-              config.journalBatchWait(),
-              config.journalQueueBytes(),
-              meters);
-      final WebhookRoutes webhooks =
+      processor.start();
+      webhooks =
           new WebhookRoutes(
               new WebhookAuthenticator(config),
               journal,
@@ -81,18 +95,35 @@ public final class App implements AutoCloseable {
               config.ackTimeout(),
               config.verifyToken(),
               meters);
+      final ApiKeys keys = new ApiKeys(apiKeys);
+      final ReadApi readApi =
+          new ReadApi(
+              new StoreQueries(database, Clock.systemUTC(), config.historyStallAfter()),
+              journal,
+              keys,
+              processor::wake);
       final OperationsRoutes operations = new OperationsRoutes(journal, meters);
+      final InboxRoutes inbox = new InboxRoutes();
+      final WebhookRoutes ingest = webhooks;
       final WebServer server =
           WebServer.builder()
               .host(config.bind())
               .port(config.port())
+              // the webhook routes enforce --max-body themselves, with a JSON reason
               .maxPayloadSize(-1)
               .shutdownGracePeriod(config.shutdownGrace())
-              // an idle keep-alive connection, or one that never finishes its headers, is closed
+              // an idle keep-alive connection, or one that never sends its request line, is closed
               // by the server's idle sweep; a stalled body by the webhook routes' read deadline
               .idleConnectionTimeout(config.readTimeout())
               .idleConnectionPeriod(config.readTimeout().dividedBy(2))
-              .routing(routing -> routing(routing, webhooks, operations))
+              .routing(
+                  routing -> {
+                    ingest.register(routing);
+                    operations.register(routing);
+                    readApi.register(routing);
+                    feed.register(routing, keys);
+                    inbox.register(routing);
+                  })
               .build()
               .start();
       LOG.info(
@@ -100,22 +131,48 @@ public final class App implements AutoCloseable {
           config.bind(),
           server.port(),
           Database.redacted(config.databaseUrl()));
-      return new App(database, journal, webhooks, server, gcMetrics);
+      return new App(database, journal, processor, feed, webhooks, server, gcMetrics, apiKeys);
     } catch (RuntimeException failed) {
-      if (journal != null) {
-        journal.close();
+      if (webhooks != null) {
+        webhooks.close();
       }
+      journal.close();
+      processor.close();
+      feed.close();
       database.close();
       throw failed;
     }
   }
 
-  static void routing(
-      final HttpRouting.Builder routing,
-      final WebhookRoutes webhooks,
-      final OperationsRoutes operations) {
-    webhooks.register(routing);
-    operations.register(routing);
+  private static void logIngestAuthentication(final Config config) {
+    if (config.ingestAuthenticated()) {
+      return;
+    }
+    if (config.insecure()) {
+      LOG.warn(
+          "No webhook authentication is configured and --insecure is set: anyone who reaches {}"
+              + " can post deliveries",
+          config.bind());
+    } else {
+      LOG.info(
+          "No webhook authentication configured; accepted because {} is loopback", config.bind());
+    }
+  }
+
+  /**
+   * The configured read API keys, or one made for this run and logged, so the API is never open.
+   */
+  private static List<String> apiKeys(final Config config) {
+    if (!config.apiKeys().isEmpty()) {
+      return config.apiKeys();
+    }
+    final byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    final String key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    LOG.warn(
+        "No --api-key configured: the read API and the inbox take this key for this run only: {}",
+        key);
+    return List.of(key);
   }
 
   public int port() {
@@ -130,15 +187,22 @@ public final class App implements AutoCloseable {
     return database;
   }
 
+  /** The keys the read API accepts (a generated one when none was configured). */
+  public List<String> apiKeys() {
+    return apiKeys;
+  }
+
   /**
-   * Stops in order: no new connections, in-flight deliveries answered, the journal's last batch
-   * committed, then the database closed.
+   * Stops in order: live streams ended, no new connections, in-flight deliveries answered, the
+   * journal's last batch committed, the processor stopped, then the database closed.
    */
   @Override
   public void close() {
+    feed.close();
     server.stop();
     webhooks.close();
     journal.close();
+    processor.close();
     database.close();
     gcMetrics.close();
     LOG.info("Coexist stopped");

@@ -32,6 +32,7 @@ public record Config(
     Duration readTimeout,
     Duration databaseBusyTimeout,
     int databasePoolSize,
+    Duration historyStallAfter,
     Duration shutdownGrace,
     boolean insecure) {
 
@@ -82,6 +83,8 @@ public record Config(
             values.duration(ConfigKey.READ_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
             values.duration(ConfigKey.DB_BUSY_TIMEOUT, Duration.ZERO, Duration.ofMinutes(1)),
             values.integer(ConfigKey.DB_POOL_SIZE, 1, 200),
+            values.duration(
+                ConfigKey.HISTORY_STALL_AFTER, Duration.ofSeconds(1), Duration.ofDays(7)),
             values.duration(ConfigKey.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)),
             values.bool(ConfigKey.INSECURE));
     config.checkBindIsProtected();
@@ -112,7 +115,7 @@ public record Config(
   private static final class Values {
     private static final Pattern SIZE =
         Pattern.compile("(?i)\\s*(\\d+)\\s*(b|kb|k|mb|m|gb|g)?\\s*");
-    private static final Pattern DURATION = Pattern.compile("(?i)\\s*(\\d+)\\s*(ms|s|m|h)?\\s*");
+    private static final Pattern DURATION = Pattern.compile("(?i)\\s*(\\d+)\\s*(ms|s|m|h|d)?\\s*");
 
     private final Map<ConfigKey, List<String>> raw;
 
@@ -188,7 +191,7 @@ public record Config(
       final Matcher matcher = DURATION.matcher(text);
       if (!matcher.matches()) {
         throw new ConfigException(
-            key, "must be a duration such as 500ms, 5s, 2m or 1h, was '" + text + "'");
+            key, "must be a duration such as 500ms, 5s, 2m, 1h or 1d, was '" + text + "'");
       }
       final long number = Long.parseLong(matcher.group(1));
       final String unit =
@@ -196,6 +199,7 @@ public record Config(
       final Duration duration =
           switch (unit) {
             case "s" -> Duration.ofSeconds(number);
+            case "d" -> Duration.ofDays(number);
             case "m" -> Duration.ofMinutes(number);
             case "h" -> Duration.ofHours(number);
             default -> Duration.ofMillis(number);

@@ -31,7 +31,7 @@ public enum ConfigKey {
       "api-key",
       "",
       "Read API key (Authorization: Bearer KEY); the option may repeat, the variable takes a comma"
-          + " list."),
+          + " list. Without one, a random key is made at start and logged."),
   MAX_BODY("max-body", "8MB", "Largest accepted webhook body; larger ones get 413."),
   JOURNAL_BATCH_MAX("journal-batch-max", "512", "Most deliveries committed in one transaction."),
   JOURNAL_BATCH_WAIT(
@@ -56,6 +56,11 @@ public enum ConfigKey {
   DB_BUSY_TIMEOUT(
       "db-busy-timeout", "2s", "How long a SQLite write waits for a lock held by someone else."),
   DB_POOL_SIZE("db-pool-size", "8", "Connections for readers (and PostgreSQL writers)."),
+  HISTORY_STALL_AFTER(
+      "history-stall-after",
+      "30m",
+      "A history import with no new chunk for this long, before progress 100, is shown as"
+          + " stalled."),
   SHUTDOWN_GRACE(
       "shutdown-grace", "10s", "On stop, how long in-flight deliveries may take to be answered."),
   INSECURE(

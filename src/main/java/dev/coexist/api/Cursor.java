@@ -42,7 +42,10 @@ public record Cursor(String kind, List<String> position) {
     } catch (IllegalArgumentException | IOException notACursor) {
       throw new BadRequestException("cursor '" + text + "' is not a cursor this API handed out");
     }
-    if (array == null || !array.isArray() || array.size() != size + 1 || !array.get(0).isTextual()) {
+    if (array == null
+        || !array.isArray()
+        || array.size() != size + 1
+        || !array.get(0).isTextual()) {
       throw new BadRequestException("cursor '" + text + "' is not a cursor this API handed out");
     }
     if (!array.get(0).asText().equals(expectedKind)) {

@@ -64,8 +64,24 @@ public final class Journal implements AutoCloseable {
       final Duration batchWait,
       final long queueBytesMax,
       final MeterRegistry meters) {
+    this(database, batchMax, batchWait, queueBytesMax, meters, () -> {});
+  }
+
+  /**
+   * @param afterAcceptedCommit runs on the writer thread after each commit that holds at least one
+   *     delivery to process (e.g. to wake the processor); it must be quick and must not block
+   */
+  public Journal(
+      final Database database,
+      final int batchMax,
+      final Duration batchWait,
+      final long queueBytesMax,
+      final MeterRegistry meters,
+      final Runnable afterAcceptedCommit) {
     this.database = database;
-    this.writer = new GroupCommitWriter(database, batchMax, batchWait, queueBytesMax, meters);
+    this.writer =
+        new GroupCommitWriter(
+            database, batchMax, batchWait, queueBytesMax, meters, afterAcceptedCommit);
     Gauge.builder("coexist.journal.backlog", this, Journal::pendingEntries)
         .description("Journal entries waiting to be applied")
         .register(meters);

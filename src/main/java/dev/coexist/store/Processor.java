@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,7 @@ public final class Processor implements AutoCloseable {
   private final Timer transactions;
   private final Thread thread;
   private final ExecutorService decoders;
+  private final Consumer<StoreChange> changes;
   private boolean woken;
   private volatile boolean closing;
   private WriteSession session;
@@ -75,8 +77,10 @@ public final class Processor implements AutoCloseable {
       final Database database,
       final MeterRegistry meters,
       final Duration pollInterval,
-      final int messagesPerTransaction) {
+      final int messagesPerTransaction,
+      final Consumer<StoreChange> changes) {
     this.database = database;
+    this.changes = changes;
     this.pollInterval = pollInterval;
     this.messagesPerTransaction = messagesPerTransaction;
     this.dialect = Dialect.of(database.engine());
@@ -103,7 +107,13 @@ public final class Processor implements AutoCloseable {
 
   /** A processor with the defaults: poll every 250 ms, up to 5,000 messages per transaction. */
   public Processor(final Database database, final MeterRegistry meters) {
-    this(database, meters, Duration.ofMillis(250), 5_000);
+    this(database, meters, Duration.ofMillis(250), 5_000, change -> {});
+  }
+
+  /** A processor with the defaults that tells {@code changes} what each commit changed. */
+  public Processor(
+      final Database database, final MeterRegistry meters, final Consumer<StoreChange> changes) {
+    this(database, meters, Duration.ofMillis(250), 5_000, changes);
   }
 
   private static Counter counter(
@@ -326,6 +336,7 @@ public final class Processor implements AutoCloseable {
     int failed = 0;
     int messages = 0;
     int itemProblems = 0;
+    final List<StoreChange> changed = new ArrayList<>();
     try {
       writer = session();
       if (!writer.takeTurn()) {
@@ -347,6 +358,7 @@ public final class Processor implements AutoCloseable {
                 DeliveryApplier.apply(writer, entry, work.decoded(), work.contents());
             queue.markApplied(writer.connection(), entry.id());
             writer.release(savepoint);
+            changed.addAll(StoreChange.of(entry.id(), work.decoded()));
             applied++;
             messages += result.messages();
             itemProblems += result.problems();
@@ -361,7 +373,11 @@ public final class Processor implements AutoCloseable {
         }
         queue.markFailed(writer.connection(), entry.id(), error);
         writer.release(savepoint);
+        changed.add(StoreChange.failed(entry.id(), error));
         failed++;
+      }
+      for (final long touched : writer.touchedThreads()) {
+        changed.add(StoreChange.thread(touched));
       }
       MessageWriter.refreshThreads(writer);
       writer.commit();
@@ -376,6 +392,7 @@ public final class Processor implements AutoCloseable {
     failedEntries.increment(failed);
     appliedMessages.increment(messages);
     problems.increment(itemProblems);
+    publish(changed);
     return batch.size();
   }
 
@@ -421,6 +438,17 @@ public final class Processor implements AutoCloseable {
       closeSession();
     }
     return -1;
+  }
+
+  private void publish(final List<StoreChange> committed) {
+    for (final StoreChange change : committed) {
+      try {
+        changes.accept(change);
+      } catch (RuntimeException listenerFailed) {
+        // a listener's trouble must never stop the queue
+        LOG.warn("Publishing {} failed: {}", change.event(), listenerFailed.toString());
+      }
+    }
   }
 
   private WriteSession session() throws SQLException {

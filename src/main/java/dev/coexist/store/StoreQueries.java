@@ -126,6 +126,15 @@ public final class StoreQueries {
        ORDER BY acted_at, wamid
       """;
 
+  // %s: one placeholder per wamid of the page (at most a page limit of them)
+  private static final String REACTIONS_OF_PAGE =
+      """
+      SELECT target_wamid, wamid, kind, direction, sources, actor, acted_at, emoji, text
+        FROM message_actions
+       WHERE phone_number_id = ? AND kind = 'reaction' AND target_wamid IN (%s)
+       ORDER BY acted_at, wamid
+      """;
+
   private static final String CONTACTS =
       """
       SELECT c.id, c.phone, c.user_id, c.parent_user_id, c.username, c.profile_name,
@@ -512,16 +521,7 @@ public final class StoreQueries {
         select.setString(2, wamid);
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            final ActionView action =
-                new ActionView(
-                    rows.getString(1),
-                    rows.getString(2),
-                    rows.getString(3),
-                    MessageSource.of(rows.getInt(4)),
-                    rows.getString(5),
-                    seconds(rows.getLong(6)),
-                    rows.getString(7),
-                    rows.getString(8));
+            final ActionView action = action(rows);
             switch (action.kind()) {
               case "edit" -> edits.add(action);
               case "revoke" -> revokes.add(action);
@@ -530,18 +530,68 @@ public final class StoreQueries {
           }
         }
       }
-      // actions are ordered oldest first, so the last one of each actor is its current reaction
-      final Map<String, ActionView> current = new LinkedHashMap<>();
-      for (final ActionView reaction : reactionEvents) {
-        current.remove(String.valueOf(reaction.actor()));
-        if (reaction.emoji() != null && !reaction.emoji().isEmpty()) {
-          current.put(String.valueOf(reaction.actor()), reaction);
-        }
-      }
       return Optional.of(
           new MessageDetail(
-              message, statuses, edits, revokes, reactionEvents, List.copyOf(current.values())));
+              message, statuses, edits, revokes, reactionEvents, currentReactions(reactionEvents)));
     }
+  }
+
+  /**
+   * The current reactions of each of {@code wamids} (one page of a thread), in one query: a map
+   * from target wamid to its reactions; messages without any are absent.
+   */
+  public Map<String, List<ActionView>> reactions(
+      final String phoneNumberId, final List<String> wamids) throws SQLException {
+    if (wamids.isEmpty()) {
+      return Map.of();
+    }
+    final String placeholders =
+        String.join(", ", java.util.Collections.nCopies(wamids.size(), "?"));
+    final Map<String, List<ActionView>> events = new LinkedHashMap<>();
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(REACTIONS_OF_PAGE.formatted(placeholders))) {
+      select.setString(1, phoneNumberId);
+      for (int index = 0; index < wamids.size(); index++) {
+        select.setString(index + 2, wamids.get(index));
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          events
+              .computeIfAbsent(rows.getString("target_wamid"), target -> new ArrayList<>())
+              .add(action(rows));
+        }
+      }
+    }
+    final Map<String, List<ActionView>> current = new LinkedHashMap<>();
+    events.forEach((target, reactions) -> current.put(target, currentReactions(reactions)));
+    return current;
+  }
+
+  /**
+   * Reactions oldest first: the last one of each actor is its current one; an empty emoji removes.
+   */
+  private static List<ActionView> currentReactions(final List<ActionView> reactionEvents) {
+    final Map<String, ActionView> current = new LinkedHashMap<>();
+    for (final ActionView reaction : reactionEvents) {
+      current.remove(String.valueOf(reaction.actor()));
+      if (reaction.emoji() != null && !reaction.emoji().isEmpty()) {
+        current.put(String.valueOf(reaction.actor()), reaction);
+      }
+    }
+    return List.copyOf(current.values());
+  }
+
+  private static ActionView action(final ResultSet rows) throws SQLException {
+    return new ActionView(
+        rows.getString("wamid"),
+        rows.getString("kind"),
+        rows.getString("direction"),
+        MessageSource.of(rows.getInt("sources")),
+        rows.getString("actor"),
+        seconds(rows.getLong("acted_at")),
+        rows.getString("emoji"),
+        rows.getString("text"));
   }
 
   private static MessageView message(final ResultSet row) throws SQLException {

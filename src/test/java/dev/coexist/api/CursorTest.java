@@ -34,8 +34,10 @@ class CursorTest {
   void limitsAreChecked() {
     assertThat(PageLimit.parse(null)).isEqualTo(PageLimit.DEFAULT);
     assertThat(PageLimit.parse("10")).isEqualTo(10);
-    assertThatThrownBy(() -> PageLimit.parse("0")).hasMessage("limit must be between 1 and 500, was 0");
-    assertThatThrownBy(() -> PageLimit.parse("ten")).hasMessage("limit must be a whole number, was 'ten'");
+    assertThatThrownBy(() -> PageLimit.parse("0"))
+        .hasMessage("limit must be between 1 and 500, was 0");
+    assertThatThrownBy(() -> PageLimit.parse("ten"))
+        .hasMessage("limit must be a whole number, was 'ten'");
   }
 
   @Test
@@ -44,7 +46,8 @@ class CursorTest {
     assertThat(keys.refusal("Bearer second")).isEmpty();
     assertThat(keys.refusal("bearer first")).isEmpty();
     assertThat(keys.refusal(null)).contains("missing Authorization: Bearer <api key> header");
-    assertThat(keys.refusal("Basic Zmlyc3Q=")).contains("the Authorization header must be 'Bearer <api key>'");
+    assertThat(keys.refusal("Basic Zmlyc3Q="))
+        .contains("the Authorization header must be 'Bearer <api key>'");
     assertThat(keys.refusal("Bearer third")).contains("the API key is not valid");
   }
 }
