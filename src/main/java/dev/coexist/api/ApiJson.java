@@ -27,12 +27,12 @@ import java.util.Map;
 /**
  * The store's rows as the JSON of openapi.yaml: snake_case names, ISO-8601 times, explicit nulls.
  */
-final class ApiJson {
+public final class ApiJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ApiJson() {}
 
-  static Map<String, Object> number(final NumberView number) {
+  public static Map<String, Object> number(final NumberView number) {
     final Map<String, Object> json = new LinkedHashMap<>();
     json.put("phone_number_id", number.phoneNumberId());
     json.put("display_phone_number", number.displayPhoneNumber());
@@ -92,7 +92,7 @@ final class ApiJson {
     return json;
   }
 
-  static Map<String, Object> thread(final ThreadView thread) {
+  public static Map<String, Object> thread(final ThreadView thread) {
     final Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", thread.threadId());
     json.put("phone_number_id", thread.phoneNumberId());
@@ -114,7 +114,8 @@ final class ApiJson {
     return json;
   }
 
-  static Map<String, Object> message(final MessageView message, final List<ActionView> reactions) {
+  public static Map<String, Object> message(
+      final MessageView message, final List<ActionView> reactions) {
     final Map<String, Object> json = new LinkedHashMap<>();
     json.put("wamid", message.wamid());
     json.put("thread_id", message.threadId());
@@ -186,7 +187,7 @@ final class ApiJson {
     return json;
   }
 
-  static Map<String, Object> contact(final ContactView contact) {
+  public static Map<String, Object> contact(final ContactView contact) {
     final Map<String, Object> json = new LinkedHashMap<>();
     json.put("phone", contact.identity().phone());
     json.put("user_id", contact.identity().userId());

@@ -10,7 +10,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "WhatsApp Coexistence webhook receiver and conversation store.",
-    subcommands = {ServeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ReplayCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class CoexistCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

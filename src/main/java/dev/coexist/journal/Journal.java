@@ -184,16 +184,23 @@ public final class Journal implements AutoCloseable {
     final long now = System.currentTimeMillis();
     if (now - backlogReadAt >= BACKLOG_REFRESH_MILLIS) {
       backlogReadAt = now;
-      try (Connection connection = database.pool().getConnection();
-          PreparedStatement count = connection.prepareStatement(COUNT_PENDING);
-          ResultSet row = count.executeQuery()) {
-        row.next();
-        backlog.set(row.getLong(1));
+      try {
+        backlog.set(pendingEntriesNow());
       } catch (SQLException unreadable) {
         // the last known figure stays; availability() says what is wrong
       }
     }
     return backlog.get();
+  }
+
+  /** Entries waiting to be applied, counted now. */
+  public long pendingEntriesNow() throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement count = connection.prepareStatement(COUNT_PENDING);
+        ResultSet row = count.executeQuery()) {
+      row.next();
+      return row.getLong(1);
+    }
   }
 
   /** Stops taking deliveries and commits the ones already queued. */

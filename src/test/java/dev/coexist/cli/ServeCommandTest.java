@@ -48,7 +48,8 @@ class ServeCommandTest {
     final Run serve = run("serve", "--port", "eighty");
     assertThat(serve.exitCode()).isEqualTo(ServeCommand.EXIT_BAD_CONFIG);
     assertThat(serve.err())
-        .contains("coexist: invalid configuration: --port (COEXIST_PORT): must be a whole number, was 'eighty'");
+        .contains(
+            "coexist: invalid configuration: --port (COEXIST_PORT): must be a whole number, was 'eighty'");
   }
 
   @Test
@@ -65,7 +66,8 @@ class ServeCommandTest {
     final CommandLine commandLine = CoexistCommand.commandLine();
     final CommandLine serve = commandLine.getSubcommands().get("serve");
     commandLine.parseArgs("serve", "--config", file.toString(), "--port", "7777");
-    final var values = ConfigOptions.resolve(serve.getCommandSpec(), Map.of("COEXIST_MAX_BODY", "2MB"));
+    final var values =
+        ConfigOptions.resolve(serve.getCommandSpec(), Map.of("COEXIST_MAX_BODY", "2MB"));
     assertThat(values.get(ConfigKey.PORT)).containsExactly("7777");
     assertThat(values.get(ConfigKey.MAX_BODY)).containsExactly("2MB");
   }

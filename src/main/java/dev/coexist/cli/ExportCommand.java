@@ -1,0 +1,127 @@
+package dev.coexist.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.Config;
+import dev.coexist.ConfigException;
+import dev.coexist.api.ApiJson;
+import dev.coexist.store.Database;
+import dev.coexist.store.MessageCursor;
+import dev.coexist.store.MessagePage;
+import dev.coexist.store.MessageView;
+import dev.coexist.store.Page;
+import dev.coexist.store.StoreQueries;
+import dev.coexist.store.ThreadCursor;
+import dev.coexist.store.ThreadView;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code coexist export --number ID}: a number's threads and their messages as JSON lines, in the
+ * read API's shapes plus {@code kind}: a {@code thread} line, then its {@code message} lines oldest
+ * first.
+ */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = "Write a number's threads and messages as JSON lines.")
+public final class ExportCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int PAGE = 500;
+
+  @CommandLine.Mixin private final DatabaseOptions databaseOptions = new DatabaseOptions();
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--number", required = true, description = "phone_number_id to export.")
+  String number;
+
+  @Option(names = "--out", description = "File to write (default: standard output).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    final Config config;
+    try {
+      config = databaseOptions.config();
+    } catch (ConfigException invalid) {
+      spec.commandLine().getErr().println("coexist export: " + invalid.getMessage());
+      return 2;
+    }
+    // standard output is not ours to close; a file is
+    final PrintStream lines =
+        out == null
+            ? System.out
+            : new PrintStream(Files.newOutputStream(out), false, StandardCharsets.UTF_8);
+    try (Database database = Database.open(config.databaseUrl(), Duration.ofSeconds(5), 2)) {
+      final StoreQueries queries =
+          new StoreQueries(database, Clock.systemUTC(), Duration.ofDays(1));
+      if (queries.number(number).isEmpty()) {
+        spec.commandLine().getErr().println("coexist export: no phone number " + number);
+        return 1;
+      }
+      long threads = 0;
+      long messages = 0;
+      ThreadCursor threadCursor = null;
+      do {
+        final Page<ThreadView, ThreadCursor> page = queries.threads(number, threadCursor, PAGE);
+        for (final ThreadView thread : page.items()) {
+          lines.println(JSON.writeValueAsString(line("thread", ApiJson.thread(thread))));
+          threads++;
+          messages += exportMessages(queries, thread.threadId(), lines);
+        }
+        threadCursor = page.next();
+      } while (threadCursor != null);
+      lines.flush();
+      spec.commandLine().getErr().printf("exported %d threads, %d messages%n", threads, messages);
+      return 0;
+    } finally {
+      if (out != null) {
+        lines.close();
+      }
+    }
+  }
+
+  private long exportMessages(
+      final StoreQueries queries, final long threadId, final PrintStream lines) throws Exception {
+    long written = 0;
+    MessageCursor after = null;
+    while (true) {
+      final MessagePage page = queries.messages(number, threadId, null, after, PAGE);
+      final List<String> wamids = page.messages().stream().map(MessageView::wamid).toList();
+      final var reactions = queries.reactions(number, wamids);
+      for (final MessageView message : page.messages()) {
+        lines.println(
+            JSON.writeValueAsString(
+                line(
+                    "message",
+                    ApiJson.message(message, reactions.getOrDefault(message.wamid(), List.of())))));
+        written++;
+      }
+      if (page.after() == null || page.messages().isEmpty()) {
+        return written;
+      }
+      after = page.after();
+    }
+  }
+
+  /**
+   * A line: {@code kind} says thread or message (a message's own {@code type} is its WhatsApp
+   * type).
+   */
+  private static Map<String, Object> line(final String kind, final Map<String, Object> json) {
+    final Map<String, Object> line = new LinkedHashMap<>();
+    line.put("kind", kind);
+    line.putAll(json);
+    return line;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.coexist.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.Config;
+import dev.coexist.ConfigException;
+import dev.coexist.ingest.BodyCheck;
+import dev.coexist.ingest.WebhookRoutes;
+import dev.coexist.journal.Delivery;
+import dev.coexist.journal.Journal;
+import dev.coexist.journal.Receipt;
+import dev.coexist.store.Database;
+import dev.coexist.store.Processor;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code coexist import FILE}: captured deliveries, one JSON object a line ({@code route}, {@code
+ * headers}, and {@code body} as the JSON object itself, as a string, or as {@code body_base64}), go
+ * through the same journal as live ones — duplicates included — and are then applied.
+ */
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    description =
+        "Feed a JSON-lines file of captured deliveries through the journal and apply them.")
+public final class ImportCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @CommandLine.Mixin private final DatabaseOptions databaseOptions = new DatabaseOptions();
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Parameters(paramLabel = "FILE", description = "JSON lines: route, headers, body.")
+  Path file;
+
+  @Override
+  public Integer call() throws Exception {
+    final Config config;
+    try {
+      config = databaseOptions.config();
+    } catch (ConfigException invalid) {
+      spec.commandLine().getErr().println("coexist import: " + invalid.getMessage());
+      return 2;
+    }
+    if (!Files.isReadable(file)) {
+      spec.commandLine().getErr().println("coexist import: cannot read " + file);
+      return 2;
+    }
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final Map<Receipt.Outcome, Integer> outcomes = new EnumMap<>(Receipt.Outcome.class);
+    int lineNumber = 0;
+    int unreadable = 0;
+    try (Database database = Database.open(config.databaseUrl(), Duration.ofSeconds(5), 2);
+        Journal journal = new Journal(database, 256, Duration.ZERO, 256L << 20, meters);
+        Processor processor = new Processor(database, meters);
+        BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        final Delivery delivery;
+        try {
+          delivery = delivery(JSON.readTree(line));
+        } catch (IllegalArgumentException | java.io.IOException invalid) {
+          unreadable++;
+          spec.commandLine()
+              .getErr()
+              .println("line " + lineNumber + " skipped: " + invalid.getMessage());
+          continue;
+        }
+        final Receipt receipt = journal.append(delivery).get();
+        outcomes.merge(receipt.outcome(), 1, Integer::sum);
+      }
+      final long pending = journal.pendingEntriesNow();
+      final ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "applying", pending);
+      final var applying = java.util.concurrent.CompletableFuture.supplyAsync(processor::drain);
+      while (!applying.isDone()) {
+        bar.show(pending - journal.pendingEntriesNow());
+        Thread.sleep(200);
+      }
+      applying.join();
+      bar.finish(pending - journal.pendingEntriesNow());
+    }
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "imported %d lines: %d accepted, %d duplicates, %d rejected, %d unreadable%n",
+            lineNumber,
+            outcomes.getOrDefault(Receipt.Outcome.ACCEPTED, 0),
+            outcomes.getOrDefault(Receipt.Outcome.DUPLICATE, 0),
+            outcomes.getOrDefault(Receipt.Outcome.REJECTED, 0),
+            unreadable);
+    return unreadable == 0 ? 0 : 1;
+  }
+
+  private static Delivery delivery(final JsonNode line) throws java.io.IOException {
+    if (!line.isObject()) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    final String route = line.path("route").asText("import");
+    final byte[] body;
+    if (line.hasNonNull("body_base64")) {
+      body = Base64.getDecoder().decode(line.get("body_base64").asText());
+    } else if (line.path("body").isTextual()) {
+      body = line.get("body").asText().getBytes(StandardCharsets.UTF_8);
+    } else if (line.path("body").isObject()) {
+      body = JSON.writeValueAsBytes(line.get("body"));
+    } else {
+      throw new IllegalArgumentException("no body, body_base64 or object body");
+    }
+    final BodyCheck.Verdict verdict = BodyCheck.check(body);
+    final String headers = line.path("headers").isObject() ? line.get("headers").toString() : "{}";
+    return new Delivery(
+        System.currentTimeMillis(),
+        route,
+        headers,
+        body,
+        WebhookRoutes.sha256Hex(body),
+        verdict.eventId(),
+        verdict.rejection());
+  }
+}

@@ -1,0 +1,66 @@
+// The read API (openapi.yaml): JSON over fetch, with the tab's API key as a bearer token.
+
+export class ApiError extends Error {
+  constructor(status, error, reason) {
+    super(reason ? `${error}: ${reason}` : error);
+    this.status = status;
+    this.error = error;
+    this.reason = reason;
+  }
+}
+
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (value !== null && value !== undefined && value !== '') search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export const seg = (value) => encodeURIComponent(String(value));
+
+export class Api {
+  /** key(): the current API key; onUnauthorized(reason): the key was refused. */
+  constructor(key, onUnauthorized) {
+    this.key = key;
+    this.onUnauthorized = onUnauthorized;
+  }
+
+  get(path, params) {
+    return this.request('GET', path + query(params));
+  }
+
+  post(path, body) {
+    return this.request('POST', path, body);
+  }
+
+  async request(method, path, body) {
+    const headers = { Authorization: `Bearer ${this.key()}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+    const payload = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = new ApiError(response.status, payload?.error ?? `HTTP ${response.status}`, payload?.reason);
+      if (response.status === 401) this.onUnauthorized(error.reason ?? 'the API key was refused');
+      throw error;
+    }
+    return payload;
+  }
+
+  numbers() { return this.get('/api/v1/numbers', { limit: 500 }); }
+  threads(number, cursor) { return this.get(`/api/v1/numbers/${seg(number)}/threads`, { limit: 30, cursor }); }
+  contacts(number, cursor) { return this.get(`/api/v1/numbers/${seg(number)}/contacts`, { limit: 50, cursor }); }
+  messages(number, thread, page = {}) {
+    return this.get(`/api/v1/numbers/${seg(number)}/threads/${seg(thread)}/messages`, { limit: 50, ...page });
+  }
+  message(wamid) { return this.get(`/api/v1/messages/${seg(wamid)}`); }
+  failed(cursor) { return this.get('/api/v1/journal', { state: 'failed', limit: 50, cursor }); }
+  replay(id) { return this.post(`/api/v1/journal/${seg(id)}/replay`); }
+  replayFailed() { return this.post('/api/v1/journal/replay', { state: 'failed' }); }
+}

@@ -1,0 +1,202 @@
+// The inbox page: asks for the API key (kept in this tab's sessionStorage only), then shows the
+// numbers, threads, conversation, contacts and failed deliveries, and follows the change feed.
+
+import { byId, show } from './dom.js';
+import { Api } from './api.js';
+import { follow } from './sse.js';
+import { NumbersPane } from './numbers.js';
+import { ThreadsPane, ContactsPane, showList } from './lists.js';
+import { Conversation } from './conversation.js';
+import { FailedDeliveries } from './failed.js';
+
+const KEY = 'coexist.apiKey';
+
+const state = {
+  number: null,
+  list: 'threads',
+  view: 'conversations',
+  feed: null,
+};
+
+const api = new Api(() => sessionStorage.getItem(KEY) ?? '', (reason) => signOut(reason));
+const numbers = new NumbersPane(api, (number) => selectNumber(number));
+const threads = new ThreadsPane(api, (thread) => openThread(thread));
+const contacts = new ContactsPane(api);
+const conversation = new Conversation(api);
+const failed = new FailedDeliveries(api);
+
+function report(error) {
+  if (error?.status === 401) return;
+  console.error(error);
+  byId('feed-state').textContent = `Error: ${error.message}`;
+  byId('feed-state').dataset.state = 'down';
+}
+
+/** Runs task at most every `wait` ms however often it is asked for, and once more at the end. */
+function coalesce(task, wait = 150) {
+  let timer = null;
+  let again = false;
+  let running = false;
+  const run = async () => {
+    timer = null;
+    running = true;
+    try {
+      await task();
+    } catch (error) {
+      report(error);
+    } finally {
+      running = false;
+    }
+    if (again) {
+      again = false;
+      timer = setTimeout(run, wait);
+    }
+  };
+  return () => {
+    if (running) again = true;
+    else if (!timer) timer = setTimeout(run, wait);
+  };
+}
+
+const refreshNumbers = coalesce(() => numbers.refresh());
+const refreshThreads = coalesce(() => threads.refresh());
+const refreshContacts = coalesce(() => (state.list === 'contacts' ? contacts.refresh() : undefined));
+const refreshConversation = coalesce(() => conversation.refresh(), 50);
+const refreshFailed = coalesce(() => failed.refresh());
+
+function forNumber(data) {
+  return !data.phone_number_id || data.phone_number_id === state.number;
+}
+
+/** What each change feed event makes the page fetch again. */
+function onChange({ event, data }) {
+  switch (event) {
+    case 'message':
+    case 'status':
+      if (conversation.isOpen(state.number, data.thread_id) || (data.wamid && conversation.has(data.wamid))) {
+        if (data.wamid && conversation.has(data.wamid) && event === 'status') {
+          conversation.refreshMessage(data.wamid).catch(report);
+        }
+        refreshConversation();
+      } else if (data.thread_id === undefined && forNumber(data)) {
+        refreshConversation();
+      }
+      if (forNumber(data)) refreshThreads();
+      break;
+    case 'thread':
+      if (forNumber(data)) refreshThreads();
+      if (conversation.isOpen(state.number, data.thread_id)) refreshConversation();
+      break;
+    case 'contact':
+      refreshNumbers();
+      if (forNumber(data)) refreshContacts();
+      break;
+    case 'history':
+    case 'number':
+      refreshNumbers();
+      break;
+    case 'journal':
+      refreshFailed();
+      break;
+    case 'reset':
+      refreshAll();
+      break;
+    default:
+      break;
+  }
+}
+
+function refreshAll() {
+  refreshNumbers();
+  refreshThreads();
+  refreshContacts();
+  refreshConversation();
+  refreshFailed();
+}
+
+function feedState(value, reason) {
+  const node = byId('feed-state');
+  node.dataset.state = value;
+  document.body.dataset.feed = value;
+  node.textContent = { live: 'Live', down: 'Reconnecting…', refused: 'Feed refused' }[value] ?? value;
+  // a refusal that arrives after signing out must not replace the first reason given
+  if (value === 'refused' && state.feed) signOut(reason);
+}
+
+async function selectNumber(number) {
+  state.number = number;
+  numbers.select(number);
+  conversation.clear();
+  show(byId('pick-number'), false);
+  await Promise.all([threads.showNumber(number), state.list === 'contacts' ? contacts.showNumber(number) : null]);
+}
+
+async function openThread(thread) {
+  threads.markOpen(thread.id);
+  await conversation.open(state.number, thread);
+}
+
+function setList(which) {
+  state.list = which;
+  showList(which);
+  if (which === 'contacts' && state.number && contacts.number !== state.number) {
+    contacts.showNumber(state.number).catch(report);
+  }
+}
+
+function setView(which) {
+  state.view = which;
+  show(byId('inbox'), which === 'conversations');
+  show(byId('failed-view'), which === 'failed');
+  byId('show-conversations').setAttribute('aria-pressed', String(which === 'conversations'));
+  byId('show-failed').setAttribute('aria-pressed', String(which === 'failed'));
+  if (which === 'failed') failed.refresh().catch(report);
+}
+
+async function start() {
+  show(byId('key-view'), false);
+  show(byId('inbox'), true);
+  show(byId('views'), true);
+  show(byId('feed-state'), true);
+  show(byId('forget-key'), true);
+  setView('conversations');
+  state.feed = follow('/api/v1/events', { key: () => sessionStorage.getItem(KEY) ?? '', onEvent: onChange, onState: feedState });
+  const list = await numbers.refresh();
+  failed.refresh().catch(report);
+  if (list.length > 0 && state.number === null) await selectNumber(list[0].phone_number_id);
+}
+
+/** Without a key the page shows nothing but the key form. */
+function signOut(reason) {
+  sessionStorage.removeItem(KEY);
+  state.feed?.stop();
+  state.feed = null;
+  state.number = null;
+  conversation.clear();
+  threads.list.clear();
+  contacts.list.clear();
+  byId('numbers').replaceChildren();
+  byId('failed').replaceChildren();
+  for (const id of ['inbox', 'failed-view', 'views', 'feed-state', 'forget-key']) show(byId(id), false);
+  show(byId('key-view'), true);
+  byId('key-error').textContent = reason ?? '';
+  byId('api-key').value = '';
+  byId('api-key').focus();
+}
+
+byId('key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const key = byId('api-key').value.trim();
+  if (!key) return;
+  sessionStorage.setItem(KEY, key);
+  byId('key-error').textContent = '';
+  start().catch(report);
+});
+byId('forget-key').addEventListener('click', () => signOut(''));
+byId('show-threads').addEventListener('click', () => setList('threads'));
+byId('show-contacts').addEventListener('click', () => setList('contacts'));
+byId('show-conversations').addEventListener('click', () => setView('conversations'));
+byId('show-failed').addEventListener('click', () => setView('failed'));
+
+if (sessionStorage.getItem(KEY)) start().catch(report);
+else signOut('');

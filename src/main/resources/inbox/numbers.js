@@ -1,0 +1,185 @@
+// The numbers pane: each number with its account state, history sync (one bar per phase) and
+// contacts; choosing one opens its threads.
+
+import { el, byId, show } from './dom.js';
+import { time, PHASES, plural } from './format.js';
+
+const SYNC_STATES = {
+  not_started: { text: 'History not started', tone: 'neutral' },
+  in_progress: { text: 'History importing', tone: 'ok' },
+  completed: { text: 'History complete', tone: 'ok' },
+  declined: { text: 'History declined', tone: 'bad' },
+  stalled: { text: 'History stalled', tone: 'warn' },
+};
+
+/**
+ * Each phase's bar. The webhooks report one overall progress (0–100) and which phase a chunk
+ * belongs to, nothing per phase: a phase is full once a later phase has begun or the sync is
+ * complete, the newest phase with chunks shows the overall progress, later phases are empty.
+ */
+export function phaseBars(history) {
+  const phases = PHASES.map((known) => ({
+    ...known,
+    ...(history.phases ?? []).find((phase) => phase.phase === known.phase),
+  }));
+  const active = Math.max(-1, ...phases.filter((phase) => (phase.chunks ?? 0) > 0).map((phase) => phase.phase));
+  return phases.map((phase) => {
+    let value = 0;
+    let note = 'waiting';
+    if (history.state === 'completed') {
+      value = 100;
+      note = (phase.chunks ?? 0) > 0 ? 'done' : 'done, nothing to import';
+    } else if (phase.phase < active) {
+      value = 100;
+      note = 'done';
+    } else if (phase.phase === active) {
+      value = Math.max(0, Math.min(100, history.progress ?? 0));
+      note = `importing, ${value}% overall`;
+    }
+    return { ...phase, value, note };
+  });
+}
+
+function accountText(account) {
+  if (!account) return 'Connected (no account update received)';
+  const parts = [account.event ?? 'Account update'];
+  if (account.reason) parts.push(account.reason);
+  if (account.initiated_by) parts.push(`by ${account.initiated_by}`);
+  return parts.join(' · ');
+}
+
+function historyBlock(number) {
+  const history = number.history;
+  const state = SYNC_STATES[history.state] ?? { text: history.state, tone: 'neutral' };
+  const head = el(
+    'div',
+    { className: 'sync-head' },
+    el('span', { className: `pill ${state.tone}`, dataset: { syncState: history.state } }, state.text),
+    history.progress !== null && history.progress !== undefined ? el('span', {}, `${history.progress}%`) : null,
+    el('span', { className: 'muted' }, `${plural(history.chunks, 'chunk')}, ${plural(history.messages, 'message')}`),
+  );
+  const block = el('div', { className: 'sync', dataset: { history: history.state } }, head);
+  if (history.state === 'declined') {
+    const decline = history.decline ?? {};
+    block.append(
+      el(
+        'p',
+        { className: 'notice bad', dataset: { role: 'decline' } },
+        'Declined by the business: ',
+        [decline.title, decline.details ?? decline.message].filter(Boolean).join(' — ') || 'no reason given',
+        decline.code !== null && decline.code !== undefined ? ` (error ${decline.code})` : '',
+      ),
+    );
+    return block;
+  }
+  if (history.state === 'stalled') {
+    block.append(
+      el(
+        'p',
+        { className: 'notice warn', dataset: { role: 'stalled' } },
+        'Stalled: no history chunk since ',
+        time(history.last_chunk_at) ?? 'the start',
+      ),
+    );
+  }
+  for (const bar of phaseBars(history)) {
+    const id = `phase-${number.phone_number_id}-${bar.phase}`;
+    block.append(
+      el(
+        'div',
+        { className: 'phase', dataset: { phase: bar.phase } },
+        el('label', { attrs: { for: id } }, `${bar.label}`),
+        el('progress', {
+          id,
+          max: 100,
+          value: bar.value,
+          attrs: { 'aria-valuetext': `${bar.range}: ${bar.note}` },
+        }),
+        el(
+          'span',
+          { className: 'phase-detail' },
+          `${bar.range}: ${bar.note} · ${plural(bar.chunks ?? 0, 'chunk')}, ${plural(bar.messages ?? 0, 'message')}`,
+        ),
+      ),
+    );
+  }
+  return block;
+}
+
+function card(number, selected, onSelect) {
+  const open = el(
+    'button',
+    {
+      type: 'button',
+      className: 'number-open',
+      on: { click: () => onSelect(number.phone_number_id) },
+      attrs: { 'aria-label': `Open number ${number.display_phone_number ?? number.phone_number_id}` },
+    },
+    number.display_phone_number ? `+${number.display_phone_number.replace(/^\+/, '')}` : number.phone_number_id,
+  );
+  return el(
+    'li',
+    {
+      className: 'number',
+      dataset: { phoneNumberId: number.phone_number_id },
+      attrs: { 'aria-current': selected ? 'true' : 'false' },
+    },
+    el('h3', {}, open),
+    el(
+      'dl',
+      { className: 'facts' },
+      el('dt', {}, 'Number id'),
+      el('dd', {}, number.phone_number_id),
+      el('dt', {}, 'WABA'),
+      el('dd', { dataset: { role: 'waba' } }, number.waba_id ?? 'unknown'),
+      el('dt', {}, 'Account'),
+      el('dd', { dataset: { role: 'account' } }, accountText(number.account)),
+      el('dt', {}, 'Contacts'),
+      el(
+        'dd',
+        { dataset: { role: 'contacts' } },
+        `${number.contacts.count}`,
+        number.contacts.removed ? ` (${number.contacts.removed} removed)` : '',
+      ),
+      Number.isInteger(number.thread_count) ? el('dt', {}, 'Threads') : null,
+      Number.isInteger(number.thread_count) ? el('dd', {}, String(number.thread_count)) : null,
+      el('dt', {}, 'Last seen'),
+      el('dd', {}, time(number.last_seen_at) ?? '—'),
+    ),
+    historyBlock(number),
+  );
+}
+
+export class NumbersPane {
+  constructor(api, onSelect) {
+    this.api = api;
+    this.onSelect = onSelect;
+    this.list = byId('numbers');
+    this.selected = null;
+    this.numbers = [];
+  }
+
+  async refresh() {
+    const page = await this.api.numbers();
+    this.numbers = page.numbers;
+    this.render();
+    return this.numbers;
+  }
+
+  select(phoneNumberId) {
+    this.selected = phoneNumberId;
+    this.render();
+  }
+
+  render() {
+    // re-rendering replaces the buttons, so keep the keyboard focus where it was
+    const focused = document.activeElement?.closest?.('.number')?.dataset.phoneNumberId;
+    this.list.replaceChildren(
+      ...this.numbers.map((number) => card(number, number.phone_number_id === this.selected, this.onSelect)),
+    );
+    show(byId('numbers-empty'), this.numbers.length === 0);
+    if (focused) {
+      this.list.querySelector(`[data-phone-number-id="${CSS.escape(focused)}"] .number-open`)?.focus();
+    }
+  }
+}

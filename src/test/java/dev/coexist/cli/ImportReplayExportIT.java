@@ -1,0 +1,127 @@
+package dev.coexist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** coexist import, replay and export on a real SQLite file. */
+class ImportReplayExportIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path folder;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private Run run(final String... args) {
+    final CommandLine commandLine = CoexistCommand.commandLine();
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    return new Run(commandLine.execute(args), out.toString(), err.toString());
+  }
+
+  private static String fixture(final String name) throws Exception {
+    try (InputStream in = ImportReplayExportIT.class.getResourceAsStream("/fixtures/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private Path capture(final String... fixtures) throws Exception {
+    final StringBuilder lines = new StringBuilder();
+    for (final String name : fixtures) {
+      final Map<String, Object> line =
+          Map.of(
+              "route",
+              name.startsWith("360dialog/") ? "360dialog" : "whatsapp",
+              "headers",
+              Map.of(),
+              "body",
+              fixture(name));
+      lines.append(JSON.writeValueAsString(line)).append('\n');
+    }
+    final Path file = folder.resolve("captured.jsonl");
+    Files.writeString(file, lines.toString());
+    return file;
+  }
+
+  @Test
+  void importAppliesThenDuplicatesThenExportWritesTheConversation() throws Exception {
+    final Path data = folder.resolve("data");
+    final Path file =
+        capture(
+            "360dialog/history-phase1-chunk3.json",
+            "meta/echo-text.json",
+            "meta/messages-text.json",
+            "bad/foreign-object.json");
+
+    final Run first = run("import", file.toString(), "--data-dir", data.toString());
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out())
+        .contains("imported 4 lines: 4 accepted, 0 duplicates, 0 rejected, 0 unreadable");
+    assertThat(first.err()).contains("applying [").contains("100%");
+
+    final Run again = run("import", file.toString(), "--data-dir", data.toString());
+    assertThat(again.out()).contains("imported 4 lines: 0 accepted, 4 duplicates");
+
+    final Run replay = run("replay", "--failed", "--data-dir", data.toString());
+    assertThat(replay.exitCode()).as(replay.err()).isZero();
+    assertThat(replay.out()).contains("replayed 1 entries; still failed: 1");
+    assertThat(replay.err()).contains("replaying [");
+
+    final Path export = folder.resolve("export.jsonl");
+    final Run exported =
+        run(
+            "export",
+            "--number",
+            "106540352242922",
+            "--out",
+            export.toString(),
+            "--data-dir",
+            data.toString());
+    assertThat(exported.exitCode()).as(exported.err()).isZero();
+    final List<JsonNode> lines =
+        Files.readAllLines(export).stream().map(ImportReplayExportIT::parse).toList();
+    assertThat(lines).extracting(line -> line.get("kind").asText()).contains("thread", "message");
+    assertThat(lines.get(0).get("kind").asText()).isEqualTo("thread");
+    assertThat(lines)
+        .filteredOn(line -> line.get("kind").asText().equals("message"))
+        .extracting(line -> line.get("wamid").asText())
+        .doesNotHaveDuplicates();
+    assertThat(exported.err()).contains("exported");
+  }
+
+  @Test
+  void replayNeedsExactlyOneSelection() {
+    final Run neither = run("replay", "--data-dir", folder.toString());
+    assertThat(neither.exitCode()).isEqualTo(2);
+    assertThat(neither.err()).contains("give one of ID, --from A --to B, or --failed");
+  }
+
+  @Test
+  void exportOfAnUnknownNumberSaysSo() {
+    final Run exported = run("export", "--number", "404", "--data-dir", folder.toString());
+    assertThat(exported.exitCode()).isEqualTo(1);
+    assertThat(exported.err()).contains("no phone number 404");
+  }
+
+  private static JsonNode parse(final String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (Exception invalid) {
+      throw new AssertionError(invalid);
+    }
+  }
+}
