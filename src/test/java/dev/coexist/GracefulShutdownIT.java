@@ -47,7 +47,7 @@ class GracefulShutdownIT {
     }
     assertThat(JournalRows.all(coexist.databaseFile()))
         .hasSize(IN_FLIGHT)
-        .extracting(JournalRows.Row::state)
-        .containsOnly("pending");
+        .extracting(JournalRows::acceptance)
+        .containsOnly("accepted");
   }
 }

@@ -100,7 +100,7 @@ class IngestIT {
     assertThat(rows).hasSize(1);
     final JournalRows.Row row = rows.get(0);
     assertThat(row.id()).isEqualTo(json(response).get("id").asLong());
-    assertThat(row.state()).isEqualTo("pending");
+    assertThat(JournalRows.acceptance(row)).isEqualTo("accepted");
     assertThat(row.route()).isEqualTo("whatsapp");
     assertThat(row.body()).isEqualTo(body);
     assertThat(row.bodySha256()).isEqualTo(WebhookRoutes.sha256Hex(body));
@@ -126,8 +126,8 @@ class IngestIT {
                 .statusCode())
         .isEqualTo(200);
     assertThat(JournalRows.all(coexist.databaseFile()))
-        .extracting(JournalRows.Row::state)
-        .containsExactly("pending", "pending", "pending", "pending");
+        .extracting(JournalRows::acceptance)
+        .containsExactly("accepted", "accepted", "accepted", "accepted");
   }
 
   @Test
@@ -167,7 +167,7 @@ class IngestIT {
     assertThat(json(again).get("status").asText()).isEqualTo("duplicate");
     assertThat(json(again).get("duplicate_of").asLong()).isEqualTo(json(first).get("id").asLong());
     final List<JournalRows.Row> rows = JournalRows.all(coexist.databaseFile());
-    assertThat(rows).extracting(JournalRows.Row::state).containsExactly("pending", "duplicate");
+    assertThat(rows).extracting(JournalRows::acceptance).containsExactly("accepted", "duplicate");
     assertThat(rows.get(1).duplicateOf()).isEqualTo(rows.get(0).id());
   }
 
@@ -181,9 +181,9 @@ class IngestIT {
 
     assertThat(json(again).get("status").asText()).isEqualTo("duplicate");
     assertThat(JournalRows.all(coexist.databaseFile()))
-        .extracting(JournalRows.Row::state, JournalRows.Row::eventId)
+        .extracting(JournalRows::acceptance, JournalRows.Row::eventId)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("pending", "evt-same"),
+            org.assertj.core.groups.Tuple.tuple("accepted", "evt-same"),
             org.assertj.core.groups.Tuple.tuple("duplicate", "evt-same"));
   }
 

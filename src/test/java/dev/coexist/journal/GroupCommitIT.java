@@ -45,8 +45,8 @@ class GroupCommitIT {
 
       assertThat(JournalRows.all(coexist.databaseFile()))
           .hasSize(DELIVERIES)
-          .extracting(JournalRows.Row::state)
-          .containsOnly("pending");
+          .extracting(JournalRows::acceptance)
+          .containsOnly("accepted");
       final String metrics = coexist.get("/metrics").body();
       final long transactions = metric(metrics, "coexist_journal_batch_size_count");
       final long committed = metric(metrics, "coexist_journal_batch_size_sum");

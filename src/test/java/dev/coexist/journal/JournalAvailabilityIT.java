@@ -67,8 +67,8 @@ class JournalAvailabilityIT {
       assertThat(readyStatus).isEqualTo(200);
       assertThat(coexist.post("/webhooks/whatsapp", delivery(2)).statusCode()).isEqualTo(200);
       assertThat(JournalRows.all(coexist.databaseFile()))
-          .extracting(JournalRows.Row::state)
-          .containsExactly("pending", "pending");
+          .extracting(JournalRows::acceptance)
+          .containsExactly("accepted", "accepted");
     }
   }
 }

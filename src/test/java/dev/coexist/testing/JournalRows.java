@@ -25,6 +25,16 @@ public final class JournalRows {
       String error,
       Long duplicateOf) {}
 
+  /**
+   * "accepted" for an entry taken for processing, whether the processor has applied it yet or not
+   * (tests of ingest race with the processor); any other state as it is.
+   */
+  public static String acceptance(final Row row) {
+    return row.state().equals("pending") || row.state().equals("applied")
+        ? "accepted"
+        : row.state();
+  }
+
   public static List<Row> all(final Path databaseFile) throws SQLException {
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + databaseFile);
         PreparedStatement select =
