@@ -1,7 +1,9 @@
 package dev.coexist.cli;
 
 import dev.coexist.Config;
+import dev.coexist.ConfigException;
 import dev.coexist.ConfigKey;
+import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,19 @@ final class DatabaseOptions {
           "sqlite:PATH, postgresql://user:pass@host/db or a JDBC URL (env COEXIST_DATABASE).")
   String database;
 
-  /** The configuration these options and the environment describe, validated like serve's. */
+  /**
+   * The configuration these options and the environment describe, validated like serve's; on an
+   * invalid value it says why on {@code err} and returns null.
+   */
+  Config configOrExplain(final PrintWriter err, final String command) {
+    try {
+      return config();
+    } catch (ConfigException invalid) {
+      err.println("coexist " + command + ": " + invalid.getMessage());
+      return null;
+    }
+  }
+
   Config config() {
     final Map<ConfigKey, List<String>> raw = new EnumMap<>(ConfigKey.class);
     put(raw, ConfigKey.DATA_DIR, dataDir);

@@ -2,7 +2,6 @@ package dev.coexist.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.Config;
-import dev.coexist.ConfigException;
 import dev.coexist.api.ApiJson;
 import dev.coexist.store.Database;
 import dev.coexist.store.MessageCursor;
@@ -50,11 +49,8 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    final Config config;
-    try {
-      config = databaseOptions.config();
-    } catch (ConfigException invalid) {
-      spec.commandLine().getErr().println("coexist export: " + invalid.getMessage());
+    final Config config = databaseOptions.configOrExplain(spec.commandLine().getErr(), "export");
+    if (config == null) {
       return 2;
     }
     // standard output is not ours to close; a file is

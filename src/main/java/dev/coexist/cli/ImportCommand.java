@@ -3,7 +3,6 @@ package dev.coexist.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.Config;
-import dev.coexist.ConfigException;
 import dev.coexist.ingest.BodyCheck;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Delivery;
@@ -45,11 +44,8 @@ public final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    final Config config;
-    try {
-      config = databaseOptions.config();
-    } catch (ConfigException invalid) {
-      spec.commandLine().getErr().println("coexist import: " + invalid.getMessage());
+    final Config config = databaseOptions.configOrExplain(spec.commandLine().getErr(), "import");
+    if (config == null) {
       return 2;
     }
     if (!Files.isReadable(file)) {
@@ -83,15 +79,7 @@ public final class ImportCommand implements Callable<Integer> {
         final Receipt receipt = journal.append(delivery).get();
         outcomes.merge(receipt.outcome(), 1, Integer::sum);
       }
-      final long pending = journal.pendingEntriesNow();
-      final ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "applying", pending);
-      final var applying = java.util.concurrent.CompletableFuture.supplyAsync(processor::drain);
-      while (!applying.isDone()) {
-        bar.show(pending - journal.pendingEntriesNow());
-        Thread.sleep(200);
-      }
-      applying.join();
-      bar.finish(pending - journal.pendingEntriesNow());
+      ApplyProgress.drain(journal, processor, spec.commandLine().getErr(), "applying");
     }
     spec.commandLine()
         .getOut()

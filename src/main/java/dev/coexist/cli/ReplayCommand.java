@@ -1,14 +1,12 @@
 package dev.coexist.cli;
 
 import dev.coexist.Config;
-import dev.coexist.ConfigException;
 import dev.coexist.journal.Journal;
 import dev.coexist.store.Database;
 import dev.coexist.store.Processor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,11 +45,8 @@ public final class ReplayCommand implements Callable<Integer> {
           .println("coexist replay: give one of ID, --from A --to B, or --failed");
       return 2;
     }
-    final Config config;
-    try {
-      config = databaseOptions.config();
-    } catch (ConfigException invalid) {
-      spec.commandLine().getErr().println("coexist replay: " + invalid.getMessage());
+    final Config config = databaseOptions.configOrExplain(spec.commandLine().getErr(), "replay");
+    if (config == null) {
       return 2;
     }
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -68,15 +63,7 @@ public final class ReplayCommand implements Callable<Integer> {
             .println("coexist replay: nothing to replay (only applied or failed entries are)");
         return 1;
       }
-      final long before = journal.pendingEntriesNow();
-      final ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "replaying", before);
-      final CompletableFuture<Integer> applying = CompletableFuture.supplyAsync(processor::drain);
-      while (!applying.isDone()) {
-        bar.show(before - journal.pendingEntriesNow());
-        Thread.sleep(200);
-      }
-      applying.join();
-      bar.finish(before - journal.pendingEntriesNow());
+      ApplyProgress.drain(journal, processor, spec.commandLine().getErr(), "replaying");
       spec.commandLine()
           .getOut()
           .println(

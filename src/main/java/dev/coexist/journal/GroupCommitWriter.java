@@ -173,6 +173,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private void commit(final List<Append> batch) {
     final List<Receipt> receipts = new ArrayList<>(batch.size());
+    database.beginWriteTurn();
     try {
       final Connection writer = connection();
       final long now = System.currentTimeMillis();
@@ -183,6 +184,7 @@ final class GroupCommitWriter implements AutoCloseable {
     } catch (SQLException | RuntimeException failed) {
       rollbackQuietly();
       closeConnection();
+      database.endWriteTurn();
       final String reason = "the journal database refused the write: " + failed.getMessage();
       if (availability.get().writable()) {
         LOG.error("Journal unavailable, deliveries get 503 until it recovers: {}", reason, failed);
@@ -194,6 +196,7 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       return;
     }
+    database.endWriteTurn();
     if (!availability.get().writable()) {
       LOG.info("Journal takes writes again");
       availability.set(Availability.up());
@@ -253,6 +256,7 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void probe() {
+    database.beginWriteTurn();
     try {
       final Connection writer = connection();
       try (PreparedStatement probe = writer.prepareStatement(PROBE)) {
@@ -270,6 +274,8 @@ final class GroupCommitWriter implements AutoCloseable {
               false,
               "the journal database refused the write: " + stillDown.getMessage(),
               availability.get().since()));
+    } finally {
+      database.endWriteTurn();
     }
   }
 

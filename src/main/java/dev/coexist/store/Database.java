@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -30,6 +31,12 @@ public final class Database implements AutoCloseable {
   private final Duration busyTimeout;
   private final HikariDataSource pool;
   private final SQLiteDataSource sqliteWriters;
+  // SQLite has one write lock per file. When two writers of this process meet at it, the loser
+  // sleeps in SQLite's busy handler (1, 2, 5 ... 100 ms steps), which collapsed the journal to a
+  // few
+  // hundred acks a second while the processor applied. Taking turns here first, fairly, means the
+  // file lock is always free when a writer reaches it.
+  private final ReentrantLock writeTurn = new ReentrantLock(true);
 
   private Database(final String jdbcUrl, final Duration busyTimeout, final int poolSize) {
     this.engine = Engine.of(jdbcUrl);
@@ -98,6 +105,23 @@ public final class Database implements AutoCloseable {
         engine == Engine.SQLITE ? sqliteWriters.getConnection() : pool.getConnection();
     connection.setAutoCommit(false);
     return connection;
+  }
+
+  /**
+   * Waits for this process's turn to write (SQLite); on PostgreSQL writers do not exclude each
+   * other and this returns at once. Every write transaction on a writer connection runs between
+   * this and {@link #endWriteTurn()}.
+   */
+  public void beginWriteTurn() {
+    if (engine == Engine.SQLITE) {
+      writeTurn.lock();
+    }
+  }
+
+  public void endWriteTurn() {
+    if (engine == Engine.SQLITE) {
+      writeTurn.unlock();
+    }
   }
 
   public Duration busyTimeout() {

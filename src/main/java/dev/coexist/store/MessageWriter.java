@@ -137,17 +137,26 @@ final class MessageWriter {
       RETURNING thread_id
       """;
 
+  // Each figure is its own indexed look-up (index-only counts, newest-first probes), so refreshing
+  // a thread costs about the same whether it holds ten messages or a hundred thousand; one
+  // aggregate over the thread's rows made every live message pay for the whole history.
   private static final String REFRESH_COUNTS =
       """
-      UPDATE threads SET (message_count, inbound_count, outbound_count, last_message_at,
-                          last_live_inbound_at, last_outbound_at) =
-        (SELECT count(*),
-                COALESCE(sum(CASE WHEN m.direction = 'inbound' THEN 1 ELSE 0 END), 0),
-                COALESCE(sum(CASE WHEN m.direction = 'outbound' THEN 1 ELSE 0 END), 0),
-                COALESCE(max(m.sent_at), 0),
-                max(CASE WHEN m.direction = 'inbound' AND (m.sources & 4) <> 0 THEN m.sent_at END),
-                max(CASE WHEN m.direction = 'outbound' THEN m.sent_at END)
-           FROM messages m WHERE m.thread_id = threads.id)
+      UPDATE threads SET
+        message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id),
+        inbound_count = (SELECT count(*) FROM messages m
+                          WHERE m.thread_id = threads.id AND m.direction = 'inbound'),
+        outbound_count = (SELECT count(*) FROM messages m
+                           WHERE m.thread_id = threads.id AND m.direction = 'outbound'),
+        last_message_at = COALESCE((SELECT m.sent_at FROM messages m WHERE m.thread_id = threads.id
+                                     ORDER BY m.sent_at DESC LIMIT 1), 0),
+        last_live_inbound_at = (SELECT m.sent_at FROM messages m
+                                 WHERE m.thread_id = threads.id AND m.direction = 'inbound'
+                                   AND (m.sources & 4) <> 0
+                                 ORDER BY m.sent_at DESC LIMIT 1),
+        last_outbound_at = (SELECT m.sent_at FROM messages m
+                             WHERE m.thread_id = threads.id AND m.direction = 'outbound'
+                             ORDER BY m.sent_at DESC LIMIT 1)
        WHERE id = ?
       """;
 

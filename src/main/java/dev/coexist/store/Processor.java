@@ -15,8 +15,10 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,12 +40,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Processor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Processor.class);
-  private static final int ENTRIES_PER_READ = 256;
+  // small enough that a transaction of live entries keeps the journal writer waiting for a few
+  // milliseconds at most (they take turns on SQLite's write lock)
+  private static final int ENTRIES_PER_READ = 64;
   private static final long BYTES_PER_READ = 32L * 1024 * 1024;
   private static final Duration RETRY_MAX = Duration.ofSeconds(5);
 
   /** A lone entry whose transaction keeps failing is set aside as failed after this many tries. */
   private static final int TRANSACTION_TRIES = 3;
+
+  private static final Duration THREAD_REFRESH_EVERY = Duration.ofSeconds(1);
 
   private final Database database;
   private final Duration pollInterval;
@@ -61,6 +67,12 @@ public final class Processor implements AutoCloseable {
   private final Thread thread;
   private final ExecutorService decoders;
   private final Consumer<StoreChange> changes;
+  // Threads whose figures (counts, last message, unread) wait to be recomputed. Recomputing costs
+  // in proportion to a thread's size, so under a stream of live messages a busy thread is refreshed
+  // at most once per THREAD_REFRESH_EVERY instead of in every transaction; whenever the queue runs
+  // empty every dirty thread is refreshed, so a quiet store is always exact.
+  private final Set<Long> dirtyThreads = new LinkedHashSet<>();
+  private long threadsRefreshedAt = System.nanoTime();
   private boolean woken;
   private volatile boolean closing;
   private WriteSession session;
@@ -220,7 +232,7 @@ public final class Processor implements AutoCloseable {
         return -1;
       }
       if (batch.isEmpty()) {
-        return 0;
+        return refreshWhenQuiet() ? 0 : -1;
       }
       final List<PendingEntry> first = batch;
       Future<List<Work>> decoding = decoders.submit(() -> decodeAll(first));
@@ -337,11 +349,13 @@ public final class Processor implements AutoCloseable {
     int messages = 0;
     int itemProblems = 0;
     final List<StoreChange> changed = new ArrayList<>();
+    database.beginWriteTurn();
     try {
       writer = session();
       if (!writer.takeTurn()) {
         // another node holds the lease; it applies these entries
         writer.rollback();
+        database.endWriteTurn();
         return -1;
       }
       for (final Work work : batch) {
@@ -376,15 +390,17 @@ public final class Processor implements AutoCloseable {
         changed.add(StoreChange.failed(entry.id(), error));
         failed++;
       }
-      for (final long touched : writer.touchedThreads()) {
-        changed.add(StoreChange.thread(touched));
+      dirtyThreads.addAll(writer.touchedThreads());
+      if (System.nanoTime() - threadsRefreshedAt >= THREAD_REFRESH_EVERY.toNanos()) {
+        refreshDirtyThreads(writer, changed);
       }
-      MessageWriter.refreshThreads(writer);
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
       closeSession();
+      database.endWriteTurn();
       return refusedTransaction(batch, refused);
     }
+    database.endWriteTurn();
     entriesPerTransaction = Integer.MAX_VALUE;
     failingEntry = -1;
     transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -417,6 +433,7 @@ public final class Processor implements AutoCloseable {
     if (failingTries < TRANSACTION_TRIES) {
       return -1;
     }
+    database.beginWriteTurn();
     try {
       final WriteSession writer = session();
       if (writer.takeTurn()) {
@@ -436,8 +453,50 @@ public final class Processor implements AutoCloseable {
       writer.rollback();
     } catch (SQLException | RuntimeException stillRefused) {
       closeSession();
+    } finally {
+      database.endWriteTurn();
     }
     return -1;
+  }
+
+  /** Moves the dirty threads into this transaction: their figures are recomputed before commit. */
+  private void refreshDirtyThreads(final WriteSession writer, final List<StoreChange> changed)
+      throws SQLException {
+    for (final long thread : dirtyThreads) {
+      writer.touch(thread);
+      changed.add(StoreChange.thread(thread));
+    }
+    MessageWriter.refreshThreads(writer);
+    dirtyThreads.clear();
+    threadsRefreshedAt = System.nanoTime();
+  }
+
+  /** Nothing is pending: bring every dirty thread up to date. False when the database refused. */
+  private boolean refreshWhenQuiet() {
+    if (dirtyThreads.isEmpty()) {
+      return true;
+    }
+    final Set<Long> before = new LinkedHashSet<>(dirtyThreads);
+    final List<StoreChange> changed = new ArrayList<>();
+    database.beginWriteTurn();
+    try {
+      final WriteSession writer = session();
+      if (!writer.takeTurn()) {
+        writer.rollback();
+        return true;
+      }
+      refreshDirtyThreads(writer, changed);
+      writer.commit();
+    } catch (SQLException | RuntimeException refused) {
+      LOG.warn("Refreshing {} threads refused: {}", before.size(), refused.getMessage());
+      closeSession();
+      dirtyThreads.addAll(before);
+      return false;
+    } finally {
+      database.endWriteTurn();
+    }
+    publish(changed);
+    return true;
   }
 
   private void publish(final List<StoreChange> committed) {
