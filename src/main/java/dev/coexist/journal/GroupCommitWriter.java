@@ -173,7 +173,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private void commit(final List<Append> batch) {
     final List<Receipt> receipts = new ArrayList<>(batch.size());
-    database.beginWriteTurn();
+    database.beginWriteTurn(true);
     try {
       final Connection writer = connection();
       final long now = System.currentTimeMillis();
@@ -256,7 +256,7 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void probe() {
-    database.beginWriteTurn();
+    database.beginWriteTurn(true);
     try {
       final Connection writer = connection();
       try (PreparedStatement probe = writer.prepareStatement(PROBE)) {

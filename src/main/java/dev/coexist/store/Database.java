@@ -37,6 +37,9 @@ public final class Database implements AutoCloseable {
   // hundred acks a second while the processor applied. Taking turns here first, fairly, means the
   // file lock is always free when a writer reaches it.
   private final ReentrantLock writeTurn = new ReentrantLock(true);
+  private final java.util.concurrent.atomic.AtomicInteger urgentWaiting =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private static final Duration MAX_YIELD = Duration.ofMillis(250);
 
   private Database(final String jdbcUrl, final Duration busyTimeout, final int poolSize) {
     this.engine = Engine.of(jdbcUrl);
@@ -111,11 +114,30 @@ public final class Database implements AutoCloseable {
    * Waits for this process's turn to write (SQLite); on PostgreSQL writers do not exclude each
    * other and this returns at once. Every write transaction on a writer connection runs between
    * this and {@link #endWriteTurn()}.
+   *
+   * @param urgent the journal writer: a sender waits for its commit. Urgent writers go first; the
+   *     others (the processor, which works asynchronously anyway) wait while an urgent one waits,
+   *     but never longer than {@link #MAX_YIELD}, so that applying cannot starve under sustained
+   *     load.
    */
-  public void beginWriteTurn() {
-    if (engine == Engine.SQLITE) {
-      writeTurn.lock();
+  public void beginWriteTurn(final boolean urgent) {
+    if (engine != Engine.SQLITE) {
+      return;
     }
+    if (urgent) {
+      urgentWaiting.incrementAndGet();
+      try {
+        writeTurn.lock();
+      } finally {
+        urgentWaiting.decrementAndGet();
+      }
+      return;
+    }
+    final long giveUpYieldingAt = System.nanoTime() + MAX_YIELD.toNanos();
+    while (urgentWaiting.get() > 0 && System.nanoTime() < giveUpYieldingAt) {
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+    }
+    writeTurn.lock();
   }
 
   public void endWriteTurn() {

@@ -42,7 +42,7 @@ public final class Processor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Processor.class);
   // small enough that a transaction of live entries keeps the journal writer waiting for a few
   // milliseconds at most (they take turns on SQLite's write lock)
-  private static final int ENTRIES_PER_READ = 64;
+  private static final int ENTRIES_PER_READ = 32;
   private static final long BYTES_PER_READ = 32L * 1024 * 1024;
   private static final Duration RETRY_MAX = Duration.ofSeconds(5);
 
@@ -349,7 +349,7 @@ public final class Processor implements AutoCloseable {
     int messages = 0;
     int itemProblems = 0;
     final List<StoreChange> changed = new ArrayList<>();
-    database.beginWriteTurn();
+    database.beginWriteTurn(false);
     try {
       writer = session();
       if (!writer.takeTurn()) {
@@ -433,7 +433,7 @@ public final class Processor implements AutoCloseable {
     if (failingTries < TRANSACTION_TRIES) {
       return -1;
     }
-    database.beginWriteTurn();
+    database.beginWriteTurn(false);
     try {
       final WriteSession writer = session();
       if (writer.takeTurn()) {
@@ -478,7 +478,7 @@ public final class Processor implements AutoCloseable {
     }
     final Set<Long> before = new LinkedHashSet<>(dirtyThreads);
     final List<StoreChange> changed = new ArrayList<>();
-    database.beginWriteTurn();
+    database.beginWriteTurn(false);
     try {
       final WriteSession writer = session();
       if (!writer.takeTurn()) {
