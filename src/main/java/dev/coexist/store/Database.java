@@ -40,6 +40,7 @@ public final class Database implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger urgentWaiting =
       new java.util.concurrent.atomic.AtomicInteger();
   private static final Duration MAX_YIELD = Duration.ofMillis(250);
+  private volatile long lastUrgentTurn = System.nanoTime() - Duration.ofHours(1).toNanos();
 
   private Database(final String jdbcUrl, final Duration busyTimeout, final int poolSize) {
     this.engine = Engine.of(jdbcUrl);
@@ -125,6 +126,7 @@ public final class Database implements AutoCloseable {
       return;
     }
     if (urgent) {
+      lastUrgentTurn = System.nanoTime();
       urgentWaiting.incrementAndGet();
       try {
         writeTurn.lock();
@@ -138,6 +140,11 @@ public final class Database implements AutoCloseable {
       java.util.concurrent.locks.LockSupport.parkNanos(200_000);
     }
     writeTurn.lock();
+  }
+
+  /** Whether an urgent writer (the journal) wrote within {@code window}: senders are waiting. */
+  public boolean urgentWritesWithin(final Duration window) {
+    return System.nanoTime() - lastUrgentTurn < window.toNanos();
   }
 
   public void endWriteTurn() {
