@@ -120,15 +120,15 @@ public final class Processor implements AutoCloseable {
             Thread.ofPlatform().name("store-decoder").daemon(true).factory());
   }
 
-  /** A processor with the defaults: poll every 250 ms, up to 5,000 messages per transaction. */
+  /** A processor with the defaults: poll every 250 ms, up to 1,000 messages per transaction. */
   public Processor(final Database database, final MeterRegistry meters) {
-    this(database, meters, Duration.ofMillis(250), 5_000, change -> {});
+    this(database, meters, Duration.ofMillis(250), 1_000, change -> {});
   }
 
   /** A processor with the defaults that tells {@code changes} what each commit changed. */
   public Processor(
       final Database database, final MeterRegistry meters, final Consumer<StoreChange> changes) {
-    this(database, meters, Duration.ofMillis(250), 5_000, changes);
+    this(database, meters, Duration.ofMillis(250), 1_000, changes);
   }
 
   private static Counter counter(
