@@ -1,8 +1,6 @@
 package dev.coexist.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.coexist.web.SecretDigest;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,7 +14,7 @@ public final class ApiKeys {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("the read API needs at least one key");
     }
-    this.keyDigests = keys.stream().map(ApiKeys::sha256).toList();
+    this.keyDigests = keys.stream().map(SecretDigest::of).toList();
   }
 
   /** Empty when the header carries a valid key, else why not. */
@@ -27,20 +25,12 @@ public final class ApiKeys {
     if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return Optional.of("the Authorization header must be 'Bearer <api key>'");
     }
-    final byte[] given = sha256(authorization.substring(BEARER.length()).trim());
+    final String given = authorization.substring(BEARER.length()).trim();
     boolean known = false;
     for (final byte[] digest : keyDigests) {
       // every key is compared, so the time taken does not tell which one was close
-      known |= MessageDigest.isEqual(digest, given);
+      known |= SecretDigest.matches(digest, given);
     }
     return known ? Optional.empty() : Optional.of("the API key is not valid");
-  }
-
-  private static byte[] sha256(final String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException impossible) {
-      throw new IllegalStateException(impossible);
-    }
   }
 }

@@ -1,9 +1,7 @@
 package dev.coexist.ingest;
 
 import dev.coexist.Config;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.coexist.web.SecretDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +26,7 @@ public final class WebhookAuthenticator {
     this.partnerSecret = config.partnerSecret().map(Signatures::secretBytes);
     this.appSecret = config.appSecret().map(Signatures::secretBytes);
     this.headerSecret = config.headerSecret();
-    this.headerSecretDigest = headerSecret.map(secret -> sha256(secret.value()));
+    this.headerSecretDigest = headerSecret.map(secret -> SecretDigest.of(secret.value()));
   }
 
   /** A rejected delivery: a short reason for counters and a sentence for the sender. */
@@ -64,7 +62,7 @@ public final class WebhookAuthenticator {
       final String given = header.apply(name.toLowerCase(java.util.Locale.ROOT));
       if (given == null) {
         refusals.add(new Refusal("missing_credentials", "header " + name + " is missing"));
-      } else if (MessageDigest.isEqual(sha256(given.trim()), headerSecretDigest.get())) {
+      } else if (SecretDigest.matches(headerSecretDigest.get(), given.trim())) {
         return Optional.empty();
       } else {
         refusals.add(
@@ -98,14 +96,5 @@ public final class WebhookAuthenticator {
             .orElse(refusals.get(0));
     final String message = String.join("; ", refusals.stream().map(Refusal::message).toList());
     return new Refusal(lead.reason(), message);
-  }
-
-  private static byte[] sha256(final String value) {
-    // comparing digests keeps the comparison constant-time whatever the lengths
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException impossible) {
-      throw new IllegalStateException(impossible);
-    }
   }
 }
