@@ -41,6 +41,7 @@ public final class Database implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
   private static final Duration MAX_YIELD = Duration.ofMillis(250);
   private volatile long lastUrgentTurn = System.nanoTime() - Duration.ofHours(1).toNanos();
+  private final WalCheckpointer checkpointer;
 
   private Database(final String jdbcUrl, final Duration busyTimeout, final int poolSize) {
     this.engine = Engine.of(jdbcUrl);
@@ -57,11 +58,20 @@ public final class Database implements AutoCloseable {
       createParentFolder(jdbcUrl);
       this.sqliteWriters = sqliteDataSource(jdbcUrl, busyTimeout);
       hikari.setDataSource(sqliteDataSource(jdbcUrl, busyTimeout));
+      this.checkpointer = new WalCheckpointer(sqliteWriters, this::writeTurn);
     } else {
       this.sqliteWriters = null;
+      this.checkpointer = null;
       hikari.setJdbcUrl(jdbcUrl);
+      // a batch of N rows goes as one multi-row INSERT (history chunks, the journal's group commit)
+      hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
     }
     this.pool = new HikariDataSource(hikari);
+  }
+
+  private AutoCloseable writeTurn() {
+    beginWriteTurn(false);
+    return this::endWriteTurn;
   }
 
   /** Opens the database and brings its schema up to date. */
@@ -70,6 +80,9 @@ public final class Database implements AutoCloseable {
     final Database database = new Database(jdbcUrl, busyTimeout, poolSize);
     try {
       database.migrate();
+      if (database.checkpointer != null) {
+        database.checkpointer.start();
+      }
     } catch (RuntimeException failed) {
       database.close();
       throw failed;
@@ -105,8 +118,24 @@ public final class Database implements AutoCloseable {
    * the pool so that writes never queue behind readers for a connection.
    */
   public Connection openWriterConnection() throws SQLException {
-    final Connection connection =
-        engine == Engine.SQLITE ? sqliteWriters.getConnection() : pool.getConnection();
+    if (engine != Engine.SQLITE) {
+      final Connection connection = pool.getConnection();
+      // durable, whatever an earlier borrower (the processor relaxes it) left on this pooled
+      // connection: the journal acknowledges nothing that is not flushed
+      try (java.sql.Statement setup = connection.createStatement()) {
+        setup.execute("SET synchronous_commit = on");
+      } catch (SQLException failed) {
+        connection.close();
+        throw failed;
+      }
+      connection.setAutoCommit(false);
+      return connection;
+    }
+    final Connection connection = sqliteWriters.getConnection();
+    // the log is copied back by the WalCheckpointer, not inside a writer's commit
+    try (java.sql.Statement setup = connection.createStatement()) {
+      setup.execute("PRAGMA wal_autocheckpoint = 0");
+    }
     connection.setAutoCommit(false);
     return connection;
   }
@@ -159,6 +188,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     pool.close();
   }
 

@@ -27,7 +27,9 @@ final class Dialect {
    * no fsync of their own: an entry's store changes and its 'applied' mark commit together, so a
    * commit lost to a power cut leaves the entry pending and it is applied again (idempotently); the
    * journal writer's commits stay synchronous=FULL, and their fsync of the WAL covers the frames
-   * before them.
+   * before them. On PostgreSQL the same reasoning turns {@code synchronous_commit} off for the
+   * processor's session only: WAL order means a journal commit that returned has flushed every
+   * earlier processor commit with it.
    */
   final List<String> writerSetup;
 
@@ -56,7 +58,7 @@ final class Dialect {
                WHERE phone_number_id = ?
                  AND wamid IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))
               """,
-              List.of());
+              List.of("SET synchronous_commit = off"));
     };
   }
 

@@ -139,6 +139,11 @@ public final class Processor implements AutoCloseable {
         .register(meters);
   }
 
+  /** The session settings of the processor's writer connection on this engine. */
+  public static List<String> writerSetup(final Engine engine) {
+    return Dialect.of(engine).writerSetup;
+  }
+
   public void start() {
     thread.start();
   }

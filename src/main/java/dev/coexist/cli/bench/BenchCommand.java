@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = "Measure Coexist's performance on this machine (loopback only).",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchIngestCommand.class})
+    subcommands = {BenchIngestCommand.class, BenchStoreCommand.class})
 public final class BenchCommand {}

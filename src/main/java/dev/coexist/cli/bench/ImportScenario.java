@@ -1,0 +1,117 @@
+package dev.coexist.cli.bench;
+
+import dev.coexist.ingest.WebhookRoutes;
+import dev.coexist.journal.Delivery;
+import dev.coexist.journal.Journal;
+import dev.coexist.journal.Receipt;
+import dev.coexist.store.Database;
+import dev.coexist.store.Processor;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A history import, journal to store: the chunks are journalled first (not timed), then the
+ * processor applies them all (timed), and the same rows go into a second, empty database of the
+ * same engine as a plain JDBC batch insert, the ceiling of the same run.
+ */
+final class ImportScenario {
+  static final String NUMBER = "106540352240001";
+
+  record Outcome(
+      String engine,
+      int chunks,
+      long messages,
+      double storeSeconds,
+      double ceilingSeconds,
+      long storedMessages) {
+    double storeRate() {
+      return messages / storeSeconds;
+    }
+
+    double ceilingRate() {
+      return messages / ceilingSeconds;
+    }
+  }
+
+  private ImportScenario() {}
+
+  /**
+   * @param storeUrl an empty database for the import
+   * @param ceilingUrl another empty database of the same engine for the ceiling
+   */
+  static Outcome run(
+      final String engine,
+      final String storeUrl,
+      final String ceilingUrl,
+      final HistoryChunks generator,
+      final int warmupChunks,
+      final int chunks)
+      throws Exception {
+    final List<byte[]> measured = new ArrayList<>(chunks);
+    for (int chunk = 1; chunk <= chunks; chunk++) {
+      measured.add(generator.chunk(1, chunk, Math.min(99, chunk * 100 / chunks)));
+    }
+    final double storeSeconds;
+    final long stored;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (Database database = Database.open(storeUrl, Duration.ofSeconds(5), 4);
+        Journal journal = new Journal(database, 64, Duration.ZERO, 512L << 20, meters);
+        Processor processor = new Processor(database, meters)) {
+      // warm-up (class loading, JIT, statement caches): phase 0 of the same number
+      final List<byte[]> warmup = new ArrayList<>();
+      for (int chunk = 1; chunk <= warmupChunks; chunk++) {
+        warmup.add(generator.chunk(0, chunk, 0));
+      }
+      journalAll(journal, warmup);
+      processor.drain();
+      journalAll(journal, measured);
+      final long started = System.nanoTime();
+      processor.drain();
+      storeSeconds = (System.nanoTime() - started) / 1e9;
+      stored = count(database, "messages") - (long) warmupChunks * generator.messagesPerChunk();
+    }
+    final BatchInsertCeiling ceiling = BatchInsertCeiling.of(measured);
+    final double ceilingSeconds;
+    try (Database database = Database.open(ceilingUrl, Duration.ofSeconds(5), 2)) {
+      ceilingSeconds = ceiling.run(database) / 1e9;
+    }
+    return new Outcome(engine, chunks, ceiling.messages(), storeSeconds, ceilingSeconds, stored);
+  }
+
+  private static void journalAll(final Journal journal, final List<byte[]> bodies) {
+    final List<CompletableFuture<Receipt>> receipts = new ArrayList<>();
+    for (final byte[] body : bodies) {
+      receipts.add(
+          journal.append(
+              new Delivery(
+                  System.currentTimeMillis(),
+                  "360dialog",
+                  "{}",
+                  body,
+                  WebhookRoutes.sha256Hex(body),
+                  null,
+                  null)));
+    }
+    for (final CompletableFuture<Receipt> receipt : receipts) {
+      if (receipt.join().outcome() != Receipt.Outcome.ACCEPTED) {
+        throw new IllegalStateException("a generated chunk was not accepted: " + receipt.join());
+      }
+    }
+  }
+
+  static long count(final Database database, final String table) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT count(*) FROM " + table)) {
+      row.next();
+      return row.getLong(1);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.coexist.cli.bench;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Live traffic during a history import: one client posts history chunks for one number as fast as
+ * they are acknowledged, while another posts live inbound messages for a second number and times
+ * each from its 200 until {@code GET /api/v1/messages/{wamid}} finds it. The same live loop with no
+ * import, first, is the floor of the same run.
+ */
+final class LiveScenario {
+  static final String IMPORT_NUMBER = "106540352240002";
+  static final String LIVE_NUMBER = "106540352240003";
+  private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
+  record Outcome(String engine, Histogram quiet, Histogram duringImport, int chunks) {}
+
+  private LiveScenario() {}
+
+  static Outcome run(
+      final String engine,
+      final Path dataDir,
+      final String databaseUrl,
+      final HistoryChunks chunks,
+      final int chunkCount,
+      final double liveRate,
+      final int quietMessages)
+      throws Exception {
+    try (BenchApp app = BenchApp.start(dataDir, databaseUrl)) {
+      final long interval = (long) (1e9 / liveRate);
+      // warm-up and floor: live messages with nothing else going on
+      final Histogram quiet = histogram();
+      int sequence = 0;
+      for (int index = 0; index < quietMessages; index++) {
+        final long latency = live(app, sequence++);
+        if (index >= quietMessages / 5) {
+          quiet.recordValue(latency);
+        }
+        LockSupport.parkNanos(interval);
+      }
+      final Histogram during = histogram();
+      final AtomicReference<Exception> importFailed = new AtomicReference<>();
+      final Thread importer =
+          Thread.ofPlatform()
+              .name("bench-importer")
+              .start(
+                  () -> {
+                    try {
+                      importAll(app, chunks, chunkCount);
+                    } catch (Exception failed) {
+                      importFailed.set(failed);
+                    }
+                  });
+      while (importer.isAlive()) {
+        final long started = System.nanoTime();
+        during.recordValue(live(app, sequence++));
+        LockSupport.parkNanos(Math.max(0, interval - (System.nanoTime() - started)));
+      }
+      if (importFailed.get() != null) {
+        throw importFailed.get();
+      }
+      return new Outcome(engine, quiet, during, chunkCount);
+    }
+  }
+
+  private static Histogram histogram() {
+    return new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+  }
+
+  /** Posts the chunks, then waits until the last message of the last chunk can be read. */
+  private static void importAll(final BenchApp app, final HistoryChunks chunks, final int count)
+      throws Exception {
+    for (int chunk = 1; chunk <= count; chunk++) {
+      final int status =
+          app.post("/webhooks/360dialog", chunks.chunk(1, chunk, chunk * 100 / count));
+      if (status != 200) {
+        throw new IllegalStateException("history chunk " + chunk + " got HTTP " + status);
+      }
+    }
+    final String last = chunks.wamid(1, count, chunks.messagesPerChunk() - 1);
+    while (app.get("/api/v1/messages/" + last).statusCode() != 200) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  /** Posts one live message and returns microseconds from its 200 until the API shows it. */
+  private static long live(final BenchApp app, final int sequence) throws Exception {
+    final String wamid = "wamid.LIVE" + LIVE_NUMBER + "." + sequence + "." + System.nanoTime();
+    final int status = app.post("/webhooks/whatsapp", inbound(wamid, sequence));
+    if (status != 200) {
+      throw new IllegalStateException("live message got HTTP " + status);
+    }
+    final long acknowledged = System.nanoTime();
+    while (true) {
+      final HttpResponse<String> found = app.get("/api/v1/messages/" + wamid);
+      if (found.statusCode() == 200) {
+        return Math.max(1, (System.nanoTime() - acknowledged) / 1_000);
+      }
+      if (found.statusCode() != 404) {
+        throw new IllegalStateException("reading " + wamid + " got HTTP " + found.statusCode());
+      }
+      LockSupport.parkNanos(POLL_NANOS);
+    }
+  }
+
+  private static byte[] inbound(final String wamid, final int sequence) {
+    final String customer = "4477009%05d".formatted(sequence % 500);
+    return ("""
+        {"object":"whatsapp_business_account","entry":[{"id":"%s","changes":[{"field":"messages",\
+        "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550002222",\
+        "phone_number_id":"%s"},"contacts":[{"profile":{"name":"Live %d"},"wa_id":"%s"}],\
+        "messages":[{"from":"%s","id":"%s","timestamp":"%d","type":"text",\
+        "text":{"body":"Live message %d while a history import runs"}}]}}]}]}"""
+            .formatted(
+                HistoryChunks.WABA_ID,
+                LIVE_NUMBER,
+                sequence,
+                customer,
+                customer,
+                wamid,
+                System.currentTimeMillis() / 1000,
+                sequence))
+        .getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.coexist.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies SQLite's write-ahead log back into the database file on a thread of its own (SQLite only).
+ *
+ * <p>By default the writer whose commit crosses 1,000 WAL pages runs the checkpoint inside that
+ * commit: it writes the pages to the database file and fsyncs it while a sender waits for its
+ * acknowledgement, or while a history chunk holds the write lock. The writer connections turn that
+ * off ({@code wal_autocheckpoint = 0}) and this thread does the same work next to them: a PASSIVE
+ * checkpoint never waits for, nor blocks, a writer. When the log still grows past {@link
+ * #RESTART_PAGES} (writers never pause, so a passive checkpoint never catches up), one checkpoint
+ * runs inside a write turn, after which the next writer starts the log from its beginning again.
+ */
+final class WalCheckpointer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WalCheckpointer.class);
+  private static final Duration EVERY = Duration.ofMillis(100);
+  private static final int PASSIVE_PAGES = 1_000;
+  static final int RESTART_PAGES = 16_384;
+
+  private final DataSource writers;
+  private final Supplier<AutoCloseable> writeTurn;
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("wal-checkpoint").daemon(true).factory());
+  private Connection connection;
+  private long checkpointedUpTo;
+
+  /**
+   * @param writeTurn takes this process's write turn; closing the result gives it back
+   */
+  WalCheckpointer(final DataSource writers, final Supplier<AutoCloseable> writeTurn) {
+    this.writers = writers;
+    this.writeTurn = writeTurn;
+  }
+
+  void start() {
+    thread.scheduleWithFixedDelay(
+        this::checkpointIfDue, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void checkpointIfDue() {
+    try {
+      final long[] log = checkpoint("PASSIVE");
+      final long frames = log[0];
+      final long backfilled = log[1];
+      if (frames - checkpointedUpTo < PASSIVE_PAGES && frames < RESTART_PAGES) {
+        return;
+      }
+      checkpointedUpTo = backfilled;
+      if (frames >= RESTART_PAGES) {
+        try (AutoCloseable turn = writeTurn.get()) {
+          checkpoint("PASSIVE");
+        }
+      }
+    } catch (Exception failed) {
+      // the writers' commits are unaffected; the log just waits for the next try
+      LOG.warn("WAL checkpoint failed, retrying: {}", failed.toString());
+      closeConnection();
+    }
+  }
+
+  /** Runs a checkpoint; returns the frames in the log and the frames copied back. */
+  private long[] checkpoint(final String mode) throws SQLException {
+    if (connection == null) {
+      connection = writers.getConnection();
+      connection.setAutoCommit(true);
+    }
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+      result.next();
+      final long frames = result.getLong(2);
+      final long backfilled = result.getLong(3);
+      if (frames < checkpointedUpTo) {
+        checkpointedUpTo = 0; // the log started over
+      }
+      return new long[] {frames, backfilled};
+    }
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // a connection that fails to close is dropped all the same
+      }
+      connection = null;
+    }
+  }
+
+  /** Stops, and empties the log into the database file (it is not needed at the next start). */
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("WAL checkpoint still running at shutdown");
+      }
+      checkpoint("TRUNCATE");
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException failed) {
+      LOG.warn("Final WAL checkpoint failed: {}", failed.getMessage());
+    } finally {
+      closeConnection();
+    }
+  }
+}
