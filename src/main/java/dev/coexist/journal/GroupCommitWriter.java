@@ -34,8 +34,9 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private static final String INSERT_ENTRY =
       """
-      INSERT INTO journal (received_at, route, headers, body, body_sha256, event_id, state, error, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO journal (received_at, route, headers, body, body_sha256, event_id, state, error, updated_at,
+                           lane)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT DO NOTHING
       RETURNING id
       """;
@@ -232,6 +233,7 @@ final class GroupCommitWriter implements AutoCloseable {
     insert.setString(7, delivery.rejected() ? "rejected" : "pending");
     insert.setString(8, delivery.rejection());
     insert.setLong(9, now);
+    insert.setInt(10, Lanes.of(delivery.body()));
     try (ResultSet inserted = insert.executeQuery()) {
       if (inserted.next()) {
         return new Receipt(

@@ -17,7 +17,7 @@ public final class JournalQueue {
       """
       SELECT id, received_at, body
         FROM journal
-       WHERE state = 'pending' AND id > ?
+       WHERE state = 'pending' AND lane = ? AND id > ?
        ORDER BY id
        LIMIT ?
       """;
@@ -42,22 +42,28 @@ public final class JournalQueue {
   private static final int ERROR_MAX_CHARS = 4_000;
 
   /**
-   * Up to {@code limit} pending entries after {@code afterId}, oldest first, stopping early once
-   * {@code maxBytes} of bodies are read (at least one entry is always returned when there is one).
+   * Up to {@code limit} pending entries of {@code lane} after {@code afterId}, oldest first,
+   * stopping early once {@code maxBytes} of bodies are read (at least one entry is always returned
+   * when there is one).
    */
   public List<PendingEntry> pending(
-      final Connection connection, final long afterId, final int limit, final long maxBytes)
+      final Connection connection,
+      final int lane,
+      final long afterId,
+      final int limit,
+      final long maxBytes)
       throws SQLException {
     final List<PendingEntry> entries = new ArrayList<>();
     long bytes = 0;
     try (PreparedStatement select = connection.prepareStatement(PENDING)) {
-      select.setLong(1, afterId);
-      select.setInt(2, limit);
+      select.setInt(1, lane);
+      select.setLong(2, afterId);
+      select.setInt(3, limit);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next() && (entries.isEmpty() || bytes < maxBytes)) {
           final byte[] body = rows.getBytes(3);
           bytes += body.length;
-          entries.add(new PendingEntry(rows.getLong(1), rows.getLong(2), body));
+          entries.add(new PendingEntry(rows.getLong(1), rows.getLong(2), body, lane));
         }
       }
     }

@@ -6,5 +6,6 @@ package dev.coexist.journal;
  * @param id the journal id; entries are applied in id order
  * @param receivedAtMillis when the delivery arrived (epoch milliseconds)
  * @param body the raw bytes as received
+ * @param lane the journal lane (see {@link Lanes}) the entry is applied in
  */
-public record PendingEntry(long id, long receivedAtMillis, byte[] body) {}
+public record PendingEntry(long id, long receivedAtMillis, byte[] body, int lane) {}

@@ -8,12 +8,19 @@ import java.util.List;
  */
 final class Dialect {
   /**
-   * The first statement of every apply transaction. On SQLite it is a write, so the transaction
-   * takes the write lock at once (waiting up to busy_timeout) instead of failing later when a read
-   * snapshot turns out stale. On PostgreSQL it takes the processor lease, skipping when another
-   * node holds it: processors may share the database, one applies at a time, in journal order.
+   * The first statement of every apply transaction, for the lane (one parameter, after the time on
+   * SQLite) its entries belong to. On SQLite it is a write, so the transaction takes the write lock
+   * at once (waiting up to busy_timeout) instead of failing later when a read snapshot turns out
+   * stale. On PostgreSQL it takes the lane's row, skipping when another node holds it: nodes share
+   * the database and each lane is applied by one of them at a time, in journal order.
    */
-  final String takeTurn;
+  final String takeLane;
+
+  /**
+   * The first statement of a transaction that writes store rows of no particular lane (refreshing
+   * thread figures): on SQLite a write that takes the lock; none on PostgreSQL (null).
+   */
+  final String beginWrite;
 
   /**
    * Which of a JSON array of wamids (one parameter) await their message: one round trip for a whole
@@ -34,8 +41,12 @@ final class Dialect {
   final List<String> writerSetup;
 
   private Dialect(
-      final String takeTurn, final String awaitingAmong, final List<String> writerSetup) {
-    this.takeTurn = takeTurn;
+      final String takeLane,
+      final String beginWrite,
+      final String awaitingAmong,
+      final List<String> writerSetup) {
+    this.takeLane = takeLane;
+    this.beginWrite = beginWrite;
     this.awaitingAmong = awaitingAmong;
     this.writerSetup = writerSetup;
   }
@@ -44,7 +55,8 @@ final class Dialect {
     return switch (engine) {
       case SQLITE ->
           new Dialect(
-              "UPDATE processor_lease SET taken_at = ? WHERE id = 1",
+              "UPDATE processor_lanes SET taken_at = ? WHERE lane = ?",
+              "UPDATE processor_lanes SET taken_at = ? WHERE lane = -1",
               """
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ? AND wamid IN (SELECT value FROM json_each(?))
@@ -52,7 +64,8 @@ final class Dialect {
               List.of("PRAGMA cache_size = -65536", "PRAGMA synchronous = NORMAL"));
       case POSTGRESQL ->
           new Dialect(
-              "SELECT id FROM processor_lease WHERE id = 1 FOR UPDATE SKIP LOCKED",
+              "SELECT lane FROM processor_lanes WHERE lane = ? FOR UPDATE SKIP LOCKED",
+              null,
               """
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ?
@@ -62,8 +75,8 @@ final class Dialect {
     };
   }
 
-  /** Whether {@link #takeTurn} is a query (PostgreSQL) rather than an update (SQLite). */
-  boolean turnIsQuery() {
-    return takeTurn.startsWith("SELECT");
+  /** Whether {@link #takeLane} is a query (PostgreSQL) rather than an update (SQLite). */
+  boolean laneIsQuery() {
+    return takeLane.startsWith("SELECT");
   }
 }

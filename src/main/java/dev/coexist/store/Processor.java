@@ -6,6 +6,7 @@ import dev.coexist.coexistence.Decoder;
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.coexistence.NotAnEnvelopeException;
 import dev.coexist.journal.JournalQueue;
+import dev.coexist.journal.Lanes;
 import dev.coexist.journal.PendingEntry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,10 +32,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies pending journal entries to the store, asynchronously, in journal order (and so in order
- * per phone number). Several entries share one transaction, each under its own savepoint: an entry
- * that cannot be applied is marked {@code failed} with its error and the others go on, so the queue
- * never gets stuck. A transaction stays short: it closes after a bounded number of messages.
+ * Applies pending journal entries to the store, asynchronously, lane by lane (a lane is a partition
+ * of the journal by phone number, see {@link Lanes}): in journal order within a lane, so in order
+ * per phone number, with the lanes taking turns so that one number's history import does not hold
+ * up another number's live messages. On PostgreSQL several nodes share the work: each apply
+ * transaction first takes its lane's row with {@code FOR UPDATE SKIP LOCKED}, and a lane another
+ * node holds is left to that node. Several entries share one transaction, each under its own
+ * savepoint: an entry that cannot be applied is marked {@code failed} with its error and the others
+ * go on, so the queue never gets stuck. A transaction stays short: it closes after a bounded number
+ * of messages.
  *
  * <p>It notices new entries when {@link #wake()} is called (after each journal commit) and, as a
  * safety net, by polling every {@code pollInterval}.
@@ -44,15 +50,21 @@ public final class Processor implements AutoCloseable {
   // small enough that a transaction of live entries keeps the journal writer waiting for a few
   // milliseconds at most (they take turns on SQLite's write lock)
   private static final int ENTRIES_PER_READ = 16;
-  private static final long BYTES_PER_READ = 32L * 1024 * 1024;
+  // A read is what one lane gets before the next lane's turn: a few history chunks at most, so that
+  // a live message of another number waits for little more than one transaction.
+  private static final long BYTES_PER_READ = 256L * 1024;
+  private static final long LANE_BUSY_NANOS = Duration.ofMillis(250).toNanos();
+  private static final int LANE_TAKEN = -2;
   private static final Duration RETRY_MAX = Duration.ofSeconds(5);
 
   /** A lone entry whose transaction keeps failing is set aside as failed after this many tries. */
   private static final int TRANSACTION_TRIES = 3;
 
   private static final Duration THREAD_REFRESH_EVERY = Duration.ofSeconds(1);
+  // a refresh transaction under load: a few milliseconds, like an apply transaction
+  private static final int THREADS_PER_REFRESH = 100;
   private static final Duration INGEST_ACTIVE_WINDOW = Duration.ofMillis(100);
-  private static final long MAX_YIELD_NANOS = Duration.ofMillis(100).toNanos();
+  private static final long MAX_YIELD_NANOS = Duration.ofMillis(20).toNanos();
 
   private final Database database;
   private final Duration pollInterval;
@@ -77,6 +89,10 @@ public final class Processor implements AutoCloseable {
   private final Set<Long> dirtyThreads = new LinkedHashSet<>();
   private long threadsRefreshedAt = System.nanoTime();
   private boolean woken;
+  // lanes turn by turn, so that no lane's backlog holds up the others
+  private int nextLane;
+  // when a lane held by another node (PostgreSQL) may be tried again; 0 = not held
+  private final long[] laneBusyUntil = new long[Lanes.COUNT];
   private volatile boolean closing;
   private WriteSession session;
   private int entriesPerTransaction = Integer.MAX_VALUE;
@@ -235,7 +251,8 @@ public final class Processor implements AutoCloseable {
   private int step() {
     applying.lock();
     try {
-      List<PendingEntry> batch = read(0);
+      final long[] readUpTo = new long[Lanes.COUNT];
+      final List<PendingEntry> batch = readNext(readUpTo);
       if (batch == null) {
         return -1;
       }
@@ -248,8 +265,7 @@ public final class Processor implements AutoCloseable {
       while (true) {
         final List<Work> work = await(decoding);
         // read ahead: the next entries decode while these are written
-        final List<PendingEntry> next =
-            closing ? List.of() : read(work.get(work.size() - 1).entry().id());
+        final List<PendingEntry> next = closing ? List.of() : readNext(readUpTo);
         decoding = next == null || next.isEmpty() ? null : decoders.submit(() -> decodeAll(next));
         final int done = applyAll(work);
         if (done < 0) {
@@ -268,17 +284,35 @@ public final class Processor implements AutoCloseable {
     }
   }
 
-  /** Pending entries after {@code afterId}; null when the journal cannot be read. */
-  private List<PendingEntry> read(final long afterId) {
+  /**
+   * The next pending entries of the next lane that has any, after those this step already read
+   * ({@code readUpTo}, per lane); empty when no lane has work, null when the journal cannot be
+   * read.
+   */
+  private List<PendingEntry> readNext(final long[] readUpTo) {
     try {
       final WriteSession writer = session();
-      final List<PendingEntry> pending =
-          queue.pending(
-              writer.connection(),
-              afterId,
-              Math.min(ENTRIES_PER_READ, entriesPerTransaction),
-              BYTES_PER_READ);
-      // ends the read: the apply transaction must start with its write (see Dialect.takeTurn)
+      final long now = System.nanoTime();
+      List<PendingEntry> pending = List.of();
+      for (int tried = 0; tried < Lanes.COUNT && pending.isEmpty(); tried++) {
+        final int lane = nextLane;
+        nextLane = (nextLane + 1) % Lanes.COUNT;
+        if (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0) {
+          continue;
+        }
+        laneBusyUntil[lane] = 0;
+        pending =
+            queue.pending(
+                writer.connection(),
+                lane,
+                readUpTo[lane],
+                Math.min(ENTRIES_PER_READ, entriesPerTransaction),
+                BYTES_PER_READ);
+        if (!pending.isEmpty()) {
+          readUpTo[lane] = pending.get(pending.size() - 1).id();
+        }
+      }
+      // ends the read: the apply transaction must start with its write (see Dialect.takeLane)
       writer.commit();
       return pending;
     } catch (SQLException unreadable) {
@@ -322,6 +356,10 @@ public final class Processor implements AutoCloseable {
         to++;
       }
       final int done = transaction(work.subList(from, to));
+      if (done == LANE_TAKEN) {
+        // another node applies this lane; the rest of this read is its work too
+        return handled;
+      }
       if (done < 0) {
         return handled > 0 ? handled : -1;
       }
@@ -348,7 +386,10 @@ public final class Processor implements AutoCloseable {
     }
   }
 
-  /** Returns the entries handled, or -1 when the transaction as a whole failed. */
+  /**
+   * Applies entries of one lane. Returns the entries handled, -1 when the transaction as a whole
+   * failed, {@link #LANE_TAKEN} when another node holds the lane.
+   */
   private int transaction(final List<Work> batch) {
     final long started = System.nanoTime();
     WriteSession writer = null;
@@ -360,11 +401,13 @@ public final class Processor implements AutoCloseable {
     database.beginWriteTurn(false);
     try {
       writer = session();
-      if (!writer.takeTurn()) {
-        // another node holds the lease; it applies these entries
+      final int lane = batch.get(0).entry().lane();
+      if (!writer.takeLane(lane)) {
+        // another node holds the lane and applies these entries
         writer.rollback();
         database.endWriteTurn();
-        return -1;
+        laneBusyUntil[lane] = System.nanoTime() + LANE_BUSY_NANOS;
+        return LANE_TAKEN;
       }
       for (final Work work : batch) {
         final PendingEntry entry = work.entry();
@@ -399,9 +442,7 @@ public final class Processor implements AutoCloseable {
         failed++;
       }
       dirtyThreads.addAll(writer.touchedThreads());
-      if (System.nanoTime() - threadsRefreshedAt >= THREAD_REFRESH_EVERY.toNanos()) {
-        refreshDirtyThreads(writer, changed);
-      }
+      writer.touchedThreads().clear();
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
       closeSession();
@@ -418,6 +459,9 @@ public final class Processor implements AutoCloseable {
     appliedMessages.increment(messages);
     problems.increment(itemProblems);
     publish(changed);
+    if (System.nanoTime() - threadsRefreshedAt >= THREAD_REFRESH_EVERY.toNanos()) {
+      refreshThreads(THREADS_PER_REFRESH);
+    }
     return batch.size();
   }
 
@@ -445,7 +489,7 @@ public final class Processor implements AutoCloseable {
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session();
-      if (writer.takeTurn()) {
+      if (writer.takeLane(batch.get(0).entry().lane())) {
         queue.markFailed(
             writer.connection(),
             id,
@@ -483,40 +527,56 @@ public final class Processor implements AutoCloseable {
   }
 
   /** Moves the dirty threads into this transaction: their figures are recomputed before commit. */
-  private void refreshDirtyThreads(final WriteSession writer, final List<StoreChange> changed)
+  private void refreshDirtyThreads(
+      final WriteSession writer, final List<Long> threads, final List<StoreChange> changed)
       throws SQLException {
-    for (final long thread : dirtyThreads) {
+    for (final long thread : threads) {
       writer.touch(thread);
       changed.add(StoreChange.thread(thread));
     }
     MessageWriter.refreshThreads(writer);
-    dirtyThreads.clear();
-    threadsRefreshedAt = System.nanoTime();
   }
 
   /** Nothing is pending: bring every dirty thread up to date. False when the database refused. */
   private boolean refreshWhenQuiet() {
-    if (dirtyThreads.isEmpty()) {
-      return true;
+    while (!dirtyThreads.isEmpty()) {
+      if (!refreshThreads(Integer.MAX_VALUE)) {
+        return false;
+      }
     }
-    final Set<Long> before = new LinkedHashSet<>(dirtyThreads);
+    return true;
+  }
+
+  /**
+   * Recomputes the figures of up to {@code most} dirty threads (the longest dirty first) in a
+   * transaction of their own, so that the refresh of a thousand threads touched by a history import
+   * never rides in, and delays, the transaction of a live message. False when the database refused.
+   */
+  private boolean refreshThreads(final int most) {
+    final List<Long> threads = new ArrayList<>(Math.min(most, dirtyThreads.size()));
+    for (final long thread : dirtyThreads) {
+      if (threads.size() == most) {
+        break;
+      }
+      threads.add(thread);
+    }
     final List<StoreChange> changed = new ArrayList<>();
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session();
-      if (!writer.takeTurn()) {
-        writer.rollback();
-        return true;
-      }
-      refreshDirtyThreads(writer, changed);
+      writer.beginWrite();
+      refreshDirtyThreads(writer, threads, changed);
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
-      LOG.warn("Refreshing {} threads refused: {}", before.size(), refused.getMessage());
+      LOG.warn("Refreshing {} threads refused: {}", threads.size(), refused.getMessage());
       closeSession();
-      dirtyThreads.addAll(before);
       return false;
     } finally {
       database.endWriteTurn();
+    }
+    threads.forEach(dirtyThreads::remove);
+    if (dirtyThreads.isEmpty()) {
+      threadsRefreshedAt = System.nanoTime();
     }
     publish(changed);
     return true;

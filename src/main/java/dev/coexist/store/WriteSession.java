@@ -50,18 +50,29 @@ final class WriteSession implements AutoCloseable {
   }
 
   /**
-   * Starts the apply transaction with its first statement; false when another processor holds the
-   * lease (PostgreSQL only).
+   * Starts an apply transaction for the entries of {@code lane} with its first statement; false
+   * when another node holds the lane (PostgreSQL only).
    */
-  boolean takeTurn() throws SQLException {
-    final PreparedStatement turn = prepare(dialect.takeTurn);
-    if (dialect.turnIsQuery()) {
+  boolean takeLane(final int lane) throws SQLException {
+    final PreparedStatement turn = prepare(dialect.takeLane);
+    if (dialect.laneIsQuery()) {
+      turn.setInt(1, lane);
       try (ResultSet row = turn.executeQuery()) {
         return row.next();
       }
     }
     turn.setLong(1, System.currentTimeMillis());
+    turn.setInt(2, lane);
     return turn.executeUpdate() == 1;
+  }
+
+  /** Starts a transaction that writes rows of no particular lane (see Dialect.beginWrite). */
+  void beginWrite() throws SQLException {
+    if (dialect.beginWrite != null) {
+      final PreparedStatement begin = prepare(dialect.beginWrite);
+      begin.setLong(1, System.currentTimeMillis());
+      begin.executeUpdate();
+    }
   }
 
   Savepoint savepoint() throws SQLException {

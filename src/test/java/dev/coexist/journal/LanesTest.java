@@ -1,0 +1,60 @@
+package dev.coexist.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class LanesTest {
+  private static byte[] fixture(final String name) throws IOException {
+    try (InputStream in = LanesTest.class.getResourceAsStream("/fixtures/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static byte[] bytes(final String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theNumberIsFoundInBothEnvelopes() throws IOException {
+    assertThat(Lanes.firstPhoneNumberId(fixture("360dialog/history-phase1-chunk3.json")))
+        .isEqualTo("106540352242922");
+    assertThat(Lanes.firstPhoneNumberId(fixture("meta/messages-text.json")))
+        .isEqualTo("106540352242922");
+  }
+
+  @Test
+  void aDeliveryGoesToTheLaneOfItsNumber() throws IOException {
+    final byte[] body = fixture("meta/echo-text.json");
+    assertThat(Lanes.of(body)).isEqualTo(Lanes.ofNumber("106540352242922"));
+    assertThat(Lanes.of(body)).isBetween(0, Lanes.COUNT - 1);
+  }
+
+  @Test
+  void spacesNewlinesAndANumericValueAreRead() {
+    assertThat(Lanes.firstPhoneNumberId(bytes("{\"metadata\": {\"phone_number_id\" :\n \"42\"}}")))
+        .isEqualTo("42");
+    assertThat(Lanes.firstPhoneNumberId(bytes("{\"phone_number_id\":1065403}")))
+        .isEqualTo("1065403");
+  }
+
+  @Test
+  void theKeyInsideATextIsNotTakenForTheField() {
+    final byte[] body =
+        bytes(
+            "{\"text\":{\"body\":\"what is \\\"phone_number_id\\\"? \"},"
+                + "\"metadata\":{\"phone_number_id\":\"777\"}}");
+    assertThat(Lanes.firstPhoneNumberId(body)).isEqualTo("777");
+  }
+
+  @Test
+  void aBodyNamingNoNumberGoesToLaneZero() throws IOException {
+    assertThat(Lanes.of(fixture("360dialog/partner-event-channel-created.json"))).isZero();
+    assertThat(Lanes.of(bytes("not json at all"))).isZero();
+    assertThat(Lanes.of(bytes("{\"phone_number_id\":\"unterminated"))).isZero();
+    assertThat(Lanes.of(new byte[0])).isZero();
+  }
+}

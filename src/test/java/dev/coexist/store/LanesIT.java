@@ -1,0 +1,199 @@
+package dev.coexist.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coexist.journal.Delivery;
+import dev.coexist.journal.Journal;
+import dev.coexist.journal.Lanes;
+import dev.coexist.testing.Engines;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The journal in lanes (partitions by phone number): one number's backlog does not hold up
+ * another's, and on PostgreSQL several processors ("nodes", each with its own connection pool)
+ * share the lanes, skip a lane another holds, and take it over when that one lets go or dies.
+ */
+class LanesIT {
+  private static final String BUSY_NUMBER = StoreHarness.NUMBER;
+  private static final String LIVE_NUMBER = "106540352240003";
+
+  @TempDir Path folder;
+
+  private static byte[] live(final String number, final String wamid) {
+    return """
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[
+        {"field":"messages","value":{"messaging_product":"whatsapp","metadata":{
+        "display_phone_number":"15550002222","phone_number_id":"%s"},
+        "contacts":[{"profile":{"name":"Ana"},"wa_id":"16505555678"}],
+        "messages":[{"from":"16505555678","id":"%s","timestamp":"1739321024","type":"text",
+        "text":{"body":"hello"}}]}}]}]}"""
+        .formatted(number, wamid)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static long append(final Journal journal, final byte[] body) {
+    return journal
+        .append(
+            new Delivery(
+                System.currentTimeMillis(),
+                "whatsapp",
+                "{}",
+                body,
+                StoreHarness.sha256(body),
+                null,
+                null))
+        .join()
+        .id();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aLiveMessageOfAnotherNumberIsAppliedBeforeAHistoryBacklogEnds(final Engine engine)
+      throws Exception {
+    assertThat(Lanes.ofNumber(LIVE_NUMBER)).isNotEqualTo(Lanes.ofNumber(BUSY_NUMBER));
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      final List<Long> appliedOrder = Collections.synchronizedList(new ArrayList<>());
+      final List<Long> chunks = new ArrayList<>();
+      for (int chunk = 1; chunk <= 8; chunk++) {
+        chunks.add(append(store.journal, ChunkBodies.chunk(1, chunk, chunk, 20, 50)));
+      }
+      final long live = append(store.journal, live(LIVE_NUMBER, "wamid.LANE.LIVE"));
+      try (Processor processor =
+          new Processor(
+              store.database,
+              new SimpleMeterRegistry(),
+              Duration.ofMillis(20),
+              1_000,
+              change -> {
+                if (change.event().equals("journal")) {
+                  appliedOrder.add(((Number) change.data().get("id")).longValue());
+                }
+              })) {
+        processor.drain();
+      }
+      assertThat(appliedOrder).containsExactlyInAnyOrderElementsOf(with(chunks, live));
+      // journalled last, applied long before the chunks journalled ahead of it are all done
+      assertThat(appliedOrder.indexOf(live)).isLessThan(4);
+      // within its lane the backlog keeps journal order
+      final List<Long> chunkOrder = new ArrayList<>(appliedOrder);
+      chunkOrder.remove(live);
+      assertThat(chunkOrder).isSorted();
+      assertThat(store.count("messages")).isEqualTo(8 * 20 * 50 + 1);
+    }
+  }
+
+  @Test
+  void aLaneHeldByAnotherNodeIsSkippedAndTakenOverWhenThatNodeDies() throws Exception {
+    final String url = Engines.url(Engine.POSTGRESQL, folder);
+    try (Database nodeA = Database.open(url, Duration.ofSeconds(5), 4);
+        Database nodeB = Database.open(url, Duration.ofSeconds(5), 4);
+        Journal journal =
+            new Journal(nodeA, 64, Duration.ZERO, 64L << 20, new SimpleMeterRegistry());
+        Processor processorB = new Processor(nodeB, new SimpleMeterRegistry())) {
+      final long busy = append(journal, live(BUSY_NUMBER, "wamid.LANE.BUSY"));
+      final long other = append(journal, live(LIVE_NUMBER, "wamid.LANE.OTHER"));
+      // node A is in the middle of applying the busy number's lane
+      final Connection nodeAInTransaction = nodeA.openWriterConnection();
+      try (PreparedStatement hold =
+          nodeAInTransaction.prepareStatement(
+              "SELECT lane FROM processor_lanes WHERE lane = ? FOR UPDATE")) {
+        hold.setInt(1, Lanes.ofNumber(BUSY_NUMBER));
+        hold.executeQuery().close();
+      }
+      processorB.drain();
+      assertThat(state(nodeB, other)).isEqualTo("applied");
+      assertThat(state(nodeB, busy)).isEqualTo("pending");
+      // node A dies mid-transaction: its connection goes, and with it the lane
+      nodeAInTransaction.close();
+      Thread.sleep(300); // the lane was seen busy; it is tried again after a short pause
+      processorB.drain();
+      assertThat(state(nodeB, busy)).isEqualTo("applied");
+      assertThat(attempts(nodeB, busy)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void twoNodesApplyingTogetherApplyEveryEntryExactlyOnce() throws Exception {
+    final String url = Engines.url(Engine.POSTGRESQL, folder);
+    try (Database nodeA = Database.open(url, Duration.ofSeconds(5), 4);
+        Database nodeB = Database.open(url, Duration.ofSeconds(5), 4);
+        Journal journal =
+            new Journal(nodeA, 64, Duration.ZERO, 64L << 20, new SimpleMeterRegistry());
+        Processor processorA = new Processor(nodeA, new SimpleMeterRegistry());
+        Processor processorB = new Processor(nodeB, new SimpleMeterRegistry())) {
+      final List<CompletableFuture<?>> appended = new ArrayList<>();
+      final int numbers = 12;
+      final int perNumber = 25;
+      for (int message = 0; message < perNumber; message++) {
+        for (int number = 0; number < numbers; number++) {
+          final byte[] body =
+              live("1065403522" + (10000 + number), "wamid.N" + number + "." + message);
+          appended.add(
+              journal.append(
+                  new Delivery(
+                      System.currentTimeMillis(),
+                      "whatsapp",
+                      "{}",
+                      body,
+                      StoreHarness.sha256(body),
+                      null,
+                      null)));
+        }
+      }
+      CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new)).join();
+      final CompletableFuture<Integer> byA = CompletableFuture.supplyAsync(processorA::drain);
+      final CompletableFuture<Integer> byB = CompletableFuture.supplyAsync(processorB::drain);
+      byA.join();
+      byB.join();
+      // whatever one node skipped (a lane held by the other) is picked up now
+      Thread.sleep(300);
+      processorA.drain();
+      assertThat(count(nodeA, "SELECT count(*) FROM journal WHERE state = 'applied'"))
+          .isEqualTo(numbers * perNumber);
+      assertThat(count(nodeA, "SELECT count(*) FROM journal WHERE attempts <> 1")).isZero();
+      assertThat(count(nodeA, "SELECT count(*) FROM messages")).isEqualTo(numbers * perNumber);
+    }
+  }
+
+  private static List<Long> with(final List<Long> ids, final long extra) {
+    final List<Long> all = new ArrayList<>(ids);
+    all.add(extra);
+    return all;
+  }
+
+  private static String state(final Database database, final long id) throws SQLException {
+    return text(database, "SELECT state FROM journal WHERE id = " + id);
+  }
+
+  private static long attempts(final Database database, final long id) throws SQLException {
+    return count(database, "SELECT attempts FROM journal WHERE id = " + id);
+  }
+
+  private static String text(final Database database, final String sql) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(sql);
+        ResultSet row = select.executeQuery()) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  private static long count(final Database database, final String sql) throws SQLException {
+    return Long.parseLong(text(database, sql));
+  }
+}
