@@ -252,7 +252,7 @@ public final class Processor implements AutoCloseable {
     applying.lock();
     try {
       final long[] readUpTo = new long[Lanes.COUNT];
-      final List<PendingEntry> batch = readNext(readUpTo);
+      final List<PendingEntry> batch = readNext(readUpTo, -1);
       if (batch == null) {
         return -1;
       }
@@ -265,9 +265,18 @@ public final class Processor implements AutoCloseable {
       while (true) {
         final List<Work> work = await(decoding);
         // read ahead: the next entries decode while these are written
-        final List<PendingEntry> next = closing ? List.of() : readNext(readUpTo);
+        final List<PendingEntry> next = closing ? List.of() : readNext(readUpTo, -1);
         decoding = next == null || next.isEmpty() ? null : decoders.submit(() -> decodeAll(next));
-        final int done = applyAll(work);
+        int done = applyAll(work);
+        final int lane = work.get(0).entry().lane();
+        if (done >= 0 && decoding != null && next.get(0).lane() == lane && !closing) {
+          // The lane read ahead keeps its turn only when no other lane is waiting: a live message
+          // of another number that arrived meanwhile goes first, instead of after one more chunk.
+          final List<PendingEntry> other = readNext(readUpTo, lane);
+          final int otherDone =
+              other == null ? -1 : other.isEmpty() ? 0 : applyAll(decodeAll(other));
+          done = otherDone < 0 ? otherDone : done + otherDone;
+        }
         if (done < 0) {
           if (decoding != null) {
             decoding.cancel(true);
@@ -286,10 +295,10 @@ public final class Processor implements AutoCloseable {
 
   /**
    * The next pending entries of the next lane that has any, after those this step already read
-   * ({@code readUpTo}, per lane); empty when no lane has work, null when the journal cannot be
-   * read.
+   * ({@code readUpTo}, per lane), leaving out {@code skipLane}; empty when no lane has work, null
+   * when the journal cannot be read.
    */
-  private List<PendingEntry> readNext(final long[] readUpTo) {
+  private List<PendingEntry> readNext(final long[] readUpTo, final int skipLane) {
     try {
       final WriteSession writer = session();
       final long now = System.nanoTime();
@@ -297,7 +306,7 @@ public final class Processor implements AutoCloseable {
       for (int tried = 0; tried < Lanes.COUNT && pending.isEmpty(); tried++) {
         final int lane = nextLane;
         nextLane = (nextLane + 1) % Lanes.COUNT;
-        if (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0) {
+        if (lane == skipLane || (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0)) {
           continue;
         }
         laneBusyUntil[lane] = 0;
