@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 public record FeedSettings(int replayCapacity, int subscriberQueue, Duration heartbeat) {
   public static final FeedSettings DEFAULT =
-      new FeedSettings(10_000, 1_024, Duration.ofSeconds(10));
+      new FeedSettings(10_000, 4_096, Duration.ofSeconds(10));
 
   public FeedSettings {
     if (replayCapacity < 1 || subscriberQueue < 1) {

@@ -52,9 +52,12 @@ public final class Processor implements AutoCloseable {
   private static final int ENTRIES_PER_READ = 16;
   // A read is what one lane gets before the next lane's turn: a few history chunks at most, so that
   // a live message of another number waits for little more than one transaction.
-  private static final long BYTES_PER_READ = 256L * 1024;
+  private static final long BYTES_PER_READ = 64L * 1024;
   private static final long LANE_BUSY_NANOS = Duration.ofMillis(250).toNanos();
   private static final int LANE_TAKEN = -2;
+  // a transaction of more messages than this (a history chunk) is followed by another lane's turn
+  // at once, not by a rest (see yieldToIngest)
+  private static final int BULK_MESSAGES = 100;
   private static final Duration RETRY_MAX = Duration.ofSeconds(5);
 
   /** A lone entry whose transaction keeps failing is set aside as failed after this many tries. */
@@ -89,6 +92,8 @@ public final class Processor implements AutoCloseable {
   private final Set<Long> dirtyThreads = new LinkedHashSet<>();
   private long threadsRefreshedAt = System.nanoTime();
   private boolean woken;
+  private long lastTransactionNanos;
+  private boolean lastTransactionWasBulk;
   // lanes turn by turn, so that no lane's backlog holds up the others
   private int nextLane;
   // when a lane held by another node (PostgreSQL) may be tried again; 0 = not held
@@ -269,13 +274,21 @@ public final class Processor implements AutoCloseable {
         decoding = next == null || next.isEmpty() ? null : decoders.submit(() -> decodeAll(next));
         int done = applyAll(work);
         final int lane = work.get(0).entry().lane();
-        if (done >= 0 && decoding != null && next.get(0).lane() == lane && !closing) {
-          // The lane read ahead keeps its turn only when no other lane is waiting: a live message
-          // of another number that arrived meanwhile goes first, instead of after one more chunk.
-          final List<PendingEntry> other = readNext(readUpTo, lane);
-          final int otherDone =
-              other == null ? -1 : other.isEmpty() ? 0 : applyAll(decodeAll(other));
-          done = otherDone < 0 ? otherDone : done + otherDone;
+        if (done >= 0 && decoding != null && !closing) {
+          final boolean sameLaneNext = next.get(0).lane() == lane;
+          // after a history chunk, another lane's turn comes first, without a rest before it
+          if (sameLaneNext || !lastTransactionWasBulk) {
+            yieldToIngest(lastTransactionNanos);
+          }
+          if (sameLaneNext) {
+            // The lane read ahead keeps its turn only when no other lane is waiting: a live
+            // message of another number that arrived meanwhile goes first, instead of after one
+            // more chunk.
+            final List<PendingEntry> other = readNext(readUpTo, lane);
+            final int otherDone =
+                other == null ? -1 : other.isEmpty() ? 0 : applyAll(decodeAll(other));
+            done = otherDone < 0 ? otherDone : done + otherDone;
+          }
         }
         if (done < 0) {
           if (decoding != null) {
@@ -459,7 +472,8 @@ public final class Processor implements AutoCloseable {
       return refusedTransaction(batch, refused);
     }
     database.endWriteTurn();
-    yieldToIngest(started);
+    lastTransactionNanos = System.nanoTime() - started;
+    lastTransactionWasBulk = messages > BULK_MESSAGES;
     entriesPerTransaction = Integer.MAX_VALUE;
     failingEntry = -1;
     transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -527,11 +541,10 @@ public final class Processor implements AutoCloseable {
    * acknowledgement while nobody waits for the apply. Entries wait in the journal meanwhile (the
    * backlog shows in /health/ready and coexist_journal_backlog) and are applied when it is quiet.
    */
-  private void yieldToIngest(final long transactionStarted) {
+  private void yieldToIngest(final long took) {
     if (closing || !database.urgentWritesWithin(INGEST_ACTIVE_WINDOW)) {
       return;
     }
-    final long took = System.nanoTime() - transactionStarted;
     LockSupport.parkNanos(Math.min(2 * took, MAX_YIELD_NANOS));
   }
 

@@ -68,7 +68,7 @@ final class BenchApp implements AutoCloseable {
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  private URI uri(final String path) {
+  URI uri(final String path) {
     return URI.create("http://127.0.0.1:" + app.port() + path);
   }
 

@@ -3,6 +3,9 @@ package dev.coexist.cli.bench;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -17,7 +20,7 @@ import org.HdrHistogram.Histogram;
 final class LiveScenario {
   static final String IMPORT_NUMBER = "106540352240002";
   static final String LIVE_NUMBER = "106540352240003";
-  private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+  private static final int SENDERS = 8;
 
   record Outcome(String engine, Histogram quiet, Histogram duringImport, int chunks) {}
 
@@ -32,13 +35,14 @@ final class LiveScenario {
       final double liveRate,
       final int quietMessages)
       throws Exception {
-    try (BenchApp app = BenchApp.start(dataDir, databaseUrl)) {
+    try (BenchApp app = BenchApp.start(dataDir, databaseUrl);
+        FeedWatcher feed = new FeedWatcher(app.uri("/api/v1/events"), BenchApp.API_KEY)) {
       final long interval = (long) (1e9 / liveRate);
       // warm-up and floor: live messages with nothing else going on
       final Histogram quiet = histogram();
       int sequence = 0;
       for (int index = 0; index < quietMessages; index++) {
-        final long latency = live(app, sequence++);
+        final long latency = live(app, feed, sequence++);
         if (index >= quietMessages / 5) {
           quiet.recordValue(latency);
         }
@@ -57,14 +61,47 @@ final class LiveScenario {
                       importFailed.set(failed);
                     }
                   });
-      while (importer.isAlive()) {
-        final long started = System.nanoTime();
-        during.recordValue(live(app, sequence++));
-        LockSupport.parkNanos(Math.max(0, interval - (System.nanoTime() - started)));
+      // several senders, each waiting for its message to show before the next: the rate holds
+      // even when one message takes long to show
+      final List<Thread> senders = new ArrayList<>();
+      final List<Histogram> perSender = new ArrayList<>();
+      final AtomicReference<Exception> sendFailed = new AtomicReference<>();
+      for (int sender = 0; sender < SENDERS; sender++) {
+        final Histogram mine = histogram();
+        perSender.add(mine);
+        final int first = sequence + sender * 1_000_000;
+        final long offset = interval * sender;
+        senders.add(
+            Thread.ofPlatform()
+                .name("bench-live-" + sender)
+                .start(
+                    () -> {
+                      try {
+                        int next = first;
+                        // spread over the interval, not all at the same instant
+                        LockSupport.parkNanos(offset);
+                        while (importer.isAlive()) {
+                          final long started = System.nanoTime();
+                          mine.recordValue(live(app, feed, next++));
+                          LockSupport.parkNanos(
+                              Math.max(0, interval * SENDERS - (System.nanoTime() - started)));
+                        }
+                      } catch (Exception failed) {
+                        sendFailed.set(failed);
+                      }
+                    }));
+      }
+      importer.join();
+      for (final Thread sender : senders) {
+        sender.join();
       }
       if (importFailed.get() != null) {
         throw importFailed.get();
       }
+      if (sendFailed.get() != null) {
+        throw sendFailed.get();
+      }
+      perSender.forEach(during::add);
       return new Outcome(engine, quiet, during, chunkCount);
     }
   }
@@ -89,24 +126,27 @@ final class LiveScenario {
     }
   }
 
-  /** Posts one live message and returns microseconds from its 200 until the API shows it. */
-  private static long live(final BenchApp app, final int sequence) throws Exception {
+  /**
+   * Posts one live message and returns microseconds from its 200 until the API shows it: the feed
+   * says when it was applied, then one {@code GET /api/v1/messages/{wamid}} must find it (its time
+   * counts too).
+   */
+  private static long live(final BenchApp app, final FeedWatcher feed, final int sequence)
+      throws Exception {
     final String wamid = "wamid.LIVE" + LIVE_NUMBER + "." + sequence + "." + System.nanoTime();
+    final CompletableFuture<Void> applied = feed.await(wamid);
     final int status = app.post("/webhooks/whatsapp", inbound(wamid, sequence));
     if (status != 200) {
       throw new IllegalStateException("live message got HTTP " + status);
     }
     final long acknowledged = System.nanoTime();
-    while (true) {
-      final HttpResponse<String> found = app.get("/api/v1/messages/" + wamid);
-      if (found.statusCode() == 200) {
-        return Math.max(1, (System.nanoTime() - acknowledged) / 1_000);
-      }
-      if (found.statusCode() != 404) {
-        throw new IllegalStateException("reading " + wamid + " got HTTP " + found.statusCode());
-      }
-      LockSupport.parkNanos(POLL_NANOS);
+    applied.get(FeedWatcher.timeout().toSeconds(), TimeUnit.SECONDS);
+    final HttpResponse<String> found = app.get("/api/v1/messages/" + wamid);
+    if (found.statusCode() != 200) {
+      throw new IllegalStateException(
+          "the feed announced " + wamid + " but the API answered " + found.statusCode());
     }
+    return Math.max(1, (System.nanoTime() - acknowledged) / 1_000);
   }
 
   private static byte[] inbound(final String wamid, final int sequence) {
