@@ -275,19 +275,21 @@ public final class Processor implements AutoCloseable {
         int done = applyAll(work);
         final int lane = work.get(0).entry().lane();
         if (done >= 0 && decoding != null && !closing) {
-          final boolean sameLaneNext = next.get(0).lane() == lane;
-          // after a history chunk, another lane's turn comes first, without a rest before it
-          if (sameLaneNext || !lastTransactionWasBulk) {
-            yieldToIngest(lastTransactionNanos);
-          }
-          if (sameLaneNext) {
+          if (next.get(0).lane() != lane) {
+            // after a history chunk, another lane's turn comes first, without a rest before it
+            if (!lastTransactionWasBulk) {
+              yieldToIngest(lastTransactionNanos);
+            }
+          } else {
             // The lane read ahead keeps its turn only when no other lane is waiting: a live
             // message of another number that arrived meanwhile goes first, instead of after one
-            // more chunk.
-            final List<PendingEntry> other = readNext(readUpTo, lane);
-            final int otherDone =
-                other == null ? -1 : other.isEmpty() ? 0 : applyAll(decodeAll(other));
-            done = otherDone < 0 ? otherDone : done + otherDone;
+            // more chunk; so it does once more after the rest.
+            final long took = lastTransactionNanos;
+            done = otherLanes(readUpTo, lane, done);
+            if (done >= 0) {
+              yieldToIngest(took);
+              done = otherLanes(readUpTo, lane, done);
+            }
           }
         }
         if (done < 0) {
@@ -304,6 +306,22 @@ public final class Processor implements AutoCloseable {
     } finally {
       applying.unlock();
     }
+  }
+
+  /**
+   * Applies the waiting entries of any lane but {@code lane}, if there are some; returns {@code
+   * done} plus those, or -1 when the database refused.
+   */
+  private int otherLanes(final long[] readUpTo, final int lane, final int done) {
+    final List<PendingEntry> other = readNext(readUpTo, lane);
+    if (other == null) {
+      return -1;
+    }
+    if (other.isEmpty()) {
+      return done;
+    }
+    final int otherDone = applyAll(decodeAll(other));
+    return otherDone < 0 ? otherDone : done + otherDone;
   }
 
   /**
