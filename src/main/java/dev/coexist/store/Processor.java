@@ -55,6 +55,8 @@ public final class Processor implements AutoCloseable {
   private static final long BYTES_PER_READ = 64L * 1024;
   private static final long LANE_BUSY_NANOS = Duration.ofMillis(250).toNanos();
   private static final int LANE_TAKEN = -2;
+  // step(): no entry was pending, and some thread figures were brought up to date
+  private static final int REFRESHED = -3;
   // a transaction of more messages than this (a history chunk) is followed by another lane's turn
   // at once, not by a rest (see yieldToIngest)
   private static final int BULK_MESSAGES = 100;
@@ -88,8 +90,11 @@ public final class Processor implements AutoCloseable {
   // Threads whose figures (counts, last message, unread) wait to be recomputed. Recomputing costs
   // in proportion to a thread's size, so under a stream of live messages a busy thread is refreshed
   // at most once per THREAD_REFRESH_EVERY instead of in every transaction; whenever the queue runs
-  // empty every dirty thread is refreshed, so a quiet store is always exact.
+  // empty every dirty thread is refreshed, so a quiet store is always exact. Threads touched by a
+  // history chunk wait in a set of their own: under an import they are refreshed a hundred a
+  // second, after the threads of live messages, which are all refreshed every second.
   private final Set<Long> dirtyThreads = new LinkedHashSet<>();
+  private final Set<Long> dirtyBulkThreads = new LinkedHashSet<>();
   private long threadsRefreshedAt = System.nanoTime();
   private boolean woken;
   private long lastTransactionNanos;
@@ -186,6 +191,9 @@ public final class Processor implements AutoCloseable {
     int refusals = 0;
     while (!closing) {
       final int step = step();
+      if (step == REFRESHED) {
+        continue;
+      }
       if (step == 0 || (step < 0 && ++refusals > TRANSACTION_TRIES + 1)) {
         return handled;
       }
@@ -203,7 +211,7 @@ public final class Processor implements AutoCloseable {
     Duration retry = pollInterval;
     while (!closing) {
       final int step = step();
-      if (step > 0) {
+      if (step > 0 || step == REFRESHED) {
         retry = pollInterval;
         continue;
       }
@@ -262,7 +270,7 @@ public final class Processor implements AutoCloseable {
         return -1;
       }
       if (batch.isEmpty()) {
-        return refreshWhenQuiet() ? 0 : -1;
+        return refreshWhenQuiet();
       }
       final List<PendingEntry> first = batch;
       Future<List<Work>> decoding = decoders.submit(() -> decodeAll(first));
@@ -481,7 +489,7 @@ public final class Processor implements AutoCloseable {
         changed.add(StoreChange.failed(entry.id(), error));
         failed++;
       }
-      dirtyThreads.addAll(writer.touchedThreads());
+      (messages > BULK_MESSAGES ? dirtyBulkThreads : dirtyThreads).addAll(writer.touchedThreads());
       writer.touchedThreads().clear();
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
@@ -577,14 +585,17 @@ public final class Processor implements AutoCloseable {
     MessageWriter.refreshThreads(writer);
   }
 
-  /** Nothing is pending: bring every dirty thread up to date. False when the database refused. */
-  private boolean refreshWhenQuiet() {
-    while (!dirtyThreads.isEmpty()) {
-      if (!refreshThreads(Integer.MAX_VALUE)) {
-        return false;
-      }
+  /**
+   * Nothing is pending: bring the next dirty threads up to date, a transaction of {@link
+   * #THREADS_PER_REFRESH} at a time so that a live message arriving meanwhile waits for one short
+   * transaction at most. Returns {@link #REFRESHED} when threads were refreshed, 0 when none is
+   * dirty, -1 when the database refused.
+   */
+  private int refreshWhenQuiet() {
+    if (dirtyThreads.isEmpty() && dirtyBulkThreads.isEmpty()) {
+      return 0;
     }
-    return true;
+    return refreshThreads(THREADS_PER_REFRESH) ? REFRESHED : -1;
   }
 
   /**
@@ -593,12 +604,14 @@ public final class Processor implements AutoCloseable {
    * never rides in, and delays, the transaction of a live message. False when the database refused.
    */
   private boolean refreshThreads(final int most) {
-    final List<Long> threads = new ArrayList<>(Math.min(most, dirtyThreads.size()));
-    for (final long thread : dirtyThreads) {
-      if (threads.size() == most) {
-        break;
+    final List<Long> threads = new ArrayList<>();
+    for (final Set<Long> dirty : List.of(dirtyThreads, dirtyBulkThreads)) {
+      for (final long thread : dirty) {
+        if (threads.size() == most) {
+          break;
+        }
+        threads.add(thread);
       }
-      threads.add(thread);
     }
     final List<StoreChange> changed = new ArrayList<>();
     database.beginWriteTurn(false);
@@ -614,10 +627,11 @@ public final class Processor implements AutoCloseable {
     } finally {
       database.endWriteTurn();
     }
-    threads.forEach(dirtyThreads::remove);
-    if (dirtyThreads.isEmpty()) {
-      threadsRefreshedAt = System.nanoTime();
+    for (final long thread : threads) {
+      dirtyThreads.remove(thread);
+      dirtyBulkThreads.remove(thread);
     }
+    threadsRefreshedAt = System.nanoTime();
     publish(changed);
     return true;
   }

@@ -20,6 +20,7 @@ import org.HdrHistogram.Histogram;
 final class LiveScenario {
   static final String IMPORT_NUMBER = "106540352240002";
   static final String LIVE_NUMBER = "106540352240003";
+  private static final String WARMUP_NUMBER = "106540352240005";
   private static final int SENDERS = 8;
 
   record Outcome(String engine, Histogram quiet, Histogram duringImport, int chunks) {}
@@ -38,6 +39,15 @@ final class LiveScenario {
     try (BenchApp app = BenchApp.start(dataDir, databaseUrl);
         FeedWatcher feed = new FeedWatcher(app.uri("/api/v1/events"), BenchApp.API_KEY)) {
       final long interval = (long) (1e9 / liveRate);
+      // warm-up of the import path (JIT): a few chunks of another number, applied before anything
+      // is measured
+      final HistoryChunks warmup =
+          new HistoryChunks(WARMUP_NUMBER, 100, chunks.messagesPerChunk() / 100, 1_000);
+      final List<byte[]> warmupBodies = new ArrayList<>();
+      for (int chunk = 1; chunk <= 10; chunk++) {
+        warmupBodies.add(warmup.chunk(1, chunk, 0));
+      }
+      importAll(app, warmup, warmupBodies);
       // warm-up and floor: live messages with nothing else going on
       final Histogram quiet = histogram();
       int sequence = 0;
