@@ -10,6 +10,7 @@ import dev.coexist.ingest.WebhookAuthenticator;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Journal;
 import dev.coexist.store.Database;
+import dev.coexist.store.Engine;
 import dev.coexist.store.Processor;
 import dev.coexist.store.StoreQueries;
 import io.helidon.webserver.WebServer;
@@ -20,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
@@ -35,7 +37,7 @@ public final class App implements AutoCloseable {
 
   private final Database database;
   private final Journal journal;
-  private final Processor processor;
+  private final List<Processor> processors;
   private final ChangeFeed feed;
   private final WebhookRoutes webhooks;
   private final WebServer server;
@@ -45,7 +47,7 @@ public final class App implements AutoCloseable {
   private App(
       final Database database,
       final Journal journal,
-      final Processor processor,
+      final List<Processor> processors,
       final ChangeFeed feed,
       final WebhookRoutes webhooks,
       final WebServer server,
@@ -53,7 +55,7 @@ public final class App implements AutoCloseable {
       final List<String> apiKeys) {
     this.database = database;
     this.journal = journal;
-    this.processor = processor;
+    this.processors = processors;
     this.feed = feed;
     this.webhooks = webhooks;
     this.server = server;
@@ -73,8 +75,14 @@ public final class App implements AutoCloseable {
         Database.open(
             config.databaseUrl(), config.databaseBusyTimeout(), config.databasePoolSize());
     final ChangeFeed feed = new ChangeFeed(meters);
-    final Processor processor =
-        new Processor(database, meters, change -> feed.publish(change.event(), change.data()));
+    // PostgreSQL takes concurrent writers: a second processor applies other lanes while the first
+    // writes a history chunk (they share the lanes as nodes do). SQLite has one writer: one.
+    final List<Processor> processors = new ArrayList<>();
+    for (int index = 0; index < (database.engine() == Engine.POSTGRESQL ? 2 : 1); index++) {
+      processors.add(
+          new Processor(database, meters, change -> feed.publish(change.event(), change.data())));
+    }
+    final Runnable processor = () -> processors.forEach(Processor::wake);
     final Journal journal =
         new Journal(
             database,
@@ -82,10 +90,10 @@ public final class App implements AutoCloseable {
             config.journalBatchWait(),
             config.journalQueueBytes(),
             meters,
-            processor::wake);
+            processor);
     WebhookRoutes webhooks = null;
     try {
-      processor.start();
+      processors.forEach(Processor::start);
       webhooks =
           new WebhookRoutes(
               new WebhookAuthenticator(config),
@@ -101,7 +109,7 @@ public final class App implements AutoCloseable {
               new StoreQueries(database, Clock.systemUTC(), config.historyStallAfter()),
               journal,
               keys,
-              processor::wake);
+              processor);
       final OperationsRoutes operations = new OperationsRoutes(journal, meters);
       final InboxRoutes inbox = new InboxRoutes();
       final WebhookRoutes ingest = webhooks;
@@ -134,13 +142,13 @@ public final class App implements AutoCloseable {
           config.bind(),
           server.port(),
           Database.redacted(config.databaseUrl()));
-      return new App(database, journal, processor, feed, webhooks, server, gcMetrics, apiKeys);
+      return new App(database, journal, processors, feed, webhooks, server, gcMetrics, apiKeys);
     } catch (RuntimeException failed) {
       if (webhooks != null) {
         webhooks.close();
       }
       journal.close();
-      processor.close();
+      processors.forEach(Processor::close);
       feed.close();
       database.close();
       throw failed;
@@ -205,7 +213,7 @@ public final class App implements AutoCloseable {
     server.stop();
     webhooks.close();
     journal.close();
-    processor.close();
+    processors.forEach(Processor::close);
     database.close();
     gcMetrics.close();
     LOG.info("Coexist stopped");

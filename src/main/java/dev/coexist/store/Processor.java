@@ -53,7 +53,7 @@ public final class Processor implements AutoCloseable {
   // A read is what one lane gets before the next lane's turn: a few history chunks at most, so that
   // a live message of another number waits for little more than one transaction.
   private static final long BYTES_PER_READ = 64L * 1024;
-  private static final long LANE_BUSY_NANOS = Duration.ofMillis(250).toNanos();
+  private static final long LANE_BUSY_NANOS = Duration.ofMillis(25).toNanos();
   private static final int LANE_TAKEN = -2;
   // step(): no entry was pending, and some thread figures were brought up to date
   private static final int REFRESHED = -3;
