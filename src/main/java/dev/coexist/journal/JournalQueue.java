@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The processor's side of the journal: the pending entries in id order, and the state changes it
  * makes inside its own apply transaction (so an entry is marked applied exactly when its effects
- * are committed).
+ * are committed). One per processor: it keeps its prepared statements, so it is not shared between
+ * threads.
  */
 public final class JournalQueue {
   private static final String PENDING =
@@ -23,6 +24,11 @@ public final class JournalQueue {
       """;
 
   private static final String STATE = "SELECT state FROM journal WHERE id = ?";
+
+  // the partial index journal_pending_by_lane holds only pending entries: this reads the backlog's
+  // index, not the journal
+  private static final String LANES_WITH_WORK =
+      "SELECT DISTINCT lane FROM journal WHERE state = 'pending'";
 
   private static final String APPLIED =
       """
@@ -37,6 +43,35 @@ public final class JournalQueue {
          SET state = 'failed', error = ?, attempts = attempts + 1, updated_at = ?
        WHERE id = ? AND state = 'pending'
       """;
+
+  // the processor calls these for every entry: prepared once per connection, not per call
+  private Connection preparedFor;
+  private final java.util.Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+
+  private PreparedStatement statement(final Connection connection, final String sql)
+      throws SQLException {
+    if (connection != preparedFor) {
+      statements.clear(); // the old connection was closed, and its statements with it
+      preparedFor = connection;
+    }
+    PreparedStatement statement = statements.get(sql);
+    if (statement == null) {
+      statement = connection.prepareStatement(sql);
+      statements.put(sql, statement);
+    }
+    return statement;
+  }
+
+  /** The lanes that have pending entries, in no particular order. */
+  public java.util.Set<Integer> lanesWithWork(final Connection connection) throws SQLException {
+    final java.util.Set<Integer> lanes = new java.util.HashSet<>();
+    try (ResultSet rows = statement(connection, LANES_WITH_WORK).executeQuery()) {
+      while (rows.next()) {
+        lanes.add(rows.getInt(1));
+      }
+    }
+    return lanes;
+  }
 
   /** Errors are for operators; a stack of causes can be long, the column need not be. */
   private static final int ERROR_MAX_CHARS = 4_000;
@@ -55,7 +90,8 @@ public final class JournalQueue {
       throws SQLException {
     final List<PendingEntry> entries = new ArrayList<>();
     long bytes = 0;
-    try (PreparedStatement select = connection.prepareStatement(PENDING)) {
+    final PreparedStatement select = statement(connection, PENDING);
+    {
       select.setInt(1, lane);
       select.setLong(2, afterId);
       select.setInt(3, limit);
@@ -72,7 +108,8 @@ public final class JournalQueue {
 
   /** Whether the entry is still pending (a replay or another node may have changed it). */
   public boolean isPending(final Connection connection, final long id) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(STATE)) {
+    final PreparedStatement select = statement(connection, STATE);
+    {
       select.setLong(1, id);
       try (ResultSet row = select.executeQuery()) {
         return row.next() && "pending".equals(row.getString(1));
@@ -81,7 +118,8 @@ public final class JournalQueue {
   }
 
   public boolean markApplied(final Connection connection, final long id) throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement(APPLIED)) {
+    final PreparedStatement update = statement(connection, APPLIED);
+    {
       update.setLong(1, System.currentTimeMillis());
       update.setLong(2, id);
       return update.executeUpdate() == 1;
@@ -90,7 +128,8 @@ public final class JournalQueue {
 
   public boolean markFailed(final Connection connection, final long id, final String error)
       throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement(FAILED)) {
+    final PreparedStatement update = statement(connection, FAILED);
+    {
       update.setString(
           1,
           error == null || error.length() <= ERROR_MAX_CHARS

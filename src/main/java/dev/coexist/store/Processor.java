@@ -341,11 +341,16 @@ public final class Processor implements AutoCloseable {
     try {
       final WriteSession writer = session();
       final long now = System.nanoTime();
+      final java.util.Set<Integer> withWork = queue.lanesWithWork(writer.connection());
       List<PendingEntry> pending = List.of();
-      for (int tried = 0; tried < Lanes.COUNT && pending.isEmpty(); tried++) {
+      for (int tried = 0;
+          tried < Lanes.COUNT && pending.isEmpty() && !withWork.isEmpty();
+          tried++) {
         final int lane = nextLane;
         nextLane = (nextLane + 1) % Lanes.COUNT;
-        if (lane == skipLane || (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0)) {
+        if (!withWork.contains(lane)
+            || lane == skipLane
+            || (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0)) {
           continue;
         }
         laneBusyUntil[lane] = 0;
