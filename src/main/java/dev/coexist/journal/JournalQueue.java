@@ -25,10 +25,14 @@ public final class JournalQueue {
 
   private static final String STATE = "SELECT state FROM journal WHERE id = ?";
 
-  // the partial index journal_pending_by_lane holds only pending entries: this reads the backlog's
-  // index, not the journal
+  // One probe of the partial index journal_pending_by_lane per lane. SELECT DISTINCT lane over
+  // the pending entries read each entry's row instead, and lane, added last, sits behind the body:
+  // 12 ms for 300 pending history chunks against 0.02 ms for this.
   private static final String LANES_WITH_WORK =
-      "SELECT DISTINCT lane FROM journal WHERE state = 'pending'";
+      """
+      SELECT p.lane FROM processor_lanes p
+       WHERE EXISTS (SELECT 1 FROM journal j WHERE j.state = 'pending' AND j.lane = p.lane)
+      """;
 
   private static final String APPLIED =
       """
