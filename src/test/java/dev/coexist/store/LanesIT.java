@@ -46,19 +46,13 @@ class LanesIT {
         .getBytes(StandardCharsets.UTF_8);
   }
 
+  private static Delivery delivery(final byte[] body) {
+    return new Delivery(
+        System.currentTimeMillis(), "whatsapp", "{}", body, StoreHarness.sha256(body), null, null);
+  }
+
   private static long append(final Journal journal, final byte[] body) {
-    return journal
-        .append(
-            new Delivery(
-                System.currentTimeMillis(),
-                "whatsapp",
-                "{}",
-                body,
-                StoreHarness.sha256(body),
-                null,
-                null))
-        .join()
-        .id();
+    return journal.append(delivery(body)).join().id();
   }
 
   @ParameterizedTest
@@ -143,16 +137,7 @@ class LanesIT {
         for (int number = 0; number < numbers; number++) {
           final byte[] body =
               live("1065403522" + (10000 + number), "wamid.N" + number + "." + message);
-          appended.add(
-              journal.append(
-                  new Delivery(
-                      System.currentTimeMillis(),
-                      "whatsapp",
-                      "{}",
-                      body,
-                      StoreHarness.sha256(body),
-                      null,
-                      null)));
+          appended.add(journal.append(delivery(body)));
         }
       }
       CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new)).join();

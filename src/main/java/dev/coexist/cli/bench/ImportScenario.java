@@ -85,7 +85,7 @@ final class ImportScenario {
     return new Outcome(engine, chunks, ceiling.messages(), storeSeconds, ceilingSeconds, stored);
   }
 
-  private static void journalAll(final Journal journal, final List<byte[]> bodies) {
+  static void journalAll(final Journal journal, final List<byte[]> bodies) {
     final List<CompletableFuture<Receipt>> receipts = new ArrayList<>();
     for (final byte[] body : bodies) {
       receipts.add(

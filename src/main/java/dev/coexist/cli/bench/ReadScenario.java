@@ -2,10 +2,7 @@ package dev.coexist.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.ingest.WebhookRoutes;
-import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
-import dev.coexist.journal.Receipt;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -90,39 +86,20 @@ final class ReadScenario {
       final BenchApp app, final HistoryChunks chunks, final int count, final PrintWriter progress)
       throws Exception {
     final Journal journal = app.app().journal();
-    final List<CompletableFuture<Receipt>> receipts = new ArrayList<>();
+    final List<byte[]> bodies = new ArrayList<>();
     for (int chunk = 1; chunk <= count; chunk++) {
-      final byte[] body = chunks.chunk(1, chunk, Math.min(100, chunk * 100 / count));
-      receipts.add(
-          journal.append(
-              new Delivery(
-                  System.currentTimeMillis(),
-                  "360dialog",
-                  "{}",
-                  body,
-                  WebhookRoutes.sha256Hex(body),
-                  null,
-                  null)));
-      if (receipts.size() == 64) {
-        joinAll(receipts);
+      bodies.add(chunks.chunk(1, chunk, Math.min(100, chunk * 100 / count)));
+      if (bodies.size() == 64 || chunk == count) {
+        ImportScenario.journalAll(journal, bodies);
+        bodies.clear();
       }
     }
-    joinAll(receipts);
     long pending;
     while ((pending = journal.pendingEntriesNow()) > 0) {
       progress.printf(Locale.ROOT, "  %d of %d chunks still to apply%n", pending, count);
       progress.flush();
       LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5));
     }
-  }
-
-  private static void joinAll(final List<CompletableFuture<Receipt>> receipts) {
-    for (final CompletableFuture<Receipt> receipt : receipts) {
-      if (receipt.join().outcome() != Receipt.Outcome.ACCEPTED) {
-        throw new IllegalStateException("a generated chunk was not accepted: " + receipt.join());
-      }
-    }
-    receipts.clear();
   }
 
   private static long messageCount(final BenchApp app) throws Exception {
