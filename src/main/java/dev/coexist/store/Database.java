@@ -39,7 +39,7 @@ public final class Database implements AutoCloseable {
   private final ReentrantLock writeTurn = new ReentrantLock(true);
   private final java.util.concurrent.atomic.AtomicInteger urgentWaiting =
       new java.util.concurrent.atomic.AtomicInteger();
-  private static final Duration MAX_YIELD = Duration.ofMillis(25);
+  private static final Duration MAX_YIELD = Duration.ofMillis(250);
   private volatile long lastUrgentTurn = System.nanoTime() - Duration.ofHours(1).toNanos();
   private final WalCheckpointer checkpointer;
 

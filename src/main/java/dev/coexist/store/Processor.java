@@ -69,7 +69,7 @@ public final class Processor implements AutoCloseable {
   // a refresh transaction under load: a few milliseconds, like an apply transaction
   private static final int THREADS_PER_REFRESH = 100;
   private static final Duration INGEST_ACTIVE_WINDOW = Duration.ofMillis(100);
-  private static final long MAX_YIELD_NANOS = Duration.ofMillis(20).toNanos();
+  private static final long MAX_YIELD_NANOS = Duration.ofMillis(100).toNanos();
 
   private final Database database;
   private final Duration pollInterval;
