@@ -31,6 +31,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -273,14 +274,20 @@ final class DeliveryApplier {
     upsert.setLong(7, entry.receivedAtMillis());
     upsert.executeUpdate();
 
+    final List<Party> parties = new ArrayList<>(chunk.threads().size());
+    for (final HistoryThread thread : chunk.threads()) {
+      parties.add(thread.customer());
+    }
+    final long[] customers = Customers.resolveAll(session, number, parties);
     final List<MessageWrite> writes = new ArrayList<>(chunk.messageCount());
     final List<Message> actions = new ArrayList<>();
-    for (final HistoryThread thread : chunk.threads()) {
-      final long customer = Customers.resolve(session, number, thread.customer(), null);
+    final Set<Long> threadsWithMessages = new LinkedHashSet<>();
+    for (int index = 0; index < customers.length; index++) {
+      final HistoryThread thread = chunk.threads().get(index);
+      final long customer = customers[index];
       if (customer < 0) {
         throw new IllegalArgumentException("a history thread names no customer");
       }
-      boolean any = false;
       for (final HistoryMessage item : thread.messages()) {
         if (isAction(item.message())) {
           actions.add(item.message());
@@ -292,13 +299,11 @@ final class DeliveryApplier {
                   MessageSource.HISTORY,
                   item.status(),
                   content(contents, item.message())));
-          any = true;
+          threadsWithMessages.add(customer);
         }
       }
-      if (any) {
-        Customers.ensureThread(session, customer, number);
-      }
     }
+    Customers.ensureThreads(session, threadsWithMessages, number);
     MessageWriter.upsert(session, number, writes);
     for (final Message action : actions) {
       action(session, number, action, MessageSource.HISTORY);

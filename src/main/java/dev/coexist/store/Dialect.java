@@ -40,15 +40,32 @@ final class Dialect {
    */
   final List<String> writerSetup;
 
+  /**
+   * The customers of a number known by identities of one kind, among a JSON array of values
+   * (parameters: number, kind, array): one round trip for the threads of a history chunk.
+   */
+  final String identitiesAmong;
+
+  /**
+   * Creates the customers of a JSON array of objects (key, phone, user_id, parent_user_id,
+   * username) in one statement (parameters: number, array), returning each id with its key (the
+   * order of RETURNING is not defined). An existing key returns the existing customer.
+   */
+  final String createCustomers;
+
   private Dialect(
       final String takeLane,
       final String beginWrite,
       final String awaitingAmong,
-      final List<String> writerSetup) {
+      final List<String> writerSetup,
+      final String identitiesAmong,
+      final String createCustomers) {
     this.takeLane = takeLane;
     this.beginWrite = beginWrite;
     this.awaitingAmong = awaitingAmong;
     this.writerSetup = writerSetup;
+    this.identitiesAmong = identitiesAmong;
+    this.createCustomers = createCustomers;
   }
 
   static Dialect of(final Engine engine) {
@@ -61,7 +78,23 @@ final class Dialect {
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ? AND wamid IN (SELECT value FROM json_each(?))
               """,
-              List.of("PRAGMA cache_size = -65536", "PRAGMA synchronous = NORMAL"));
+              List.of("PRAGMA cache_size = -65536", "PRAGMA synchronous = NORMAL"),
+              """
+              SELECT value, customer_id FROM customer_identities
+               WHERE phone_number_id = ? AND kind = ?
+                 AND value IN (SELECT value FROM json_each(?))
+              """,
+              // WHERE true: without it SQLite would read ON CONFLICT as a join constraint
+              """
+              INSERT INTO customers (phone_number_id, customer_key, phone, user_id, parent_user_id,
+                                     username)
+              SELECT ?, json_extract(value, '$.key'), json_extract(value, '$.phone'),
+                     json_extract(value, '$.user_id'), json_extract(value, '$.parent_user_id'),
+                     json_extract(value, '$.username')
+                FROM json_each(?) WHERE true
+              ON CONFLICT (phone_number_id, customer_key) DO UPDATE SET customer_key = excluded.customer_key
+              RETURNING id, customer_key
+              """);
       case POSTGRESQL ->
           new Dialect(
               "SELECT lane FROM processor_lanes WHERE lane = ? FOR UPDATE SKIP LOCKED",
@@ -71,7 +104,21 @@ final class Dialect {
                WHERE phone_number_id = ?
                  AND wamid IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))
               """,
-              List.of("SET synchronous_commit = off"));
+              List.of("SET synchronous_commit = off"),
+              """
+              SELECT value, customer_id FROM customer_identities
+               WHERE phone_number_id = ? AND kind = ?
+                 AND value IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))
+              """,
+              """
+              INSERT INTO customers (phone_number_id, customer_key, phone, user_id, parent_user_id,
+                                     username)
+              SELECT ?, item ->> 'key', item ->> 'phone', item ->> 'user_id',
+                     item ->> 'parent_user_id', item ->> 'username'
+                FROM jsonb_array_elements(CAST(? AS jsonb)) AS item
+              ON CONFLICT (phone_number_id, customer_key) DO UPDATE SET customer_key = excluded.customer_key
+              RETURNING id, customer_key
+              """);
     };
   }
 

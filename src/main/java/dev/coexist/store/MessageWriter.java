@@ -198,7 +198,16 @@ final class MessageWriter {
       return;
     }
     final PreparedStatement upsert = session.prepare(UPSERT);
+    // PostgreSQL runs a batch as multi-row statements (reWriteBatchedInserts), and one statement
+    // cannot upsert the same row twice: a wamid repeated in one delivery starts a new batch, which
+    // sees the row the first one wrote, as one statement per row would.
+    final Set<String> inBatch = new HashSet<>();
     for (final MessageWrite write : all) {
+      if (!inBatch.add(write.message().wamid())) {
+        upsert.executeBatch();
+        inBatch.clear();
+        inBatch.add(write.message().wamid());
+      }
       bind(upsert, number, write);
       upsert.addBatch();
     }

@@ -1,0 +1,142 @@
+package dev.coexist.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A history chunk's threads are resolved to customers together (one look-up per identity kind, one
+ * statement creating the new customers) and its messages upserted in one batch: the store must be
+ * what applying its threads one at a time gives, whatever identities the threads share.
+ */
+class HistoryChunkIT {
+  private static final String PHONE_ONE = "4915110000001";
+  private static final String PHONE_TWO = "4915110000002";
+  private static final String PHONE_THREE = "4915110000003";
+  private static final String USER_ONE = "DE.1100000000000001";
+  private static final String USER_THREE = "DE.1100000000000003";
+
+  // threads that share identities: the second and third name the same user id, the fourth is the
+  // first customer again, the sixth shares the fifth's user id
+  private static final List<String> THREADS =
+      List.of(
+          thread("{\"id\":\"" + PHONE_ONE + "\"", "a"),
+          thread("{\"context\":{\"user_id\":\"" + USER_ONE + "\",\"username\":\"one\"}", "b"),
+          thread(
+              "{\"id\":\"" + PHONE_TWO + "\",\"context\":{\"user_id\":\"" + USER_ONE + "\"}", "c"),
+          thread("{\"id\":\"" + PHONE_ONE + "\"", "d"),
+          thread(
+              "{\"id\":\"" + PHONE_THREE + "\",\"context\":{\"user_id\":\"" + USER_THREE + "\"}",
+              "e"),
+          thread("{\"context\":{\"user_id\":\"" + USER_THREE + "\"}", "f"));
+
+  private static final String CUSTOMERS =
+      """
+      SELECT customer_key, phone, user_id, username FROM customers ORDER BY customer_key
+      """;
+
+  private static final String IDENTITIES =
+      """
+      SELECT i.kind, i.value, c.customer_key
+        FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+       ORDER BY i.kind, i.value
+      """;
+
+  private static final String MESSAGES =
+      """
+      SELECT m.wamid, c.customer_key, m.status
+        FROM messages m JOIN customers c ON c.id = m.thread_id ORDER BY m.wamid
+      """;
+
+  @TempDir Path folder;
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void customersOfOneChunkAreThoseOfItsThreadsAppliedOneByOne(final Engine engine)
+      throws Exception {
+    final List<List<Object>> customers;
+    final List<List<Object>> identities;
+    final List<List<Object>> messages;
+    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("one-by-one"))) {
+      for (int index = 0; index < THREADS.size(); index++) {
+        final long id = store.applyJson(chunk(index + 1, List.of(THREADS.get(index))));
+        assertThat(store.journalState(id)).isEqualTo("applied");
+      }
+      customers = store.rows(CUSTOMERS);
+      identities = store.rows(IDENTITIES);
+      messages = store.rows(MESSAGES);
+    }
+    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("together"))) {
+      final long id = store.applyJson(chunk(1, THREADS));
+      assertThat(store.journalState(id)).isEqualTo("applied");
+      assertThat(store.count("journal_problems")).isZero();
+      assertThat(store.rows(CUSTOMERS)).isEqualTo(customers);
+      assertThat(store.rows(IDENTITIES)).isEqualTo(identities);
+      assertThat(store.rows(MESSAGES)).isEqualTo(messages);
+    }
+    // and what that is: three customers, the shared user id linking the second phone
+    assertThat(customers)
+        .containsExactly(
+            Arrays.asList("phone:" + PHONE_ONE, PHONE_ONE, null, null),
+            Arrays.asList("phone:" + PHONE_THREE, PHONE_THREE, USER_THREE, null),
+            Arrays.asList("user_id:" + USER_ONE, PHONE_TWO, USER_ONE, "one"));
+    assertThat(identities).hasSize(5);
+    assertThat(messages)
+        .extracting(row -> row.get(1))
+        .containsExactly(
+            "phone:" + PHONE_ONE,
+            "user_id:" + USER_ONE,
+            "user_id:" + USER_ONE,
+            "phone:" + PHONE_ONE,
+            "phone:" + PHONE_THREE,
+            "phone:" + PHONE_THREE);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aWamidRepeatedInOneChunkIsOneMessageAndTheChunkApplies(final Engine engine)
+      throws Exception {
+    final String repeated =
+        """
+        {"id":"%s","messages":[
+          {"from":"%s","id":"wamid.repeated","timestamp":"1739000001","type":"text",
+           "text":{"body":"twice"},"history_context":{"status":"DELIVERED"}},
+          {"from":"%s","id":"wamid.repeated","timestamp":"1739000001","type":"text",
+           "text":{"body":"twice"},"history_context":{"status":"READ"}}]}"""
+            .formatted(PHONE_ONE, PHONE_ONE, PHONE_ONE);
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      final long id = store.applyJson(chunk(1, List.of(repeated, THREADS.get(3))));
+      assertThat(store.journalState(id)).isEqualTo("applied");
+      assertThat(store.count("journal_problems")).isZero();
+      assertThat(store.rows(MESSAGES))
+          .containsExactly(
+              List.of("wamid.d", "phone:" + PHONE_ONE, "read"),
+              List.of("wamid.repeated", "phone:" + PHONE_ONE, "read"));
+    }
+  }
+
+  /** A thread (its JSON object up to the messages) with one inbound message wamid.{name}. */
+  private static String thread(final String start, final String name) {
+    return start
+        + """
+        ,"messages":[{"from":"%s","id":"wamid.%s","timestamp":"17390000%02d","type":"text",
+        "text":{"body":"message %s"},"history_context":{"status":"READ"}}]}"""
+            .formatted(PHONE_ONE, name, name.charAt(0) - 'a', name);
+  }
+
+  private static String chunk(final int order, final List<String> threads) {
+    final List<String> all = new ArrayList<>(threads);
+    return """
+        {"id":"chunk-%d-%d","event":"history","data":{"id":"102290129340398",
+        "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111",
+        "phone_number_id":"%s"},"history":[{"metadata":{"phase":0,"chunk_order":%d,
+        "progress":10},"threads":[%s]}]}}"""
+        .formatted(order, all.hashCode(), StoreHarness.NUMBER, order, String.join(",", all));
+  }
+}
