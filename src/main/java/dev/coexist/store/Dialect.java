@@ -24,7 +24,8 @@ final class Dialect {
 
   /**
    * Which of a JSON array of wamids (one parameter) await their message: one round trip for a whole
-   * history chunk.
+   * history chunk. On PostgreSQL the array is unpacked once into an ARRAY for {@code = ANY}: as an
+   * {@code IN (SELECT ...)} subquery it was unpacked again for every row of the table.
    */
   final String awaitingAmong;
 
@@ -102,13 +103,13 @@ final class Dialect {
               """
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ?
-                 AND wamid IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))
+                 AND wamid = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(? AS jsonb))))
               """,
               List.of("SET synchronous_commit = off"),
               """
               SELECT value, customer_id FROM customer_identities
                WHERE phone_number_id = ? AND kind = ?
-                 AND value IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))
+                 AND value = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(? AS jsonb))))
               """,
               """
               INSERT INTO customers (phone_number_id, customer_key, phone, user_id, parent_user_id,
