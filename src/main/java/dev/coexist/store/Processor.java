@@ -295,8 +295,7 @@ public final class Processor implements AutoCloseable {
             final long took = lastTransactionNanos;
             done = otherLanes(readUpTo, lane, done);
             if (done >= 0) {
-              yieldToIngest(took);
-              done = otherLanes(readUpTo, lane, done);
+              done = restUnlessAnotherLaneWaits(took, readUpTo, lane, done);
             }
           }
         }
@@ -572,6 +571,48 @@ public final class Processor implements AutoCloseable {
    * acknowledgement while nobody waits for the apply. Entries wait in the journal meanwhile (the
    * backlog shows in /health/ready and coexist_journal_backlog) and are applied when it is quiet.
    */
+  /**
+   * The rest of {@link #yieldToIngest} between two transactions of one lane's read-ahead (a history
+   * import), cut short when a delivery of another lane is journalled meanwhile: that one is applied
+   * at once instead of after the rest, so a live message does not wait for an import's rests. Each
+   * journal commit wakes the processor; a wake that brought nothing for another lane (the import's
+   * own next chunk) lets the rest go on. Returns {@code done} plus the entries applied, or -1 when
+   * the database refused.
+   */
+  private int restUnlessAnotherLaneWaits(
+      final long took, final long[] readUpTo, final int lane, final int done) {
+    if (closing || !database.urgentWritesWithin(INGEST_ACTIVE_WINDOW)) {
+      return otherLanes(readUpTo, lane, done);
+    }
+    final long until = System.nanoTime() + Math.min(2 * took, MAX_YIELD_NANOS);
+    while (!closing) {
+      final long left = until - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      final boolean wokenMeanwhile;
+      synchronized (signal) {
+        if (!woken) {
+          try {
+            signal.wait(Math.max(1, left / 1_000_000), 0);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            closing = true;
+          }
+        }
+        wokenMeanwhile = woken;
+        woken = false;
+      }
+      if (wokenMeanwhile) {
+        final int others = otherLanes(readUpTo, lane, 0);
+        if (others != 0) {
+          return others < 0 ? -1 : done + others;
+        }
+      }
+    }
+    return otherLanes(readUpTo, lane, done);
+  }
+
   private void yieldToIngest(final long took) {
     if (closing || !database.urgentWritesWithin(INGEST_ACTIVE_WINDOW)) {
       return;
