@@ -142,6 +142,20 @@ final class DeliveryApplier {
       final Decoded decoded,
       final Map<JsonNode, String> contents)
       throws SQLException {
+    return apply(session, entry, decoded, contents, 0);
+  }
+
+  /**
+   * Applies the entry, except the threads of its history chunk before {@code fromThread}: those
+   * were written by {@link #applyThreads} in transactions of their own.
+   */
+  static Applied apply(
+      final WriteSession session,
+      final PendingEntry entry,
+      final Decoded decoded,
+      final Map<JsonNode, String> contents,
+      final int fromThread)
+      throws SQLException {
     // a replay rewrites the entry's problems: the ones of an earlier attempt may be gone now
     final PreparedStatement clear = session.prepare(CLEAR_PROBLEMS);
     clear.setLong(1, entry.id());
@@ -156,7 +170,7 @@ final class DeliveryApplier {
     for (final CoexistenceEvent event : decoded.events()) {
       final Savepoint savepoint = session.savepoint();
       try {
-        messages += event(session, entry, event, contents);
+        messages += event(session, entry, event, contents, fromThread);
         session.release(savepoint);
       } catch (SQLException | RuntimeException failed) {
         session.rollbackTo(savepoint);
@@ -168,15 +182,57 @@ final class DeliveryApplier {
     return new Applied(decoded.events().size(), messages, problems);
   }
 
+  /**
+   * The history chunk of an entry that is nothing else, when it holds more than {@code
+   * messagesPerPart} messages: it may then be written a part at a time (see {@link #applyThreads}).
+   * Null otherwise.
+   */
+  static HistoryChunk partableChunk(final Decoded decoded, final int messagesPerPart) {
+    if (decoded == null
+        || !decoded.problems().isEmpty()
+        || decoded.events().size() != 1
+        || !(decoded.events().get(0) instanceof HistoryChunk chunk)
+        || chunk.messageCount() <= messagesPerPart) {
+      return null;
+    }
+    for (final HistoryThread thread : chunk.threads()) {
+      // a thread without a customer fails the whole chunk: that must happen before any part
+      if (Customers.digits(thread.customer().phone()) == null
+          && (thread.customer().userId() == null || thread.customer().userId().isBlank())) {
+        return null;
+      }
+    }
+    return chunk;
+  }
+
+  /**
+   * Writes the customers, threads and messages of threads {@code [from, to)} of a big history
+   * chunk, inside the caller's transaction, so that the chunk's transaction that follows (and
+   * counts the chunk and marks the entry applied) is short. Nothing here depends on the rest of the
+   * chunk, and every write is an upsert: a crash between parts leaves the entry pending, and it is
+   * applied again whole. Returns the messages written; throws what the whole chunk would record as
+   * its problem, in which case the caller applies the entry whole.
+   */
+  static int applyThreads(
+      final WriteSession session,
+      final HistoryChunk chunk,
+      final int from,
+      final int to,
+      final Map<JsonNode, String> contents)
+      throws SQLException {
+    return threads(session, number(chunk.origin()), chunk.threads().subList(from, to), contents);
+  }
+
   /** Returns the number of messages written. */
   private static int event(
       final WriteSession session,
       final PendingEntry entry,
       final CoexistenceEvent event,
-      final Map<JsonNode, String> contents)
+      final Map<JsonNode, String> contents,
+      final int fromThread)
       throws SQLException {
     return switch (event) {
-      case HistoryChunk chunk -> chunk(session, entry, chunk, contents);
+      case HistoryChunk chunk -> chunk(session, entry, chunk, contents, fromThread);
       case HistoryDeclined declined -> {
         declined(session, entry, declined);
         yield 0;
@@ -257,7 +313,8 @@ final class DeliveryApplier {
       final WriteSession session,
       final PendingEntry entry,
       final HistoryChunk chunk,
-      final Map<JsonNode, String> contents)
+      final Map<JsonNode, String> contents,
+      final int fromThread)
       throws SQLException {
     final String number = number(chunk.origin());
     final PreparedStatement upsert = session.prepare(UPSERT_CHUNK);
@@ -273,17 +330,28 @@ final class DeliveryApplier {
     upsert.setInt(6, chunk.messageCount());
     upsert.setLong(7, entry.receivedAtMillis());
     upsert.executeUpdate();
+    return threads(
+        session, number, chunk.threads().subList(fromThread, chunk.threads().size()), contents);
+  }
 
-    final List<Party> parties = new ArrayList<>(chunk.threads().size());
-    for (final HistoryThread thread : chunk.threads()) {
+  private static int threads(
+      final WriteSession session,
+      final String number,
+      final List<HistoryThread> threads,
+      final Map<JsonNode, String> contents)
+      throws SQLException {
+    final List<Party> parties = new ArrayList<>(threads.size());
+    int messageCount = 0;
+    for (final HistoryThread thread : threads) {
       parties.add(thread.customer());
+      messageCount += thread.messages().size();
     }
     final long[] customers = Customers.resolveAll(session, number, parties);
-    final List<MessageWrite> writes = new ArrayList<>(chunk.messageCount());
+    final List<MessageWrite> writes = new ArrayList<>(messageCount);
     final List<Message> actions = new ArrayList<>();
     final Set<Long> threadsWithMessages = new LinkedHashSet<>();
     for (int index = 0; index < customers.length; index++) {
-      final HistoryThread thread = chunk.threads().get(index);
+      final HistoryThread thread = threads.get(index);
       final long customer = customers[index];
       if (customer < 0) {
         throw new IllegalArgumentException("a history thread names no customer");

@@ -60,6 +60,8 @@ public final class Processor implements AutoCloseable {
   // a transaction of more messages than this (a history chunk) is followed by another lane's turn
   // at once, not by a rest (see yieldToIngest)
   private static final int BULK_MESSAGES = 100;
+  // see leadingParts: a few milliseconds of writing on SQLite under load
+  private static final int MESSAGES_PER_PART = 250;
   private static final Duration RETRY_MAX = Duration.ofSeconds(5);
 
   /** A lone entry whose transaction keeps failing is set aside as failed after this many tries. */
@@ -280,8 +282,12 @@ public final class Processor implements AutoCloseable {
         // read ahead: the next entries decode while these are written
         final List<PendingEntry> next = closing ? List.of() : readNext(readUpTo, -1);
         decoding = next == null || next.isEmpty() ? null : decoders.submit(() -> decodeAll(next));
-        int done = applyAll(work);
         final int lane = work.get(0).entry().lane();
+        // other lanes may go between the parts of a big chunk unless the read-ahead is another
+        // lane's: its entries must be applied before that lane's later ones
+        final boolean othersBetweenParts =
+            next == null || next.isEmpty() || next.get(0).lane() == lane;
+        int done = applyAll(work, othersBetweenParts ? readUpTo : null);
         if (done >= 0 && decoding != null && !closing) {
           if (next.get(0).lane() != lane) {
             // after a history chunk, another lane's turn comes first, without a rest before it
@@ -327,7 +333,7 @@ public final class Processor implements AutoCloseable {
     if (other.isEmpty()) {
       return done;
     }
-    final int otherDone = applyAll(decodeAll(other));
+    final int otherDone = applyAll(decodeAll(other), null);
     return otherDone < 0 ? otherDone : done + otherDone;
   }
 
@@ -394,8 +400,13 @@ public final class Processor implements AutoCloseable {
     }
   }
 
-  /** Applies decoded entries in transactions of bounded size. */
-  private int applyAll(final List<Work> work) {
+  /**
+   * Applies decoded entries in transactions of bounded size.
+   *
+   * @param readUpTo when not null, a big history chunk is written a part at a time while deliveries
+   *     arrive, and the waiting entries of other lanes are applied between two parts
+   */
+  private int applyAll(final List<Work> work, final long[] readUpTo) {
     int handled = 0;
     int from = 0;
     while (from < work.size()) {
@@ -407,7 +418,29 @@ public final class Processor implements AutoCloseable {
         messages += work.get(to).messages();
         to++;
       }
-      final int done = transaction(work.subList(from, to));
+      List<Work> batch = work.subList(from, to);
+      if (readUpTo != null && batch.size() == 1) {
+        final int fromThread = leadingParts(batch.get(0), readUpTo);
+        if (fromThread == LANE_TAKEN) {
+          return handled;
+        }
+        if (fromThread < 0) {
+          return handled > 0 ? handled : -1;
+        }
+        if (fromThread > 0) {
+          final Work whole = batch.get(0);
+          batch =
+              List.of(
+                  new Work(
+                      whole.entry(),
+                      whole.decoded(),
+                      whole.contents(),
+                      whole.error(),
+                      whole.messages(),
+                      fromThread));
+        }
+      }
+      final int done = transaction(batch);
       if (done == LANE_TAKEN) {
         // another node applies this lane; the rest of this read is its work too
         return handled;
@@ -472,7 +505,8 @@ public final class Processor implements AutoCloseable {
         if (error == null) {
           try {
             final DeliveryApplier.Applied result =
-                DeliveryApplier.apply(writer, entry, work.decoded(), work.contents());
+                DeliveryApplier.apply(
+                    writer, entry, work.decoded(), work.contents(), work.fromThread());
             queue.markApplied(writer.connection(), entry.id());
             writer.release(savepoint);
             changed.addAll(StoreChange.of(entry.id(), work.decoded()));
@@ -523,6 +557,90 @@ public final class Processor implements AutoCloseable {
    * connection): retry entry by entry, and set aside an entry that keeps failing on its own, so one
    * poisonous delivery never stops the queue.
    */
+  /**
+   * While deliveries arrive, writes a big history chunk's threads a part of {@link
+   * #MESSAGES_PER_PART} messages at a time, each part in its own transaction, and applies the
+   * entries other lanes have waiting between two parts: a live message of another number then waits
+   * for one part, not for the whole chunk, both for its journal commit (the two writers take turns)
+   * and for its own apply. The last part goes with the chunk's own transaction, which counts the
+   * chunk and marks the entry applied; until then the entry stays pending and, after a crash, is
+   * applied again whole (every write is an upsert). With nobody waiting (a backlog, a replay) a
+   * chunk is one transaction: fewer commits, faster import. So it is on PostgreSQL, where writers
+   * do not take turns and other processors apply the other lanes meanwhile.
+   *
+   * <p>Returns the thread the chunk's own transaction starts from (0: no part was written), {@link
+   * #LANE_TAKEN}, or -1 when the database refused.
+   */
+  private int leadingParts(final Work work, final long[] readUpTo) {
+    final HistoryChunk chunk =
+        work.error() == null
+            ? DeliveryApplier.partableChunk(work.decoded(), MESSAGES_PER_PART)
+            : null;
+    if (chunk == null) {
+      return 0;
+    }
+    final int lane = work.entry().lane();
+    int from = 0;
+    while (!closing && database.urgentWritesWithin(INGEST_ACTIVE_WINDOW)) {
+      int to = from;
+      int messages = 0;
+      while (to < chunk.threads().size()
+          && (to == from
+              || messages + chunk.threads().get(to).messages().size() <= MESSAGES_PER_PART)) {
+        messages += chunk.threads().get(to).messages().size();
+        to++;
+      }
+      if (to >= chunk.threads().size()) {
+        break; // the last part: the chunk's own transaction
+      }
+      final int written = part(work, chunk, from, to);
+      if (written == LANE_TAKEN) {
+        return LANE_TAKEN;
+      }
+      if (written < 0) {
+        break; // not pending any more, or the part failed: the chunk's transaction decides
+      }
+      from = to;
+      if (otherLanes(readUpTo, lane, 0) < 0) {
+        return -1;
+      }
+    }
+    return from;
+  }
+
+  /** One part of a chunk (see leadingParts): the messages written, LANE_TAKEN or -1. */
+  private int part(final Work work, final HistoryChunk chunk, final int from, final int to) {
+    final long started = System.nanoTime();
+    final int lane = work.entry().lane();
+    database.beginWriteTurn(false);
+    try {
+      final WriteSession writer = session();
+      if (!writer.takeLane(lane)) {
+        writer.rollback();
+        laneBusyUntil[lane] = System.nanoTime() + LANE_BUSY_NANOS;
+        return LANE_TAKEN;
+      }
+      if (!queue.isPending(writer.connection(), work.entry().id())) {
+        writer.rollback();
+        return -1;
+      }
+      final int messages = DeliveryApplier.applyThreads(writer, chunk, from, to, work.contents());
+      dirtyBulkThreads.addAll(writer.touchedThreads());
+      writer.touchedThreads().clear();
+      writer.commit();
+      transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      appliedMessages.increment(messages);
+      return messages;
+    } catch (SQLException | RuntimeException failed) {
+      // the chunk's own transaction applies these threads again and records what fails
+      LOG.debug("A part of journal entry {} failed: {}", work.entry().id(), failed.toString());
+      closeSession();
+      return -1;
+    } finally {
+      database.endWriteTurn();
+    }
+  }
+
   private int refusedTransaction(final List<Work> batch, final Exception refused) {
     LOG.warn(
         "Apply transaction of {} entries from {} refused: {}",
@@ -742,10 +860,24 @@ public final class Processor implements AutoCloseable {
     }
   }
 
+  /**
+   * @param fromThread the threads of the entry's history chunk before this one were written by
+   *     earlier parts (see leadingParts)
+   */
   private record Work(
       PendingEntry entry,
       Decoded decoded,
       Map<JsonNode, String> contents,
       String error,
-      int messages) {}
+      int messages,
+      int fromThread) {
+    Work(
+        final PendingEntry entry,
+        final Decoded decoded,
+        final Map<JsonNode, String> contents,
+        final String error,
+        final int messages) {
+      this(entry, decoded, contents, error, messages, 0);
+    }
+  }
 }

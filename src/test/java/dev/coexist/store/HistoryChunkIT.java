@@ -122,6 +122,39 @@ class HistoryChunkIT {
   }
 
   /** A thread (its JSON object up to the messages) with one inbound message wamid.{name}. */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aBigChunkWrittenInPartsWhileDeliveriesArriveEndsAsItsOneTransactionWould(final Engine engine)
+      throws Exception {
+    final byte[] chunk = ChunkBodies.chunk(1, 1, 50, 20, 50); // 1,000 messages
+    final String whole;
+    final long wholeTransactions;
+    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("quiet"))) {
+      final long id = store.append(chunk);
+      Thread.sleep(250); // no delivery within the processor's ingest window: one transaction
+      store.processor.drain();
+      assertThat(store.journalState(id)).isEqualTo("applied");
+      wholeTransactions = transactions(store);
+      whole = StoreDump.of(store);
+    }
+    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("busy"))) {
+      final long id = store.append(chunk);
+      store.processor.drain(); // right after a journal commit: deliveries are arriving
+      assertThat(store.journalState(id)).isEqualTo("applied");
+      // SQLite: 20 threads of 50 are three parts of 250 messages, then the chunk's own
+      // transaction. PostgreSQL's writers do not take turns, and the processors of other lanes
+      // apply their entries meanwhile: the chunk stays one transaction.
+      assertThat(transactions(store))
+          .isEqualTo(wholeTransactions + (engine == Engine.SQLITE ? 3 : 0));
+      assertThat(store.count("messages")).isEqualTo(1_000);
+      assertThat(StoreDump.of(store)).isEqualTo(whole);
+    }
+  }
+
+  private static long transactions(final StoreHarness store) {
+    return store.meters.get("coexist.store.transaction").timer().count();
+  }
+
   private static String thread(final String start, final String name) {
     return start
         + """

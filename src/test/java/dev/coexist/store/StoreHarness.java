@@ -42,11 +42,11 @@ final class StoreHarness implements AutoCloseable {
   final Processor processor;
   final MutableClock clock = new MutableClock(Instant.now());
   final StoreQueries queries;
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   private StoreHarness(final Engine engine, final Path folder) {
     this.engine = engine;
     this.database = Engines.open(engine, folder);
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     this.journal = new Journal(database, 64, Duration.ZERO, 64L * 1024 * 1024, meters);
     this.processor = new Processor(database, meters, Duration.ofMillis(20), 5_000, change -> {});
     this.queries = new StoreQueries(database, clock, Duration.ofMinutes(10));
