@@ -276,12 +276,20 @@ public final class Processor implements AutoCloseable {
       }
       final List<PendingEntry> first = batch;
       Future<List<Work>> decoding = decoders.submit(() -> decodeAll(first));
+      int decodingLane = first.get(0).lane();
       int handled = 0;
       while (true) {
+        final int meanwhile = othersWhileDecoding(decoding, readUpTo, decodingLane);
+        if (meanwhile < 0) {
+          decoding.cancel(true);
+          return handled > 0 ? handled : -1;
+        }
+        handled += meanwhile;
         final List<Work> work = await(decoding);
         // read ahead: the next entries decode while these are written
         final List<PendingEntry> next = closing ? List.of() : readNext(readUpTo, -1);
         decoding = next == null || next.isEmpty() ? null : decoders.submit(() -> decodeAll(next));
+        decodingLane = decoding == null ? -1 : next.get(0).lane();
         final int lane = work.get(0).entry().lane();
         // other lanes may go between the parts of a big chunk unless the read-ahead is another
         // lane's: its entries must be applied before that lane's later ones
@@ -319,6 +327,42 @@ public final class Processor implements AutoCloseable {
     } finally {
       applying.unlock();
     }
+  }
+
+  /**
+   * Waits for the entries of {@code lane} being decoded (a history chunk takes a while on a busy
+   * machine), applying meanwhile what other lanes get journalled: a live message does not wait for
+   * the decoding of another number's chunk. Every entry read so far but not applied is of {@code
+   * lane}, so the other lanes' order holds. Returns the entries applied, -1 when the database
+   * refused.
+   */
+  private int othersWhileDecoding(
+      final Future<List<Work>> decoding, final long[] readUpTo, final int lane) {
+    int done = 0;
+    while (!decoding.isDone() && !closing) {
+      final boolean wokenMeanwhile;
+      synchronized (signal) {
+        if (!woken) {
+          try {
+            // the decoder does not signal; a millisecond is the most a decoded chunk waits
+            signal.wait(1);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            closing = true;
+          }
+        }
+        wokenMeanwhile = woken;
+        woken = false;
+      }
+      if (wokenMeanwhile) {
+        final int others = otherLanes(readUpTo, lane, 0);
+        if (others < 0) {
+          return -1;
+        }
+        done += others;
+      }
+    }
+    return done;
   }
 
   /**
