@@ -244,11 +244,13 @@ final class Customers {
       }
       final Party party = entry.getValue();
       if (party.phone() != null) {
-        addLink(link, number, "phone", party.phone(), customer);
+        bindLink(link, number, "phone", party.phone(), customer);
+        link.addBatch();
         linked.add(new String[] {"phone", party.phone(), customer.toString()});
       }
       if (party.userId() != null) {
-        addLink(link, number, "user_id", party.userId(), customer);
+        bindLink(link, number, "user_id", party.userId(), customer);
+        link.addBatch();
         linked.add(new String[] {"user_id", party.userId(), customer.toString()});
       }
     }
@@ -259,7 +261,7 @@ final class Customers {
     }
   }
 
-  private static void addLink(
+  private static void bindLink(
       final PreparedStatement link,
       final String number,
       final String kind,
@@ -270,7 +272,6 @@ final class Customers {
     link.setString(2, kind);
     link.setString(3, value);
     link.setLong(4, customer);
-    link.addBatch();
   }
 
   /** The threads of these customers exist (one batch for those not known yet) and are touched. */
@@ -360,10 +361,7 @@ final class Customers {
       final long customer)
       throws SQLException {
     final PreparedStatement link = session.prepare(LINK);
-    link.setString(1, number);
-    link.setString(2, kind);
-    link.setString(3, value);
-    link.setLong(4, customer);
+    bindLink(link, number, kind, value, customer);
     link.executeUpdate();
     // what the table holds now, which is this customer unless the identity was linked before
     session.cacheCustomer(identityKey(number, kind, value), customer);

@@ -247,6 +247,23 @@ public final class Processor implements AutoCloseable {
     }
   }
 
+  /** Waits up to {@code millis} for {@link #wake()}; whether it came (the wake is used up). */
+  private boolean awaitWake(final long millis) {
+    synchronized (signal) {
+      if (!woken) {
+        try {
+          signal.wait(millis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          closing = true;
+        }
+      }
+      final boolean wokenMeanwhile = woken;
+      woken = false;
+      return wokenMeanwhile;
+    }
+  }
+
   private void pause(final Duration duration) {
     synchronized (signal) {
       try {
@@ -340,21 +357,8 @@ public final class Processor implements AutoCloseable {
       final Future<List<Work>> decoding, final long[] readUpTo, final int lane) {
     int done = 0;
     while (!decoding.isDone() && !closing) {
-      final boolean wokenMeanwhile;
-      synchronized (signal) {
-        if (!woken) {
-          try {
-            // the decoder does not signal; a millisecond is the most a decoded chunk waits
-            signal.wait(1);
-          } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            closing = true;
-          }
-        }
-        wokenMeanwhile = woken;
-        woken = false;
-      }
-      if (wokenMeanwhile) {
+      // the decoder does not signal; a millisecond is the most a decoded chunk waits
+      if (awaitWake(1)) {
         final int others = otherLanes(readUpTo, lane, 0);
         if (others < 0) {
           return -1;
@@ -752,20 +756,7 @@ public final class Processor implements AutoCloseable {
       if (left <= 0) {
         break;
       }
-      final boolean wokenMeanwhile;
-      synchronized (signal) {
-        if (!woken) {
-          try {
-            signal.wait(Math.max(1, left / 1_000_000), 0);
-          } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            closing = true;
-          }
-        }
-        wokenMeanwhile = woken;
-        woken = false;
-      }
-      if (wokenMeanwhile) {
+      if (awaitWake(Math.max(1, left / 1_000_000))) {
         final int others = otherLanes(readUpTo, lane, 0);
         if (others != 0) {
           return others < 0 ? -1 : done + others;
