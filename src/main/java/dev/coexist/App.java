@@ -11,6 +11,7 @@ import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Journal;
 import dev.coexist.store.Database;
 import dev.coexist.store.Engine;
+import dev.coexist.store.LaneClaims;
 import dev.coexist.store.Processor;
 import dev.coexist.store.StoreQueries;
 import io.helidon.webserver.WebServer;
@@ -78,9 +79,11 @@ public final class App implements AutoCloseable {
     // PostgreSQL takes concurrent writers: a second processor applies other lanes while the first
     // writes a history chunk (they share the lanes as nodes do). SQLite has one writer: one.
     final List<Processor> processors = new ArrayList<>();
+    final LaneClaims claims = new LaneClaims();
     for (int index = 0; index < (database.engine() == Engine.POSTGRESQL ? 2 : 1); index++) {
       processors.add(
-          new Processor(database, meters, change -> feed.publish(change.event(), change.data())));
+          new Processor(
+              database, meters, change -> feed.publish(change.event(), change.data()), claims));
     }
     final Runnable processor = () -> processors.forEach(Processor::wake);
     final Journal journal =

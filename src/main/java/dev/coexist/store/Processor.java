@@ -53,6 +53,8 @@ public final class Processor implements AutoCloseable {
   // A read is what one lane gets before the next lane's turn: a few history chunks at most, so that
   // a live message of another number waits for little more than one transaction.
   private static final long BYTES_PER_READ = 64L * 1024;
+  // a read this big (a history chunk) claims its lane from the node's other processor
+  private static final long CLAIM_BYTES = 32L * 1024;
   private static final long LANE_BUSY_NANOS = Duration.ofMillis(25).toNanos();
   private static final int LANE_TAKEN = -2;
   // step(): no entry was pending, and some thread figures were brought up to date
@@ -74,6 +76,10 @@ public final class Processor implements AutoCloseable {
   private static final long MAX_YIELD_NANOS = Duration.ofMillis(100).toNanos();
 
   private final Database database;
+  private final LaneClaims claims;
+  private final int claimHolder;
+  private final Counter lanesBusy;
+  private final Counter decodes;
   private final Duration pollInterval;
   private final int messagesPerTransaction;
   private final Decoder decoder = new Decoder();
@@ -122,7 +128,33 @@ public final class Processor implements AutoCloseable {
       final Duration pollInterval,
       final int messagesPerTransaction,
       final Consumer<StoreChange> changes) {
+    this(database, meters, pollInterval, messagesPerTransaction, changes, new LaneClaims());
+  }
+
+  /**
+   * @param claims shared by the processors of one node, so that they never read the same lane
+   */
+  public Processor(
+      final Database database,
+      final MeterRegistry meters,
+      final Duration pollInterval,
+      final int messagesPerTransaction,
+      final Consumer<StoreChange> changes,
+      final LaneClaims claims) {
     this.database = database;
+    this.claims = claims;
+    this.claimHolder = claims.newHolder();
+    this.decodes =
+        Counter.builder("coexist.store.decodes")
+            .description(
+                "Journal entries decoded (an entry read again after a failed or lost turn counts"
+                    + " again)")
+            .register(meters);
+    this.lanesBusy =
+        Counter.builder("coexist.store.lanes.busy")
+            .description(
+                "Apply transactions that found their lane held by another processor (another node)")
+            .register(meters);
     this.changes = changes;
     this.pollInterval = pollInterval;
     this.messagesPerTransaction = messagesPerTransaction;
@@ -157,6 +189,15 @@ public final class Processor implements AutoCloseable {
   public Processor(
       final Database database, final MeterRegistry meters, final Consumer<StoreChange> changes) {
     this(database, meters, Duration.ofMillis(250), 1_000, changes);
+  }
+
+  /** The same, one of several processors of this node that share {@code claims}. */
+  public Processor(
+      final Database database,
+      final MeterRegistry meters,
+      final Consumer<StoreChange> changes,
+      final LaneClaims claims) {
+    this(database, meters, Duration.ofMillis(250), 1_000, changes, claims);
   }
 
   private static Counter counter(
@@ -313,6 +354,9 @@ public final class Processor implements AutoCloseable {
         final boolean othersBetweenParts =
             next == null || next.isEmpty() || next.get(0).lane() == lane;
         int done = applyAll(work, othersBetweenParts ? readUpTo : null);
+        if (decoding == null || next.get(0).lane() != lane) {
+          claims.release(lane, claimHolder); // nothing read from it waits any more
+        }
         if (done >= 0 && decoding != null && !closing) {
           if (next.get(0).lane() != lane) {
             // after a history chunk, another lane's turn comes first, without a rest before it
@@ -342,6 +386,7 @@ public final class Processor implements AutoCloseable {
         }
       }
     } finally {
+      claims.releaseAll(claimHolder);
       applying.unlock();
     }
   }
@@ -382,6 +427,7 @@ public final class Processor implements AutoCloseable {
       return done;
     }
     final int otherDone = applyAll(decodeAll(other), null);
+    claims.release(other.get(0).lane(), claimHolder);
     return otherDone < 0 ? otherDone : done + otherDone;
   }
 
@@ -407,6 +453,9 @@ public final class Processor implements AutoCloseable {
           continue;
         }
         laneBusyUntil[lane] = 0;
+        if (claims.heldByOther(lane, claimHolder)) {
+          continue; // another processor of this node is applying its history chunks
+        }
         pending =
             queue.pending(
                 writer.connection(),
@@ -414,6 +463,15 @@ public final class Processor implements AutoCloseable {
                 readUpTo[lane],
                 Math.min(ENTRIES_PER_READ, entriesPerTransaction),
                 BYTES_PER_READ);
+        long bytes = 0;
+        for (final PendingEntry entry : pending) {
+          bytes += entry.body().length;
+        }
+        if (bytes >= CLAIM_BYTES && !claims.claim(lane, claimHolder)) {
+          // the other processor claimed it while this one read: these entries are its work
+          pending = List.of();
+          continue;
+        }
         if (!pending.isEmpty()) {
           readUpTo[lane] = pending.get(pending.size() - 1).id();
         }
@@ -503,6 +561,7 @@ public final class Processor implements AutoCloseable {
   }
 
   private Work decode(final PendingEntry entry) {
+    decodes.increment();
     try {
       final Decoded decoded = decoder.decode(entry.body());
       int messages = 0;
@@ -540,6 +599,7 @@ public final class Processor implements AutoCloseable {
         writer.rollback();
         database.endWriteTurn();
         laneBusyUntil[lane] = System.nanoTime() + LANE_BUSY_NANOS;
+        lanesBusy.increment();
         return LANE_TAKEN;
       }
       for (final Work work : batch) {
@@ -666,6 +726,7 @@ public final class Processor implements AutoCloseable {
       if (!writer.takeLane(lane)) {
         writer.rollback();
         laneBusyUntil[lane] = System.nanoTime() + LANE_BUSY_NANOS;
+        lanesBusy.increment();
         return LANE_TAKEN;
       }
       if (!queue.isPending(writer.connection(), work.entry().id())) {

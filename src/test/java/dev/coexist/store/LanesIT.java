@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -141,10 +144,16 @@ class LanesIT {
         }
       }
       CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new)).join();
-      final CompletableFuture<Integer> byA = CompletableFuture.supplyAsync(processorA::drain);
-      final CompletableFuture<Integer> byB = CompletableFuture.supplyAsync(processorB::drain);
-      byA.join();
-      byB.join();
+      // two threads of their own: the common pool may have one thread on a small machine
+      final ExecutorService threads = Executors.newFixedThreadPool(2);
+      try {
+        final Future<Integer> byA = threads.submit(processorA::drain);
+        final Future<Integer> byB = threads.submit(processorB::drain);
+        byA.get();
+        byB.get();
+      } finally {
+        threads.shutdownNow();
+      }
       // whatever one node skipped (a lane held by the other) is picked up now
       Thread.sleep(300);
       processorA.drain();
@@ -152,6 +161,45 @@ class LanesIT {
           .isEqualTo(numbers * perNumber);
       assertThat(count(nodeA, "SELECT count(*) FROM journal WHERE attempts <> 1")).isZero();
       assertThat(count(nodeA, "SELECT count(*) FROM messages")).isEqualTo(numbers * perNumber);
+    }
+  }
+
+  @Test
+  void twoProcessorsOfOneNodeNeverReadTheSameHistoryChunks() throws Exception {
+    final String url = Engines.url(Engine.POSTGRESQL, folder);
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final LaneClaims claims = new LaneClaims();
+    final String otherNumber = LIVE_NUMBER;
+    assertThat(Lanes.ofNumber(otherNumber)).isNotEqualTo(Lanes.ofNumber(BUSY_NUMBER));
+    try (Database node = Database.open(url, Duration.ofSeconds(5), 4);
+        Journal journal = new Journal(node, 64, Duration.ZERO, 64L << 20, meters);
+        Processor first =
+            new Processor(node, meters, Duration.ofMillis(20), 1_000, c -> {}, claims);
+        Processor second =
+            new Processor(node, meters, Duration.ofMillis(20), 1_000, c -> {}, claims)) {
+      for (int chunk = 1; chunk <= 12; chunk++) {
+        append(journal, ChunkBodies.chunk(1, chunk, chunk, 10, 50));
+        append(
+            journal,
+            new String(ChunkBodies.chunk(2, chunk, chunk, 10, 50), StandardCharsets.UTF_8)
+                .replace(BUSY_NUMBER, otherNumber)
+                .getBytes(StandardCharsets.UTF_8));
+      }
+      // two threads of their own: the common pool may have one thread on a small machine
+      final ExecutorService threads = Executors.newFixedThreadPool(2);
+      try {
+        final Future<Integer> byFirst = threads.submit(first::drain);
+        final Future<Integer> bySecond = threads.submit(second::drain);
+        assertThat(byFirst.get() + bySecond.get()).isEqualTo(24);
+      } finally {
+        threads.shutdownNow();
+      }
+      // they never read the same chunks: each was decoded once, and no lane was found held
+      assertThat(meters.get("coexist.store.decodes").counter().count()).isEqualTo(24);
+      assertThat(meters.get("coexist.store.lanes.busy").counter().count()).isZero();
+      assertThat(count(node, "SELECT count(*) FROM journal WHERE state = 'applied'")).isEqualTo(24);
+      assertThat(count(node, "SELECT count(*) FROM journal WHERE attempts <> 1")).isZero();
+      assertThat(count(node, "SELECT count(*) FROM messages")).isEqualTo(24 * 10 * 50);
     }
   }
 

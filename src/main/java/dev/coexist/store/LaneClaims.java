@@ -1,0 +1,47 @@
+package dev.coexist.store;
+
+import dev.coexist.journal.Lanes;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The lanes whose history chunks a processor of this node has read and is applying. On PostgreSQL a
+ * node runs two processors; without claims both read and decode the same chunks, and one of them
+ * then finds the lane taken: up to three decodings of every chunk, on two cores. Small deliveries
+ * (live messages) are not claimed: decoding one twice costs little, and a claim would keep the
+ * other processor from a live lane that the claiming one has only read ahead. A claim lives in this
+ * process only: the lane's row in {@code processor_lanes}, locked by every apply transaction, still
+ * decides between nodes.
+ */
+public final class LaneClaims {
+  private static final int FREE = 0;
+
+  private final AtomicIntegerArray holders = new AtomicIntegerArray(Lanes.COUNT);
+  private final AtomicInteger lastHolder = new AtomicInteger();
+
+  /** An id for one processor. */
+  int newHolder() {
+    return lastHolder.incrementAndGet();
+  }
+
+  /** Whether another processor holds the lane. */
+  boolean heldByOther(final int lane, final int holder) {
+    final int current = holders.get(lane);
+    return current != FREE && current != holder;
+  }
+
+  /** Whether {@code holder} has the lane now (it had it already, or it was free). */
+  boolean claim(final int lane, final int holder) {
+    return holders.get(lane) == holder || holders.compareAndSet(lane, FREE, holder);
+  }
+
+  void release(final int lane, final int holder) {
+    holders.compareAndSet(lane, holder, FREE);
+  }
+
+  void releaseAll(final int holder) {
+    for (int lane = 0; lane < Lanes.COUNT; lane++) {
+      release(lane, holder);
+    }
+  }
+}
