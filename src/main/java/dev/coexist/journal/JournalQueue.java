@@ -5,7 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The processor's side of the journal: the pending entries in id order, and the state changes it
@@ -50,7 +54,7 @@ public final class JournalQueue {
 
   // the processor calls these for every entry: prepared once per connection, not per call
   private Connection preparedFor;
-  private final java.util.Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
 
   private PreparedStatement statement(final Connection connection, final String sql)
       throws SQLException {
@@ -67,8 +71,8 @@ public final class JournalQueue {
   }
 
   /** The lanes that have pending entries, in no particular order. */
-  public java.util.Set<Integer> lanesWithWork(final Connection connection) throws SQLException {
-    final java.util.Set<Integer> lanes = new java.util.HashSet<>();
+  public Set<Integer> lanesWithWork(final Connection connection) throws SQLException {
+    final Set<Integer> lanes = new HashSet<>();
     try (ResultSet rows = statement(connection, LANES_WITH_WORK).executeQuery()) {
       while (rows.next()) {
         lanes.add(rows.getInt(1));
@@ -95,16 +99,14 @@ public final class JournalQueue {
     final List<PendingEntry> entries = new ArrayList<>();
     long bytes = 0;
     final PreparedStatement select = statement(connection, PENDING);
-    {
-      select.setInt(1, lane);
-      select.setLong(2, afterId);
-      select.setInt(3, limit);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next() && (entries.isEmpty() || bytes < maxBytes)) {
-          final byte[] body = rows.getBytes(3);
-          bytes += body.length;
-          entries.add(new PendingEntry(rows.getLong(1), rows.getLong(2), body, lane));
-        }
+    select.setInt(1, lane);
+    select.setLong(2, afterId);
+    select.setInt(3, limit);
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next() && (entries.isEmpty() || bytes < maxBytes)) {
+        final byte[] body = rows.getBytes(3);
+        bytes += body.length;
+        entries.add(new PendingEntry(rows.getLong(1), rows.getLong(2), body, lane));
       }
     }
     return entries;
@@ -113,35 +115,29 @@ public final class JournalQueue {
   /** Whether the entry is still pending (a replay or another node may have changed it). */
   public boolean isPending(final Connection connection, final long id) throws SQLException {
     final PreparedStatement select = statement(connection, STATE);
-    {
-      select.setLong(1, id);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next() && "pending".equals(row.getString(1));
-      }
+    select.setLong(1, id);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next() && "pending".equals(row.getString(1));
     }
   }
 
   public boolean markApplied(final Connection connection, final long id) throws SQLException {
     final PreparedStatement update = statement(connection, APPLIED);
-    {
-      update.setLong(1, System.currentTimeMillis());
-      update.setLong(2, id);
-      return update.executeUpdate() == 1;
-    }
+    update.setLong(1, System.currentTimeMillis());
+    update.setLong(2, id);
+    return update.executeUpdate() == 1;
   }
 
   public boolean markFailed(final Connection connection, final long id, final String error)
       throws SQLException {
     final PreparedStatement update = statement(connection, FAILED);
-    {
-      update.setString(
-          1,
-          error == null || error.length() <= ERROR_MAX_CHARS
-              ? error
-              : error.substring(0, ERROR_MAX_CHARS));
-      update.setLong(2, System.currentTimeMillis());
-      update.setLong(3, id);
-      return update.executeUpdate() == 1;
-    }
+    update.setString(
+        1,
+        error == null || error.length() <= ERROR_MAX_CHARS
+            ? error
+            : error.substring(0, ERROR_MAX_CHARS));
+    update.setLong(2, System.currentTimeMillis());
+    update.setLong(3, id);
+    return update.executeUpdate() == 1;
   }
 }

@@ -20,7 +20,7 @@ public final class Lanes {
 
   public static int of(final byte[] body) {
     final String number = firstPhoneNumberId(body);
-    return number == null ? 0 : Math.floorMod(number.hashCode(), COUNT);
+    return number == null ? 0 : ofNumber(number);
   }
 
   /** The lane of a phone number id, as {@link #of(byte[])} finds it in a body. */

@@ -236,7 +236,6 @@ final class Customers {
       }
     }
     final PreparedStatement link = session.prepare(LINK);
-    final List<String[]> linked = new ArrayList<>();
     for (final Map.Entry<String, Party> entry : byCustomerKey.entrySet()) {
       final Long customer = ids.get(entry.getKey());
       if (customer == null) {
@@ -246,18 +245,23 @@ final class Customers {
       if (party.phone() != null) {
         bindLink(link, number, "phone", party.phone(), customer);
         link.addBatch();
-        linked.add(new String[] {"phone", party.phone(), customer.toString()});
       }
       if (party.userId() != null) {
         bindLink(link, number, "user_id", party.userId(), customer);
         link.addBatch();
-        linked.add(new String[] {"user_id", party.userId(), customer.toString()});
       }
     }
     link.executeBatch();
-    for (final String[] identity : linked) {
-      session.cacheCustomer(
-          identityKey(number, identity[0], identity[1]), Long.parseLong(identity[2]));
+    // what the table holds now (a failed batch rolls back, and the rollback empties the cache)
+    for (final Map.Entry<String, Party> entry : byCustomerKey.entrySet()) {
+      final Party party = entry.getValue();
+      final long customer = ids.get(entry.getKey());
+      if (party.phone() != null) {
+        session.cacheCustomer(identityKey(number, "phone", party.phone()), customer);
+      }
+      if (party.userId() != null) {
+        session.cacheCustomer(identityKey(number, "user_id", party.userId()), customer);
+      }
     }
   }
 
@@ -321,14 +325,7 @@ final class Customers {
   /** The thread of a customer exists once it has a message; its id is the customer's id. */
   static void ensureThread(final WriteSession session, final long customer, final String number)
       throws SQLException {
-    if (!session.threadKnown(customer)) {
-      final PreparedStatement ensure = session.prepare(ENSURE_THREAD);
-      ensure.setLong(1, customer);
-      ensure.setString(2, number);
-      ensure.executeUpdate();
-      session.threadExists(customer);
-    }
-    session.touch(customer);
+    ensureThreads(session, List.of(customer), number);
   }
 
   private static Long find(
@@ -380,6 +377,11 @@ final class Customers {
         party.userId() != null ? party.userId() : extra.userId(),
         party.parentUserId() != null ? party.parentUserId() : extra.parentUserId(),
         party.username() != null ? party.username() : extra.username());
+  }
+
+  /** Whether the party names a phone or a user id: a customer {@link #resolve} can find. */
+  static boolean identifies(final Party party) {
+    return digits(party.phone()) != null || blankToNull(party.userId()) != null;
   }
 
   /** Phone numbers are compared by digits: the display number may be formatted. */

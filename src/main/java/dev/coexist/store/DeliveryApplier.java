@@ -197,8 +197,7 @@ final class DeliveryApplier {
     }
     for (final HistoryThread thread : chunk.threads()) {
       // a thread without a customer fails the whole chunk: that must happen before any part
-      if (Customers.digits(thread.customer().phone()) == null
-          && (thread.customer().userId() == null || thread.customer().userId().isBlank())) {
+      if (!Customers.identifies(thread.customer())) {
         return null;
       }
     }

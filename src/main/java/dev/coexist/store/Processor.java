@@ -440,7 +440,7 @@ public final class Processor implements AutoCloseable {
     try {
       final WriteSession writer = session();
       final long now = System.nanoTime();
-      final java.util.Set<Integer> withWork = queue.lanesWithWork(writer.connection());
+      final Set<Integer> withWork = queue.lanesWithWork(writer.connection());
       List<PendingEntry> pending = List.of();
       for (int tried = 0;
           tried < Lanes.COUNT && pending.isEmpty() && !withWork.isEmpty();
@@ -534,16 +534,7 @@ public final class Processor implements AutoCloseable {
           return handled > 0 ? handled : -1;
         }
         if (fromThread > 0) {
-          final Work whole = batch.get(0);
-          batch =
-              List.of(
-                  new Work(
-                      whole.entry(),
-                      whole.decoded(),
-                      whole.contents(),
-                      whole.error(),
-                      whole.messages(),
-                      fromThread));
+          batch = List.of(batch.get(0).startingAt(fromThread));
         }
       }
       final int done = transaction(batch);
@@ -593,13 +584,8 @@ public final class Processor implements AutoCloseable {
     database.beginWriteTurn(false);
     try {
       writer = session();
-      final int lane = batch.get(0).entry().lane();
-      if (!writer.takeLane(lane)) {
-        // another node holds the lane and applies these entries
-        writer.rollback();
+      if (!takeLane(writer, batch.get(0).entry().lane())) {
         database.endWriteTurn();
-        laneBusyUntil[lane] = System.nanoTime() + LANE_BUSY_NANOS;
-        lanesBusy.increment();
         return LANE_TAKEN;
       }
       for (final Work work : batch) {
@@ -661,11 +647,6 @@ public final class Processor implements AutoCloseable {
   }
 
   /**
-   * A transaction failed as a whole (database locked or gone, or an entry that breaks the
-   * connection): retry entry by entry, and set aside an entry that keeps failing on its own, so one
-   * poisonous delivery never stops the queue.
-   */
-  /**
    * While deliveries arrive, writes a big history chunk's threads a part of {@link
    * #MESSAGES_PER_PART} messages at a time, each part in its own transaction, and applies the
    * entries other lanes have waiting between two parts: a live message of another number then waits
@@ -716,6 +697,20 @@ public final class Processor implements AutoCloseable {
     return from;
   }
 
+  /**
+   * Starts an apply transaction of {@code lane}; false, with the transaction rolled back and the
+   * lane left alone for a moment, when another node holds it and applies its entries.
+   */
+  private boolean takeLane(final WriteSession writer, final int lane) throws SQLException {
+    if (writer.takeLane(lane)) {
+      return true;
+    }
+    writer.rollback();
+    laneBusyUntil[lane] = System.nanoTime() + LANE_BUSY_NANOS;
+    lanesBusy.increment();
+    return false;
+  }
+
   /** One part of a chunk (see leadingParts): the messages written, LANE_TAKEN or -1. */
   private int part(final Work work, final HistoryChunk chunk, final int from, final int to) {
     final long started = System.nanoTime();
@@ -723,10 +718,7 @@ public final class Processor implements AutoCloseable {
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session();
-      if (!writer.takeLane(lane)) {
-        writer.rollback();
-        laneBusyUntil[lane] = System.nanoTime() + LANE_BUSY_NANOS;
-        lanesBusy.increment();
+      if (!takeLane(writer, lane)) {
         return LANE_TAKEN;
       }
       if (!queue.isPending(writer.connection(), work.entry().id())) {
@@ -750,6 +742,11 @@ public final class Processor implements AutoCloseable {
     }
   }
 
+  /**
+   * A transaction failed as a whole (database locked or gone, or an entry that breaks the
+   * connection): retry entry by entry, and set aside an entry that keeps failing on its own, so one
+   * poisonous delivery never stops the queue.
+   */
   private int refusedTransaction(final List<Work> batch, final Exception refused) {
     LOG.warn(
         "Apply transaction of {} entries from {} refused: {}",
@@ -793,12 +790,6 @@ public final class Processor implements AutoCloseable {
   }
 
   /**
-   * While deliveries are arriving, rest twice as long as the transaction took: on a small machine
-   * the processor would otherwise take the CPU that acknowledging needs, and a sender waits for its
-   * acknowledgement while nobody waits for the apply. Entries wait in the journal meanwhile (the
-   * backlog shows in /health/ready and coexist_journal_backlog) and are applied when it is quiet.
-   */
-  /**
    * The rest of {@link #yieldToIngest} between two transactions of one lane's read-ahead (a history
    * import), cut short when a delivery of another lane is journalled meanwhile: that one is applied
    * at once instead of after the rest, so a live message does not wait for an import's rests. Each
@@ -827,6 +818,12 @@ public final class Processor implements AutoCloseable {
     return otherLanes(readUpTo, lane, done);
   }
 
+  /**
+   * While deliveries are arriving, rest twice as long as the transaction took: on a small machine
+   * the processor would otherwise take the CPU that acknowledging needs, and a sender waits for its
+   * acknowledgement while nobody waits for the apply. Entries wait in the journal meanwhile (the
+   * backlog shows in /health/ready and coexist_journal_backlog) and are applied when it is quiet.
+   */
   private void yieldToIngest(final long took) {
     if (closing || !database.urgentWritesWithin(INGEST_ACTIVE_WINDOW)) {
       return;
@@ -974,6 +971,11 @@ public final class Processor implements AutoCloseable {
         final String error,
         final int messages) {
       this(entry, decoded, contents, error, messages, 0);
+    }
+
+    /** The rest of the entry once its chunk's threads before {@code thread} are written. */
+    Work startingAt(final int thread) {
+      return new Work(entry, decoded, contents, error, messages, thread);
     }
   }
 }

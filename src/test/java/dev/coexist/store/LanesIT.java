@@ -144,16 +144,7 @@ class LanesIT {
         }
       }
       CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new)).join();
-      // two threads of their own: the common pool may have one thread on a small machine
-      final ExecutorService threads = Executors.newFixedThreadPool(2);
-      try {
-        final Future<Integer> byA = threads.submit(processorA::drain);
-        final Future<Integer> byB = threads.submit(processorB::drain);
-        byA.get();
-        byB.get();
-      } finally {
-        threads.shutdownNow();
-      }
+      drainTogether(processorA, processorB);
       // whatever one node skipped (a lane held by the other) is picked up now
       Thread.sleep(300);
       processorA.drain();
@@ -185,21 +176,28 @@ class LanesIT {
                 .replace(BUSY_NUMBER, otherNumber)
                 .getBytes(StandardCharsets.UTF_8));
       }
-      // two threads of their own: the common pool may have one thread on a small machine
-      final ExecutorService threads = Executors.newFixedThreadPool(2);
-      try {
-        final Future<Integer> byFirst = threads.submit(first::drain);
-        final Future<Integer> bySecond = threads.submit(second::drain);
-        assertThat(byFirst.get() + bySecond.get()).isEqualTo(24);
-      } finally {
-        threads.shutdownNow();
-      }
+      assertThat(drainTogether(first, second)).isEqualTo(24);
       // they never read the same chunks: each was decoded once, and no lane was found held
       assertThat(meters.get("coexist.store.decodes").counter().count()).isEqualTo(24);
       assertThat(meters.get("coexist.store.lanes.busy").counter().count()).isZero();
       assertThat(count(node, "SELECT count(*) FROM journal WHERE state = 'applied'")).isEqualTo(24);
       assertThat(count(node, "SELECT count(*) FROM journal WHERE attempts <> 1")).isZero();
       assertThat(count(node, "SELECT count(*) FROM messages")).isEqualTo(24 * 10 * 50);
+    }
+  }
+
+  /**
+   * Drains both processors at the same time, each on a thread of its own (the common pool may have
+   * a single thread on a small machine); returns the entries they handled together.
+   */
+  private static int drainTogether(final Processor one, final Processor other) throws Exception {
+    final ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      final Future<Integer> byOne = threads.submit(one::drain);
+      final Future<Integer> byOther = threads.submit(other::drain);
+      return byOne.get() + byOther.get();
+    } finally {
+      threads.shutdownNow();
     }
   }
 
