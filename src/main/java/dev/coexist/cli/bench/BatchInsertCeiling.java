@@ -14,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,10 +54,14 @@ final class BatchInsertCeiling {
     this.messages = messages;
   }
 
-  /** The rows of the given chunk bodies, decoded now (not timed). */
-  static BatchInsertCeiling of(final List<byte[]> bodies) {
+  /**
+   * The rows of the given chunk bodies, decoded now (not timed).
+   *
+   * @param threads the thread id of each customer phone, filled as new ones turn up: the same map
+   *     for the warm-up and the measured rows gives a customer one thread, as the store does
+   */
+  static BatchInsertCeiling of(final List<byte[]> bodies, final Map<String, Long> threads) {
     final Decoder decoder = new Decoder();
-    final Map<String, Long> threads = new HashMap<>();
     final List<List<Row>> chunks = new ArrayList<>(bodies.size());
     long messages = 0;
     for (final byte[] body : bodies) {

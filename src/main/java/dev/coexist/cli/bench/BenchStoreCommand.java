@@ -114,8 +114,10 @@ public final class BenchStoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup-chunks",
-      defaultValue = "10",
-      description = "Chunks applied before measuring (default: ${DEFAULT-VALUE}).")
+      defaultValue = "100",
+      description =
+          "Chunks applied to the store, and inserted into the ceiling, before measuring"
+              + " (default: ${DEFAULT-VALUE}).")
   int warmupChunks;
 
   @Option(
@@ -383,6 +385,33 @@ public final class BenchStoreCommand implements Callable<Integer> {
           !complete
               ? "INCOMPLETE: " + outcome.storedMessages() + " stored"
               : fast ? "MET" : "MISSED");
+    }
+    out.println();
+    out.println(
+        "CPU seconds during each timing: the applying (inserting) thread and this whole JVM");
+    out.println(
+        "(decoder, WAL checkpointer, GC, JIT); PostgreSQL's server processes are not counted");
+    out.printf(
+        Locale.ROOT,
+        "%-11s %9s %12s %9s   %11s %14s %11s%n",
+        "engine",
+        "store s",
+        "store thread",
+        "store JVM",
+        "ceiling s",
+        "ceiling thread",
+        "ceiling JVM");
+    for (final ImportScenario.Outcome outcome : outcomes) {
+      out.printf(
+          Locale.ROOT,
+          "%-11s %9.2f %12.2f %9.2f   %11.2f %14.2f %11.2f%n",
+          outcome.engine(),
+          outcome.storeSeconds(),
+          outcome.storeCpu().thread(),
+          outcome.storeCpu().process(),
+          outcome.ceilingSeconds(),
+          outcome.ceilingCpu().thread(),
+          outcome.ceilingCpu().process());
     }
     out.flush();
   }

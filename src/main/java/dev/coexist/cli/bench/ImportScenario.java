@@ -7,19 +7,26 @@ import dev.coexist.journal.Receipt;
 import dev.coexist.store.Database;
 import dev.coexist.store.Processor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A history import, journal to store: the chunks are journalled first (not timed), then the
  * processor applies them all (timed), and the same rows go into a second, empty database of the
- * same engine as a plain JDBC batch insert, the ceiling of the same run.
+ * same engine as a plain JDBC batch insert, the ceiling of the same run. Both sides are warmed up
+ * alike before their timing starts: the warm-up chunks (another phase of the same number) are
+ * applied to the store and inserted into the ceiling's table, so both measure the steady state of a
+ * running service with the same rows already in place, not class loading and JIT compilation.
  */
 final class ImportScenario {
   static final String NUMBER = "106540352240001";
@@ -30,7 +37,9 @@ final class ImportScenario {
       long messages,
       double storeSeconds,
       double ceilingSeconds,
-      long storedMessages) {
+      long storedMessages,
+      Cpu storeCpu,
+      Cpu ceilingCpu) {
     double storeRate() {
       return messages / storeSeconds;
     }
@@ -39,6 +48,21 @@ final class ImportScenario {
       return messages / ceilingSeconds;
     }
   }
+
+  /**
+   * CPU seconds spent during a timing: by the thread that applied or inserted (the processor's
+   * drain, the ceiling's loop) and by this whole JVM (decoder, checkpointer, GC, JIT compilers); a
+   * database server's own processes are not counted.
+   */
+  record Cpu(double thread, double process) {
+    static Cpu since(final long threadStart, final long processStart) {
+      return new Cpu(
+          (THREADS.getCurrentThreadCpuTime() - threadStart) / 1e9,
+          (CpuClock.selfNanos() - processStart) / 1e9);
+    }
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private ImportScenario() {}
 
@@ -58,31 +82,50 @@ final class ImportScenario {
     for (int chunk = 1; chunk <= chunks; chunk++) {
       measured.add(generator.chunk(1, chunk, Math.min(99, chunk * 100 / chunks)));
     }
+    // warm-up (class loading, JIT, statement caches): phase 0 of the same number
+    final List<byte[]> warmup = new ArrayList<>();
+    for (int chunk = 1; chunk <= warmupChunks; chunk++) {
+      warmup.add(generator.chunk(0, chunk, 0));
+    }
     final double storeSeconds;
+    final Cpu storeCpu;
     final long stored;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (Database database = Database.open(storeUrl, Duration.ofSeconds(5), 4);
         Journal journal = new Journal(database, 64, Duration.ZERO, 512L << 20, meters);
         Processor processor = new Processor(database, meters)) {
-      // warm-up (class loading, JIT, statement caches): phase 0 of the same number
-      final List<byte[]> warmup = new ArrayList<>();
-      for (int chunk = 1; chunk <= warmupChunks; chunk++) {
-        warmup.add(generator.chunk(0, chunk, 0));
-      }
       journalAll(journal, warmup);
       processor.drain();
       journalAll(journal, measured);
+      final long threadCpu = THREADS.getCurrentThreadCpuTime();
+      final long processCpu = CpuClock.selfNanos();
       final long started = System.nanoTime();
       processor.drain();
       storeSeconds = (System.nanoTime() - started) / 1e9;
+      storeCpu = Cpu.since(threadCpu, processCpu);
       stored = count(database, "messages") - (long) warmupChunks * generator.messagesPerChunk();
     }
-    final BatchInsertCeiling ceiling = BatchInsertCeiling.of(measured);
+    final Map<String, Long> threads = new HashMap<>();
+    final BatchInsertCeiling warmupRows = BatchInsertCeiling.of(warmup, threads);
+    final BatchInsertCeiling ceiling = BatchInsertCeiling.of(measured, threads);
     final double ceilingSeconds;
+    final Cpu ceilingCpu;
     try (Database database = Database.open(ceilingUrl, Duration.ofSeconds(5), 2)) {
+      warmupRows.run(database);
+      final long threadCpu = THREADS.getCurrentThreadCpuTime();
+      final long processCpu = CpuClock.selfNanos();
       ceilingSeconds = ceiling.run(database) / 1e9;
+      ceilingCpu = Cpu.since(threadCpu, processCpu);
     }
-    return new Outcome(engine, chunks, ceiling.messages(), storeSeconds, ceilingSeconds, stored);
+    return new Outcome(
+        engine,
+        chunks,
+        ceiling.messages(),
+        storeSeconds,
+        ceilingSeconds,
+        stored,
+        storeCpu,
+        ceilingCpu);
   }
 
   static void journalAll(final Journal journal, final List<byte[]> bodies) {
