@@ -1,6 +1,9 @@
 package dev.coexist.cli.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Generated history chunks in the 360dialog envelope (spec §1.1): a chunk holds {@code threads}
@@ -58,6 +61,18 @@ public final class HistoryChunks {
   /** The wamid of message {@code sequence} (0-based, across the threads) of a chunk. */
   public String wamid(final int phase, final int chunkOrder, final int sequence) {
     return "wamid.HBgL" + phoneNumberId + '.' + phase + '.' + chunkOrder + '.' + sequence;
+  }
+
+  /**
+   * Chunks 1 to {@code count} of {@code phase}, made ahead (generating them is not the measured
+   * work), each with the progress figure {@code progressOf} gives its chunk order.
+   */
+  public List<byte[]> chunks(final int phase, final int count, final IntUnaryOperator progressOf) {
+    final List<byte[]> bodies = new ArrayList<>(count);
+    for (int chunkOrder = 1; chunkOrder <= count; chunkOrder++) {
+      bodies.add(chunk(phase, chunkOrder, progressOf.applyAsInt(chunkOrder)));
+    }
+    return bodies;
   }
 
   /** Chunk {@code chunkOrder} (1-based) of {@code phase}, with its progress figure. */

@@ -78,15 +78,10 @@ final class ImportScenario {
       final int warmupChunks,
       final int chunks)
       throws Exception {
-    final List<byte[]> measured = new ArrayList<>(chunks);
-    for (int chunk = 1; chunk <= chunks; chunk++) {
-      measured.add(generator.chunk(1, chunk, Math.min(99, chunk * 100 / chunks)));
-    }
+    final List<byte[]> measured =
+        generator.chunks(1, chunks, chunk -> Math.min(99, chunk * 100 / chunks));
     // warm-up (class loading, JIT, statement caches): phase 0 of the same number
-    final List<byte[]> warmup = new ArrayList<>();
-    for (int chunk = 1; chunk <= warmupChunks; chunk++) {
-      warmup.add(generator.chunk(0, chunk, 0));
-    }
+    final List<byte[]> warmup = generator.chunks(0, warmupChunks, chunk -> 0);
     final double storeSeconds;
     final Cpu storeCpu;
     final long stored;

@@ -44,11 +44,7 @@ final class LiveScenario {
       // is measured
       final HistoryChunks warmup =
           new HistoryChunks(WARMUP_NUMBER, 100, chunks.messagesPerChunk() / 100, 1_000);
-      final List<byte[]> warmupBodies = new ArrayList<>();
-      for (int chunk = 1; chunk <= 10; chunk++) {
-        warmupBodies.add(warmup.chunk(1, chunk, 0));
-      }
-      importAll(app, warmup, 1, warmupBodies);
+      importAll(app, warmup, 1, warmup.chunks(1, 10, chunk -> 0));
       // warm-up and floor: live messages with nothing else going on
       final Histogram quiet = histogram();
       int sequence = 0;
@@ -83,10 +79,7 @@ final class LiveScenario {
       final Histogram during)
       throws Exception {
     // made before the import starts: generating them is not the server's work
-    final List<byte[]> bodies = new ArrayList<>(chunkCount);
-    for (int chunk = 1; chunk <= chunkCount; chunk++) {
-      bodies.add(chunks.chunk(phase, chunk, chunk * 100 / chunkCount));
-    }
+    final List<byte[]> bodies = chunks.chunks(phase, chunkCount, chunk -> chunk * 100 / chunkCount);
     final AtomicReference<Exception> importFailed = new AtomicReference<>();
     final Thread importer =
         Thread.ofPlatform()
