@@ -54,11 +54,19 @@ final class ImportScenario {
    * drain, the ceiling's loop) and by this whole JVM (decoder, checkpointer, GC, JIT compilers); a
    * database server's own processes are not counted.
    */
-  record Cpu(double thread, double process) {
-    static Cpu since(final long threadStart, final long processStart) {
+  record Cpu(double thread, double process) {}
+
+  /** The CPU clocks of the calling thread and of this JVM at the start of a timing. */
+  private record CpuStart(long thread, long process) {
+    static CpuStart now() {
+      return new CpuStart(THREADS.getCurrentThreadCpuTime(), CpuClock.selfNanos());
+    }
+
+    /** What was spent since, read on the same thread. */
+    Cpu spent() {
       return new Cpu(
-          (THREADS.getCurrentThreadCpuTime() - threadStart) / 1e9,
-          (CpuClock.selfNanos() - processStart) / 1e9);
+          (THREADS.getCurrentThreadCpuTime() - thread) / 1e9,
+          (CpuClock.selfNanos() - process) / 1e9);
     }
   }
 
@@ -92,12 +100,11 @@ final class ImportScenario {
       journalAll(journal, warmup);
       processor.drain();
       journalAll(journal, measured);
-      final long threadCpu = THREADS.getCurrentThreadCpuTime();
-      final long processCpu = CpuClock.selfNanos();
+      final CpuStart cpu = CpuStart.now();
       final long started = System.nanoTime();
       processor.drain();
       storeSeconds = (System.nanoTime() - started) / 1e9;
-      storeCpu = Cpu.since(threadCpu, processCpu);
+      storeCpu = cpu.spent();
       stored = count(database, "messages") - (long) warmupChunks * generator.messagesPerChunk();
     }
     final Map<String, Long> threads = new HashMap<>();
@@ -107,10 +114,9 @@ final class ImportScenario {
     final Cpu ceilingCpu;
     try (Database database = Database.open(ceilingUrl, Duration.ofSeconds(5), 2)) {
       warmupRows.run(database);
-      final long threadCpu = THREADS.getCurrentThreadCpuTime();
-      final long processCpu = CpuClock.selfNanos();
+      final CpuStart cpu = CpuStart.now();
       ceilingSeconds = ceiling.run(database) / 1e9;
-      ceilingCpu = Cpu.since(threadCpu, processCpu);
+      ceilingCpu = cpu.spent();
     }
     return new Outcome(
         engine,
