@@ -420,8 +420,9 @@ final class DeliveryApplier {
   }
 
   /**
-   * The content JSON of every message of a delivery, keyed by node identity. Serialising is a good
-   * part of the cost of a big chunk, so it is done with decoding, ahead of the writer.
+   * The content JSON of every message of a delivery that stores one ({@link StoredContent}), keyed
+   * by node identity. Serialising is a good part of the cost of a big chunk, so it is done with
+   * decoding, ahead of the writer.
    */
   static Map<JsonNode, String> contents(final Decoded decoded) {
     final Map<JsonNode, String> contents = new IdentityHashMap<>();
@@ -446,13 +447,13 @@ final class DeliveryApplier {
   }
 
   private static void put(final Map<JsonNode, String> contents, final Message message) {
-    if (message.content() != null) {
+    if (message.content() != null && !StoredContent.isImplied(message)) {
       contents.put(message.content(), message.content().toString());
     }
   }
 
   private static String content(final Map<JsonNode, String> contents, final Message message) {
-    if (message.content() == null) {
+    if (message.content() == null || StoredContent.isImplied(message)) {
       return null;
     }
     final String prepared = contents.get(message.content());

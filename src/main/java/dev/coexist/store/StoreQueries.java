@@ -607,7 +607,8 @@ public final class StoreQueries {
         row.getString("direction"),
         MessageSource.of(row.getInt("sources")),
         row.getString("type"),
-        row.getString("content"),
+        StoredContent.read(
+            row.getString("type"), row.getString("content"), row.getString("text_original")),
         row.getString("text"),
         row.getString("text_original"),
         seconds(row.getLong("sent_at")),

@@ -170,6 +170,16 @@ class ReadApiIT {
     final JsonNode detail = get("/api/v1/messages/" + echoed.get("wamid").asText(), "");
     assertThat(detail.get("phone_number_id").asText()).isEqualTo(NUMBER);
 
+    // a text's content is stored once, as its text, and served as received; other content as is
+    final JsonNode echoText =
+        get("/api/v1/messages/wamid.HBgLMTY1MDU1NTEyMzQVAgARGBJOMDFOMk8zUDRRNVI2UzcwAA==", "");
+    assertThat(echoText.get("content"))
+        .isEqualTo(JSON.readTree("{\"body\":\"Hi Pablo! Your replacement box leaves today.\"}"));
+    final JsonNode image =
+        get("/api/v1/messages/wamid.HBgLMTY1MDU1NTEyMzQVAgASGBJRMDFRMlIzUzRUNVU2VjcwAA==", "");
+    assertThat(image.at("/content/caption").asText()).isEqualTo("Arrived, thanks");
+    assertThat(image.at("/content/id").asText()).isEqualTo("3307416289375521");
+
     final JsonNode contacts = get("/api/v1/numbers/" + NUMBER + "/contacts", "");
     assertThat(contacts.get("contacts")).isNotEmpty();
   }

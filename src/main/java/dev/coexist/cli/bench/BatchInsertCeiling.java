@@ -9,6 +9,7 @@ import dev.coexist.coexistence.HistoryThread;
 import dev.coexist.coexistence.Message;
 import dev.coexist.store.Database;
 import dev.coexist.store.Processor;
+import dev.coexist.store.StoredContent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -95,7 +96,9 @@ final class BatchInsertCeiling {
         threadId,
         message.direction() == Direction.OUTBOUND ? "outbound" : "inbound",
         message.type(),
-        message.content() == null ? null : message.content().toString(),
+        message.content() == null || StoredContent.isImplied(message)
+            ? null
+            : message.content().toString(),
         message.text(),
         message.timestamp() == null ? 0 : message.timestamp().getEpochSecond(),
         message.isMediaPlaceholder() ? 1 : 0,

@@ -1,0 +1,35 @@
+package dev.coexist.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coexist.coexistence.Message;
+import java.util.Map;
+
+/**
+ * How a message's content object is kept in {@code messages.content}. Most messages are texts whose
+ * content is exactly {@code {"body": <text>}}, and the text is already kept in {@code
+ * text_original}: storing it again as JSON made every history row about a third bigger, and the
+ * bytes of a row are what an import pays for. Such content is stored as NULL and rebuilt on read;
+ * any other content (a text with {@code preview_url}, every other type) is stored as received.
+ */
+public final class StoredContent {
+  private StoredContent() {}
+
+  /** Whether the content is implied by the message's type and text, so it need not be stored. */
+  public static boolean isImplied(final Message message) {
+    final JsonNode content = message.content();
+    return "text".equals(message.type())
+        && content != null
+        && content.isObject()
+        && content.size() == 1
+        && content.path("body").isTextual()
+        && content.path("body").textValue().equals(message.text());
+  }
+
+  /** The content JSON as read back: the stored JSON, or the implied {@code {"body": ...}}. */
+  static String read(final String type, final String storedJson, final String textOriginal) {
+    if (storedJson == null && "text".equals(type) && textOriginal != null) {
+      return MessageWriter.json(Map.of("body", textOriginal));
+    }
+    return storedJson;
+  }
+}
