@@ -54,13 +54,23 @@ final class Dialect {
    */
   final String createCustomers;
 
+  /**
+   * Whether a big batch of messages is first written with a plain insert, falling back to the
+   * upsert when one is stored already ({@code MessageWriter}). On PostgreSQL the upsert's
+   * speculative insertion is what costs; on SQLite an upsert of a new row costs what an insert
+   * does.
+   */
+  final boolean insertsNewRowsFirst;
+
   private Dialect(
       final String takeLane,
       final String beginWrite,
       final String awaitingAmong,
       final List<String> writerSetup,
       final String identitiesAmong,
-      final String createCustomers) {
+      final String createCustomers,
+      final boolean insertsNewRowsFirst) {
+    this.insertsNewRowsFirst = insertsNewRowsFirst;
     this.takeLane = takeLane;
     this.beginWrite = beginWrite;
     this.awaitingAmong = awaitingAmong;
@@ -95,7 +105,8 @@ final class Dialect {
                 FROM json_each(?) WHERE true
               ON CONFLICT (phone_number_id, customer_key) DO UPDATE SET customer_key = excluded.customer_key
               RETURNING id, customer_key
-              """);
+              """,
+              false);
       case POSTGRESQL ->
           new Dialect(
               "SELECT lane FROM processor_lanes WHERE lane = ? FOR UPDATE SKIP LOCKED",
@@ -119,7 +130,8 @@ final class Dialect {
                 FROM jsonb_array_elements(CAST(? AS jsonb)) AS item
               ON CONFLICT (phone_number_id, customer_key) DO UPDATE SET customer_key = excluded.customer_key
               RETURNING id, customer_key
-              """);
+              """,
+              true);
     };
   }
 

@@ -151,6 +151,70 @@ class HistoryChunkIT {
     }
   }
 
+  /**
+   * On PostgreSQL a chunk's messages are first written with a plain insert in a savepoint (an
+   * upsert costs about twice as much there), and with the upsert when one is stored already. Both
+   * ways must store what the upsert alone does; the transaction ids of the rows show which way was
+   * taken: rows written inside a savepoint carry the savepoint's own transaction id, not the one
+   * that marked the entry applied.
+   */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aChunkOfNewMessagesIsInsertedAndOneOverlappingStoredMessagesIsMerged(final Engine engine)
+      throws Exception {
+    // chunk 2, thread 1, message 1: the business's answer, typed in the app and echoed first
+    final String echoed = "wamid.gen.0.2.1.1";
+    final String customer = "16500002001";
+    final String echo =
+        """
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{
+         "field":"smb_message_echoes","value":{"messaging_product":"whatsapp",
+         "metadata":{"display_phone_number":"15550001111","phone_number_id":"%s"},
+         "message_echoes":[{"from":"15550001111","to":"%s","id":"%s","timestamp":"1739020001",
+          "type":"text","text":{"body":"Message number 1 of this generated conversation"}}]}}]}]}
+        """
+            .formatted(StoreHarness.NUMBER, customer, echoed);
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      store.applyJson(echo);
+      final long fresh = store.append(ChunkBodies.chunk(0, 1, 10, 5, 20)); // 100 new messages
+      final long overlapping = store.append(ChunkBodies.chunk(0, 2, 20, 5, 20)); // one echoed
+      store.processor.drain();
+      assertThat(store.journalState(fresh)).isEqualTo("applied");
+      assertThat(store.journalState(overlapping)).isEqualTo("applied");
+      assertThat(store.count("journal_problems")).isZero();
+      assertThat(store.count("messages")).isEqualTo(200);
+
+      final MessageView merged = store.message(echoed).message();
+      assertThat(merged.sources())
+          .containsExactlyInAnyOrder(MessageSource.ECHO, MessageSource.HISTORY);
+      assertThat(merged.direction()).isEqualTo("outbound");
+      assertThat(merged.status()).isEqualTo("read"); // from the chunk's history_context
+      assertThat(
+              store.rows(
+                  "SELECT count(*) FROM messages m JOIN customers c ON c.id = m.thread_id"
+                      + " WHERE c.phone = ?",
+                  customer))
+          .containsExactly(List.of("20"));
+
+      if (engine == Engine.POSTGRESQL) {
+        // messages written by the (sub)transaction that created their customer's identity
+        final String writtenWithTheirCustomer =
+            """
+            SELECT count(*) FROM messages m
+              JOIN customer_identities i ON i.customer_id = m.thread_id AND i.kind = 'phone'
+             WHERE m.wamid LIKE ? AND m.xmin = i.xmin
+            """;
+        assertThat(store.rows(writtenWithTheirCustomer, "wamid.gen.0.1.%"))
+            .as("the new chunk's messages were inserted in a savepoint of their own")
+            .containsExactly(List.of("0"));
+        // the echo created the customer of thread 1: its 20 messages are not counted
+        assertThat(store.rows(writtenWithTheirCustomer, "wamid.gen.0.2.%"))
+            .as("the overlapping chunk's messages were upserted after the insert was rolled back")
+            .containsExactly(List.of("80"));
+      }
+    }
+  }
+
   private static long transactions(final StoreHarness store) {
     return store.meters.get("coexist.store.transaction").timer().count();
   }
