@@ -1,5 +1,6 @@
 package dev.coexist.journal;
 
+import dev.coexist.store.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,7 @@ import java.util.Set;
  * threads.
  */
 public final class JournalQueue {
+  // SQLite steps through the result as the loop asks, so the loop stops reading at the budget.
   private static final String PENDING =
       """
       SELECT id, received_at, body
@@ -25,6 +27,23 @@ public final class JournalQueue {
        WHERE state = 'pending' AND lane = ? AND id > ?
        ORDER BY id
        LIMIT ?
+      """;
+
+  // PostgreSQL sends every row of a result, each body unpacked from TOAST, so stopping early on
+  // the client still read up to LIMIT history chunks to apply one: about 15 per read over an
+  // import, 3.2 ms a chunk against 12 ms for its messages' insert. So the database applies the
+  // budget, from the bodies' lengths, which it knows without unpacking them.
+  private static final String PENDING_WITHIN_BYTES =
+      """
+      SELECT id, received_at, body
+        FROM (SELECT id, received_at, body,
+                     sum(octet_length(body)) OVER (ORDER BY id) - octet_length(body) AS before
+                FROM journal
+               WHERE state = 'pending' AND lane = ? AND id > ?
+               ORDER BY id
+               LIMIT ?) AS next
+       WHERE before < ?
+       ORDER BY id
       """;
 
   private static final String STATE = "SELECT state FROM journal WHERE id = ?";
@@ -51,6 +70,12 @@ public final class JournalQueue {
          SET state = 'failed', error = ?, attempts = attempts + 1, updated_at = ?
        WHERE id = ? AND state = 'pending'
       """;
+
+  private final boolean budgetInDatabase;
+
+  public JournalQueue(final Engine engine) {
+    this.budgetInDatabase = engine == Engine.POSTGRESQL;
+  }
 
   // the processor calls these for every entry: prepared once per connection, not per call
   private Connection preparedFor;
@@ -85,9 +110,9 @@ public final class JournalQueue {
   private static final int ERROR_MAX_CHARS = 4_000;
 
   /**
-   * Up to {@code limit} pending entries of {@code lane} after {@code afterId}, oldest first,
-   * stopping early once {@code maxBytes} of bodies are read (at least one entry is always returned
-   * when there is one).
+   * Up to {@code limit} pending entries of {@code lane} after {@code afterId}, oldest first, as
+   * long as the bodies before an entry total less than {@code maxBytes} (so the first entry, when
+   * there is one, is always returned, however big).
    */
   public List<PendingEntry> pending(
       final Connection connection,
@@ -97,11 +122,15 @@ public final class JournalQueue {
       final long maxBytes)
       throws SQLException {
     final List<PendingEntry> entries = new ArrayList<>();
-    long bytes = 0;
-    final PreparedStatement select = statement(connection, PENDING);
+    final PreparedStatement select =
+        statement(connection, budgetInDatabase ? PENDING_WITHIN_BYTES : PENDING);
     select.setInt(1, lane);
     select.setLong(2, afterId);
     select.setInt(3, limit);
+    if (budgetInDatabase) {
+      select.setLong(4, maxBytes);
+    }
+    long bytes = 0;
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next() && (entries.isEmpty() || bytes < maxBytes)) {
         final byte[] body = rows.getBytes(3);

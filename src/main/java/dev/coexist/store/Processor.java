@@ -83,7 +83,7 @@ public final class Processor implements AutoCloseable {
   private final Duration pollInterval;
   private final int messagesPerTransaction;
   private final Decoder decoder = new Decoder();
-  private final JournalQueue queue = new JournalQueue();
+  private final JournalQueue queue;
   private final Dialect dialect;
   private final ReentrantLock applying = new ReentrantLock();
   private final Object signal = new Object();
@@ -142,6 +142,7 @@ public final class Processor implements AutoCloseable {
       final Consumer<StoreChange> changes,
       final LaneClaims claims) {
     this.database = database;
+    this.queue = new JournalQueue(database.engine());
     this.claims = claims;
     this.claimHolder = claims.newHolder();
     this.decodes =

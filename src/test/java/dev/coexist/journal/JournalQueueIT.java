@@ -1,0 +1,69 @@
+package dev.coexist.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coexist.store.Database;
+import dev.coexist.store.Engine;
+import dev.coexist.testing.Engines;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The processor reads pending entries within a byte budget, on both engines alike: entries are
+ * taken while the bodies before them total less than the budget, so the first is always taken.
+ */
+class JournalQueueIT {
+  private static final String NUMBER = "106540352242922";
+
+  @TempDir Path folder;
+
+  /** A delivery of about {@code bytes} bytes for the test's number, unique by {@code name}. */
+  private static Delivery delivery(final String name, final int bytes) {
+    final String body =
+        """
+        {"id":"%s","event":"history","data":{"metadata":{"phone_number_id":"%s"},"pad":"%s"}}"""
+            .formatted(name, NUMBER, "x".repeat(bytes));
+    final byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+    return new Delivery(
+        System.currentTimeMillis(), "360dialog", "{}", raw, name + "-sha", null, null);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void pendingEntriesAreReadWithinTheByteBudget(final Engine engine) throws Exception {
+    try (Database database = Database.open(Engines.url(engine, folder), Duration.ofSeconds(5), 2);
+        Journal journal =
+            new Journal(database, 64, Duration.ZERO, 512L << 20, new SimpleMeterRegistry())) {
+      for (final String name : List.of("a", "b", "c", "d")) {
+        assertThat(journal.append(delivery(name, 40_000)).join().outcome())
+            .isEqualTo(Receipt.Outcome.ACCEPTED);
+      }
+      final JournalQueue queue = new JournalQueue(engine);
+      final int lane = Lanes.ofNumber(NUMBER);
+      try (Connection connection = database.pool().getConnection()) {
+        // 0 and 40 KB before the first two, 80 KB before the third: two of four
+        assertThat(queue.pending(connection, lane, 0, 16, 64_000)).hasSize(2);
+        // a budget smaller than one body still gives the first entry
+        final List<PendingEntry> one = queue.pending(connection, lane, 0, 16, 1_000);
+        assertThat(one).hasSize(1);
+        assertThat(new String(one.get(0).body(), StandardCharsets.UTF_8)).contains("\"id\":\"a\"");
+        // after the first, the next two; the limit caps what the budget allows
+        final long first = one.get(0).id();
+        assertThat(queue.pending(connection, lane, first, 16, 64_000))
+            .extracting(entry -> new String(entry.body(), StandardCharsets.UTF_8).substring(0, 12))
+            .containsExactly("{\"id\":\"b\",\"e", "{\"id\":\"c\",\"e");
+        assertThat(queue.pending(connection, lane, 0, 3, 1_000_000)).hasSize(3);
+        assertThat(queue.pending(connection, (lane + 1) % Lanes.COUNT, 0, 16, 64_000))
+            .as("another lane's entries")
+            .isEmpty();
+      }
+    }
+  }
+}
