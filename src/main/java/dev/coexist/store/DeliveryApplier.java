@@ -42,7 +42,9 @@ import java.util.Set;
  * journal_problems} and the other events of the delivery are applied regardless.
  */
 final class DeliveryApplier {
-  private static final Set<String> ACTIONS = Set.of("edit", "revoke", "reaction");
+  // marks, in a chunk's prepared contents, a content stored as NULL (StoredContent): compared by
+  // identity, so no content's JSON can be mistaken for it
+  private static final String IMPLIED = new String("implied");
   private static final int ITEM_MAX_CHARS = 16_000;
 
   private static final String UPSERT_NUMBER =
@@ -447,21 +449,29 @@ final class DeliveryApplier {
   }
 
   private static void put(final Map<JsonNode, String> contents, final Message message) {
-    if (message.content() != null && !StoredContent.isImplied(message)) {
-      contents.put(message.content(), message.content().toString());
+    if (message.content() != null) {
+      contents.put(
+          message.content(),
+          StoredContent.isImplied(message) ? IMPLIED : message.content().toString());
     }
   }
 
   private static String content(final Map<JsonNode, String> contents, final Message message) {
-    if (message.content() == null || StoredContent.isImplied(message)) {
+    if (message.content() == null) {
       return null;
     }
     final String prepared = contents.get(message.content());
-    return prepared != null ? prepared : message.content().toString();
+    if (prepared != null) {
+      return prepared == IMPLIED ? null : prepared;
+    }
+    return StoredContent.isImplied(message) ? null : message.content().toString();
   }
 
+  // three comparisons, not a set's probe: the probe hashed every message's type string anew (each
+  // decoded message has its own), which showed in profiles of an import
   private static boolean isAction(final Message message) {
-    return message.type() != null && ACTIONS.contains(message.type());
+    final String type = message.type();
+    return "reaction".equals(type) || "edit".equals(type) || "revoke".equals(type);
   }
 
   private static void declined(

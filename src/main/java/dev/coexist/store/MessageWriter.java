@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -490,7 +489,10 @@ final class MessageWriter {
   }
 
   static String direction(final Direction direction) {
-    return direction.name().toLowerCase(Locale.ROOT);
+    return switch (direction) {
+      case INBOUND -> "inbound";
+      case OUTBOUND -> "outbound";
+    };
   }
 
   static long seconds(final Instant instant) {
