@@ -403,7 +403,8 @@ public final class Processor implements AutoCloseable {
       final Future<List<Work>> decoding, final long[] readUpTo, final int lane) {
     int done = 0;
     while (!decoding.isDone() && !closing) {
-      // the decoder does not signal; a millisecond is the most a decoded chunk waits
+      // decodeAhead signals when done; the millisecond bounds a signal that came between the
+      // check and the wait
       if (awaitWake(1)) {
         final int others = otherLanes(readUpTo, lane, 0);
         if (others < 0) {
