@@ -37,10 +37,7 @@ final class Dialect {
    * journal writer's commits stay synchronous=FULL, and their fsync of the WAL covers the frames
    * before them. On PostgreSQL the same reasoning turns {@code synchronous_commit} off for the
    * processor's session only: WAL order means a journal commit that returned has flushed every
-   * earlier processor commit with it. SQLite keeps the original of every page changed under a
-   * savepoint (every entry and every event of it has one) in a temporary file, unless temp_store is
-   * MEMORY: the file cost a plain batch insert under two savepoints about 10 % of its speed, memory
-   * about half of that.
+   * earlier processor commit with it.
    */
   final List<String> writerSetup;
 
@@ -92,10 +89,7 @@ final class Dialect {
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ? AND wamid IN (SELECT value FROM json_each(?))
               """,
-              List.of(
-                  "PRAGMA cache_size = -65536",
-                  "PRAGMA synchronous = NORMAL",
-                  "PRAGMA temp_store = MEMORY"),
+              List.of("PRAGMA cache_size = -65536", "PRAGMA synchronous = NORMAL"),
               """
               SELECT value, customer_id FROM customer_identities
                WHERE phone_number_id = ? AND kind = ?
