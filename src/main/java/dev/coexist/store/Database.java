@@ -58,7 +58,7 @@ public final class Database implements AutoCloseable {
       createParentFolder(jdbcUrl);
       this.sqliteWriters = sqliteDataSource(jdbcUrl, busyTimeout);
       hikari.setDataSource(sqliteDataSource(jdbcUrl, busyTimeout));
-      this.checkpointer = new WalCheckpointer(sqliteWriters, this::writeTurn);
+      this.checkpointer = new WalCheckpointer(sqliteWriters, this::writeTurn, sqliteFile(jdbcUrl));
     } else {
       this.sqliteWriters = null;
       this.checkpointer = null;
@@ -209,12 +209,22 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
-  private static void createParentFolder(final String jdbcUrl) {
+  /** The database file of an SQLite URL; null for an in-memory database or a {@code file:} URI. */
+  private static Path sqliteFile(final String jdbcUrl) {
     final String file = jdbcUrl.substring("jdbc:sqlite:".length());
     if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+      return null;
+    }
+    final int query = file.indexOf('?');
+    return Path.of(query < 0 ? file : file.substring(0, query)).toAbsolutePath();
+  }
+
+  private static void createParentFolder(final String jdbcUrl) {
+    final Path file = sqliteFile(jdbcUrl);
+    if (file == null) {
       return;
     }
-    final Path parent = Path.of(file).toAbsolutePath().getParent();
+    final Path parent = file.getParent();
     try {
       Files.createDirectories(parent);
     } catch (IOException cannotCreate) {

@@ -1,5 +1,9 @@
 package dev.coexist.store;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,6 +36,7 @@ final class WalCheckpointer implements AutoCloseable {
 
   private final DataSource writers;
   private final Supplier<AutoCloseable> writeTurn;
+  private final Path databaseFile;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("wal-checkpoint").daemon(true).factory());
@@ -40,10 +45,13 @@ final class WalCheckpointer implements AutoCloseable {
 
   /**
    * @param writeTurn takes this process's write turn; closing the result gives it back
+   * @param databaseFile the database file, flushed before a restart's turn; null when in memory
    */
-  WalCheckpointer(final DataSource writers, final Supplier<AutoCloseable> writeTurn) {
+  WalCheckpointer(
+      final DataSource writers, final Supplier<AutoCloseable> writeTurn, final Path databaseFile) {
     this.writers = writers;
     this.writeTurn = writeTurn;
+    this.databaseFile = databaseFile;
   }
 
   void start() {
@@ -61,6 +69,7 @@ final class WalCheckpointer implements AutoCloseable {
       }
       checkpointedUpTo = backfilled;
       if (frames >= RESTART_PAGES) {
+        flushDatabaseFile();
         try (AutoCloseable turn = writeTurn.get()) {
           checkpoint("PASSIVE");
         }
@@ -69,6 +78,22 @@ final class WalCheckpointer implements AutoCloseable {
       // the writers' commits are unaffected; the log just waits for the next try
       LOG.warn("WAL checkpoint failed, retrying: {}", failed.toString());
       closeConnection();
+    }
+  }
+
+  /**
+   * SQLite syncs the database file only at the end of a checkpoint that copied the whole log, and
+   * under the passive mode that is only the one inside the restart's write turn: its fsync then
+   * wrote every page the passive checkpoints had copied since the last one, up to 64 MB, while both
+   * writers waited (about 90 ms a restart in an import, every 100 chunks). Flushing the file here
+   * first, next to the writers, leaves that fsync the pages of the last few commits.
+   */
+  private void flushDatabaseFile() throws IOException {
+    if (databaseFile == null) {
+      return;
+    }
+    try (FileChannel file = FileChannel.open(databaseFile, StandardOpenOption.READ)) {
+      file.force(false);
     }
   }
 
