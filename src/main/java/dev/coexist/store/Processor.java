@@ -491,8 +491,8 @@ public final class Processor implements AutoCloseable {
   /**
    * Decodes the entries on the decoder thread, and wakes the processor thread when done: it waits
    * for them in {@link #othersWhileDecoding}, and a wait that only timed out cost up to a
-   * millisecond a chunk (about 0.1 s in 100 chunks of an import). The wake is not a {@link #wake}:
-   * nothing new was journalled, so the processor looks for no other lane's entries.
+   * millisecond a chunk. The wake is not a {@link #wake}: nothing new was journalled, so the
+   * processor looks for no other lane's entries.
    */
   private Future<List<Work>> decodeAhead(final List<PendingEntry> entries) {
     return decoders.submit(
