@@ -38,7 +38,9 @@ final class MessageWriter {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
-  // "takes" = the stored row is a history media placeholder and this one carries the real message
+  // "takes" = the stored row is a history media placeholder and this one carries the real message;
+  // a stored plain text's content is NULL (StoredContent) and stays so, as stored JSON would stay,
+  // whatever content another arrival of its wamid brings
   private static final String UPSERT =
       INSERT
           + """
@@ -47,7 +49,11 @@ final class MessageWriter {
         type = CASE WHEN messages.media_placeholder = 1 AND excluded.media_placeholder = 0
                     THEN excluded.type ELSE COALESCE(messages.type, excluded.type) END,
         content = CASE WHEN messages.media_placeholder = 1 AND excluded.media_placeholder = 0
-                       THEN excluded.content ELSE COALESCE(messages.content, excluded.content) END,
+                       THEN excluded.content
+                       WHEN messages.content IS NULL AND messages.type = 'text'
+                            AND messages.text_original IS NOT NULL
+                       THEN NULL
+                       ELSE COALESCE(messages.content, excluded.content) END,
         text_original = COALESCE(messages.text_original, excluded.text_original),
         text = CASE WHEN messages.edit_count > 0 THEN messages.text
                     ELSE COALESCE(messages.text_original, excluded.text_original) END,
@@ -144,11 +150,13 @@ final class MessageWriter {
       RETURNING thread_id
       """;
 
-  // Each figure is an indexed look-up: the counts one pass over the thread's entries of the
-  // (thread_id, direction, sent_at) index, which holds all they need (three counts were three
-  // passes; on PostgreSQL each pass also visits the rows of fresh pages), the times newest-first
-  // probes. One aggregate over the thread's rows, reading sources from the table, made every live
-  // message pay for the whole history.
+  // Each figure is read from an index: the counts in one pass over the thread's entries of the
+  // (thread_id, sent_at, id, direction) index, which holds all they need (three counts were three
+  // passes; on PostgreSQL each pass also visits the rows of fresh pages); the newest message and
+  // the newest outbound walking it newest first (the outbound usually within a step or two); the
+  // newest live inbound a probe of the partial messages_live_inbound index. One aggregate over
+  // the thread's rows, reading sources from the table, made every live message pay for the whole
+  // history.
   private static final String REFRESH_COUNTS =
       """
       UPDATE threads SET
@@ -185,7 +193,8 @@ final class MessageWriter {
        WHERE id = ?
       """;
 
-  // SQLSTATE of a unique key violation, the same on both engines' drivers
+  // PostgreSQL's SQLSTATE for a unique key violation; the plain insert runs on PostgreSQL only
+  // (sqlite-jdbc reports no SQLSTATE, so there every violation would fail the batch)
   private static final String UNIQUE_VIOLATION = "23505";
 
   // a batch this big is a history chunk (or a big part of one); a live delivery keeps the upsert

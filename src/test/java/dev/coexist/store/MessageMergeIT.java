@@ -40,6 +40,29 @@ class MessageMergeIT {
     }
   }
 
+  /**
+   * A plain text's content is kept as its text (StoredContent); another arrival of the wamid with
+   * other content must not take its place, as it could not take the place of stored JSON.
+   */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aTextKeepsItsContentWhenItsWamidArrivesAgainWithOther(final Engine engine) throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      store.applyJson(Payloads.live("wamid.twice", 1740000110, "the text"));
+      store.applyJson(
+          Payloads.meta(
+              "messages",
+              """
+              "messages":[{"from":"16505551234","id":"wamid.twice","timestamp":"1740000111",
+              "type":"unsupported","unsupported":{"type":"unknown"}}]"""));
+
+      final MessageView message = store.message("wamid.twice").message();
+      assertThat(message.type()).isEqualTo("text");
+      assertThat(message.contentJson()).isEqualTo("{\"body\":\"the text\"}");
+      assertThat(message.text()).isEqualTo("the text");
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Engine.class)
   void mediaFollowUpBeforeItsPlaceholderEndsTheSame(final Engine engine) throws Exception {
