@@ -42,7 +42,7 @@ public final class JournalQueue {
                WHERE state = 'pending' AND lane = ? AND id > ?
                ORDER BY id
                LIMIT ?) AS next
-       WHERE before < ?
+       WHERE before < GREATEST(?, 1)
        ORDER BY id
       """;
 

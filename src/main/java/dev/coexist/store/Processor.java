@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -495,16 +496,19 @@ public final class Processor implements AutoCloseable {
    * processor looks for no other lane's entries.
    */
   private Future<List<Work>> decodeAhead(final List<PendingEntry> entries) {
-    return decoders.submit(
-        () -> {
-          try {
-            return decodeAll(entries);
-          } finally {
+    // done() runs once the result is set (or the task cancelled), so a woken processor finds
+    // the future done
+    final FutureTask<List<Work>> decoding =
+        new FutureTask<>(() -> decodeAll(entries)) {
+          @Override
+          protected void done() {
             synchronized (signal) {
               signal.notifyAll();
             }
           }
-        });
+        };
+    decoders.execute(decoding);
+    return decoding;
   }
 
   private List<Work> decodeAll(final List<PendingEntry> entries) {
