@@ -42,9 +42,7 @@ import java.util.Set;
  * journal_problems} and the other events of the delivery are applied regardless.
  */
 final class DeliveryApplier {
-  // marks, in a chunk's prepared contents, a content stored as NULL (StoredContent): compared by
-  // identity, so no content's JSON can be mistaken for it
-  private static final String IMPLIED = new String("implied");
+  private static final Set<String> ACTIONS = Set.of("edit", "revoke", "reaction");
   private static final int ITEM_MAX_CHARS = 16_000;
 
   private static final String UPSERT_NUMBER =
@@ -450,28 +448,18 @@ final class DeliveryApplier {
 
   private static void put(final Map<JsonNode, String> contents, final Message message) {
     if (message.content() != null) {
-      contents.put(
-          message.content(),
-          StoredContent.isImplied(message) ? IMPLIED : message.content().toString());
+      contents.put(message.content(), StoredContent.json(message)); // null when implied
     }
   }
 
   private static String content(final Map<JsonNode, String> contents, final Message message) {
-    if (message.content() == null) {
-      return null;
-    }
-    final String prepared = contents.get(message.content());
-    if (prepared != null) {
-      return prepared == IMPLIED ? null : prepared;
-    }
-    return StoredContent.isImplied(message) ? null : message.content().toString();
+    return contents.containsKey(message.content())
+        ? contents.get(message.content())
+        : StoredContent.json(message);
   }
 
-  // three comparisons, not a set's probe: the probe hashed every message's type string anew (each
-  // decoded message has its own), which showed in profiles of an import
   private static boolean isAction(final Message message) {
-    final String type = message.type();
-    return "reaction".equals(type) || "edit".equals(type) || "revoke".equals(type);
+    return message.type() != null && ACTIONS.contains(message.type());
   }
 
   private static void declined(

@@ -15,7 +15,7 @@ public final class StoredContent {
   private StoredContent() {}
 
   /** Whether the content is implied by the message's type and text, so it need not be stored. */
-  public static boolean isImplied(final Message message) {
+  static boolean isImplied(final Message message) {
     final JsonNode content = message.content();
     return "text".equals(message.type())
         && content != null
@@ -23,6 +23,11 @@ public final class StoredContent {
         && content.size() == 1
         && content.path("body").isTextual()
         && content.path("body").textValue().equals(message.text());
+  }
+
+  /** The content JSON to store: null when the message has none or it is implied. */
+  public static String json(final Message message) {
+    return message.content() == null || isImplied(message) ? null : message.content().toString();
   }
 
   /** The content JSON as read back: the stored JSON, or the implied {@code {"body": ...}}. */

@@ -96,9 +96,7 @@ final class BatchInsertCeiling {
         threadId,
         message.direction() == Direction.OUTBOUND ? "outbound" : "inbound",
         message.type(),
-        message.content() == null || StoredContent.isImplied(message)
-            ? null
-            : message.content().toString(),
+        StoredContent.json(message),
         message.text(),
         message.timestamp() == null ? 0 : message.timestamp().getEpochSecond(),
         message.isMediaPlaceholder() ? 1 : 0,
