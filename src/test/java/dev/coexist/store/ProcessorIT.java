@@ -1,6 +1,7 @@
 package dev.coexist.store;
 
 import static dev.coexist.store.StoreHarness.NUMBER;
+import static dev.coexist.store.StoreHarness.PABLO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.journal.JournalSummary;
@@ -117,6 +118,58 @@ class ProcessorIT {
       final long next = store.append("meta/messages-image.json");
       awaitState(store, next, "applied");
       assertThat(store.count("messages")).isEqualTo(2);
+    }
+  }
+
+  /**
+   * While deliveries keep arriving, the running processor refreshes thread figures a few threads
+   * per transaction and breaks off for the new entries; once they stop, every figure must still
+   * come out exact, none of the threads dropped on the way.
+   */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void threadFiguresRefreshedInShortTurnsWhileDeliveriesArriveEndExact(final Engine engine)
+      throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      store.processor.start();
+      // 300 threads to refresh, then a live message every few milliseconds for a while: the
+      // refresh goes on in short transactions and keeps breaking off for them
+      store.append(ChunkBodies.chunk(0, 1, 10, 300, 2));
+      store.processor.wake();
+      long last = 0;
+      final long until = System.nanoTime() + Duration.ofMillis(800).toNanos();
+      for (int live = 0; System.nanoTime() < until; live++) {
+        last =
+            store.appendJson(
+                Payloads.live("wamid.live." + live, 1740000000 + live, "live " + live));
+        store.processor.wake();
+        Thread.sleep(3);
+      }
+      awaitState(store, last, "applied");
+      final String wrongFigures =
+          """
+          SELECT count(*) FROM threads t
+           WHERE t.message_count <> (SELECT count(*) FROM messages m WHERE m.thread_id = t.id)
+              OR t.inbound_count <> (SELECT count(*) FROM messages m
+                                      WHERE m.thread_id = t.id AND m.direction = 'inbound')
+              OR t.last_message_at <> (SELECT max(m.sent_at) FROM messages m
+                                        WHERE m.thread_id = t.id)
+          """;
+      final long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (!store.rows(wrongFigures).equals(List.of(List.of("0")))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(store.rows(wrongFigures))
+          .as("threads with wrong figures")
+          .containsExactly(List.of("0"));
+      assertThat(store.count("threads")).isEqualTo(301);
+      assertThat(
+              store.rows(
+                  "SELECT min(message_count), max(message_count) FROM threads WHERE id <> "
+                      + "(SELECT customer_id FROM customer_identities WHERE value = ?)",
+                  PABLO))
+          .containsExactly(List.of("2", "2"));
     }
   }
 
