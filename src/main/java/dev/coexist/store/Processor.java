@@ -901,9 +901,10 @@ public final class Processor implements AutoCloseable {
     final long started = System.nanoTime();
     int left = most;
     while (left > 0 && !(dirtyThreads.isEmpty() && dirtyBulkThreads.isEmpty())) {
-      // with nothing arriving (a backlog, a replay) one transaction, as commits cost too
-      final boolean arriving =
-          started - lastWakeNanos < INGEST_ACTIVE_WINDOW.toNanos() || lastWakeNanos - started > 0;
+      // with nothing arriving (a backlog, a replay) one transaction, as commits cost too; a wake
+      // since the start counts too (the difference is negative). Not urgentWritesWithin: that one
+      // tracks SQLite's write turn and is never true on PostgreSQL.
+      final boolean arriving = started - lastWakeNanos < INGEST_ACTIVE_WINDOW.toNanos();
       final int some = arriving ? Math.min(left, THREADS_PER_REFRESH_TRANSACTION) : left;
       if (!refreshSomeThreads(some)) {
         return false;
