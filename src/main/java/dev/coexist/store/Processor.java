@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -329,9 +330,9 @@ public final class Processor implements AutoCloseable {
   }
 
   /**
-   * Applies pending entries until none is left, decoding the next read of entries on the decoder
-   * thread while the current one is written. Returns the entries handled, 0 when there was nothing
-   * to do, -1 when the database refused.
+   * Applies pending entries until none is left; behind big entries (history chunks) the next read
+   * is decoded on the decoder thread while the current one is written. Returns the entries handled,
+   * 0 when there was nothing to do, -1 when the database refused.
    */
   private int step() {
     applying.lock();
@@ -356,8 +357,10 @@ public final class Processor implements AutoCloseable {
         }
         handled += meanwhile;
         final List<Work> work = await(decoding);
-        // read ahead: the next entries decode while these are written
-        final List<PendingEntry> next = closing ? List.of() : readNext(readUpTo, -1);
+        // read ahead: the next entries decode while these are written; not behind small entries
+        // (live traffic), whose decoding takes less than the read, which would delay their apply
+        final List<PendingEntry> next =
+            closing || !isBig(work) ? List.of() : readNext(readUpTo, -1);
         decoding = next == null || next.isEmpty() ? null : decodeAhead(next);
         decodingLane = decoding == null ? -1 : next.get(0).lane();
         final int lane = work.get(0).entry().lane();
@@ -476,11 +479,7 @@ public final class Processor implements AutoCloseable {
                 readUpTo[lane],
                 Math.min(ENTRIES_PER_READ, entriesPerTransaction),
                 BYTES_PER_READ);
-        long bytes = 0;
-        for (final PendingEntry entry : pending) {
-          bytes += entry.body().length;
-        }
-        if (bytes >= CLAIM_BYTES && !claims.claim(lane, claimHolder)) {
+        if (bytes(pending) >= CLAIM_BYTES && !claims.claim(lane, claimHolder)) {
           // the other processor claimed it while this one read: these entries are its work
           pending = List.of();
           continue;
@@ -500,12 +499,17 @@ public final class Processor implements AutoCloseable {
   }
 
   /**
-   * Decodes the entries on the decoder thread, and wakes the processor thread when done: it waits
-   * for them in {@link #othersWhileDecoding}, and a wait that only timed out cost up to a
-   * millisecond a chunk. The wake is not a {@link #wake}: nothing new was journalled, so the
-   * processor looks for no other lane's entries.
+   * Decodes big entries on the decoder thread (small ones at once, on this one), and wakes the
+   * processor thread when done: it waits for them in {@link #othersWhileDecoding}, and a wait that
+   * only timed out cost up to a millisecond a chunk. The wake is not a {@link #wake}: nothing new
+   * was journalled, so the processor looks for no other lane's entries.
    */
   private Future<List<Work>> decodeAhead(final List<PendingEntry> entries) {
+    if (bytes(entries) < CLAIM_BYTES) {
+      // small entries (live traffic) decode here in less time than handing them to the decoder
+      // thread takes when both cores are busy: each hand-off waits for a core
+      return CompletableFuture.completedFuture(decodeAll(entries));
+    }
     // done() runs once the result is set (or the task cancelled), so a woken processor finds
     // the future done
     final FutureTask<List<Work>> decoding =
@@ -519,6 +523,23 @@ public final class Processor implements AutoCloseable {
         };
     decoders.execute(decoding);
     return decoding;
+  }
+
+  private static long bytes(final List<PendingEntry> entries) {
+    long bytes = 0;
+    for (final PendingEntry entry : entries) {
+      bytes += entry.body().length;
+    }
+    return bytes;
+  }
+
+  /** Whether these entries are as big as a history chunk (see {@link #CLAIM_BYTES}). */
+  private static boolean isBig(final List<Work> work) {
+    long bytes = 0;
+    for (final Work item : work) {
+      bytes += item.entry().body().length;
+    }
+    return bytes >= CLAIM_BYTES;
   }
 
   private List<Work> decodeAll(final List<PendingEntry> entries) {

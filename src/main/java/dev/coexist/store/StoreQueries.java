@@ -459,81 +459,94 @@ public final class StoreQueries {
 
   /**
    * One message with its status history, edits, revokes and reactions, looked up by wamid in every
-   * number (a wamid is unique per number).
+   * number (a wamid is unique per number; should two numbers hold it, the first number wins).
    */
   public Optional<MessageDetail> message(final String wamid) throws SQLException {
-    final List<String> numbers = new ArrayList<>();
-    try (Connection connection = database.pool().getConnection();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT phone_number_id FROM numbers ORDER BY phone_number_id");
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        numbers.add(rows.getString(1));
+    // one connection for all the queries: a live message is read this way right after it is
+    // announced. Each number is probed through its (phone_number_id, wamid) key: a single query
+    // over all numbers leaves the plan to the statistics, and a fresh table has none.
+    try (Connection connection = database.pool().getConnection()) {
+      final List<String> numbers = new ArrayList<>();
+      try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT phone_number_id FROM numbers ORDER BY phone_number_id");
+          ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          numbers.add(rows.getString(1));
+        }
       }
-    }
-    for (final String number : numbers) {
-      final Optional<MessageDetail> found = message(number, wamid);
-      if (found.isPresent()) {
-        return found;
+      for (final String number : numbers) {
+        final Optional<MessageView> found = messageRow(connection, number, wamid);
+        if (found.isPresent()) {
+          return Optional.of(detail(connection, found.get()));
+        }
       }
+      return Optional.empty();
     }
-    return Optional.empty();
   }
 
   public Optional<MessageDetail> message(final String phoneNumberId, final String wamid)
       throws SQLException {
     try (Connection connection = database.pool().getConnection()) {
-      final MessageView message;
-      try (PreparedStatement select = connection.prepareStatement(MESSAGE)) {
-        select.setString(1, phoneNumberId);
-        select.setString(2, wamid);
-        try (ResultSet row = select.executeQuery()) {
-          if (!row.next()) {
-            return Optional.empty();
-          }
-          message = message(row);
-        }
-      }
-      final List<StatusView> statuses = new ArrayList<>();
-      try (PreparedStatement select = connection.prepareStatement(STATUSES)) {
-        select.setString(1, phoneNumberId);
-        select.setString(2, wamid);
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            statuses.add(
-                new StatusView(
-                    rows.getString(1),
-                    seconds(rows.getLong(2)),
-                    rows.getString(3),
-                    rows.getString(4),
-                    rows.getString(5),
-                    rows.getString(6),
-                    rows.getString(7)));
-          }
-        }
-      }
-      final List<ActionView> edits = new ArrayList<>();
-      final List<ActionView> revokes = new ArrayList<>();
-      final List<ActionView> reactionEvents = new ArrayList<>();
-      try (PreparedStatement select = connection.prepareStatement(ACTIONS)) {
-        select.setString(1, phoneNumberId);
-        select.setString(2, wamid);
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            final ActionView action = action(rows);
-            switch (action.kind()) {
-              case "edit" -> edits.add(action);
-              case "revoke" -> revokes.add(action);
-              default -> reactionEvents.add(action);
-            }
-          }
-        }
-      }
-      return Optional.of(
-          new MessageDetail(
-              message, statuses, edits, revokes, reactionEvents, currentReactions(reactionEvents)));
+      final Optional<MessageView> found = messageRow(connection, phoneNumberId, wamid);
+      return found.isPresent() ? Optional.of(detail(connection, found.get())) : Optional.empty();
     }
+  }
+
+  private Optional<MessageView> messageRow(
+      final Connection connection, final String phoneNumberId, final String wamid)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(MESSAGE)) {
+      select.setString(1, phoneNumberId);
+      select.setString(2, wamid);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(message(row)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The status history, edits, revokes and reactions of {@code message}. */
+  private MessageDetail detail(final Connection connection, final MessageView message)
+      throws SQLException {
+    final String phoneNumberId = message.phoneNumberId();
+    final String wamid = message.wamid();
+    final List<StatusView> statuses = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(STATUSES)) {
+      select.setString(1, phoneNumberId);
+      select.setString(2, wamid);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          statuses.add(
+              new StatusView(
+                  rows.getString(1),
+                  seconds(rows.getLong(2)),
+                  rows.getString(3),
+                  rows.getString(4),
+                  rows.getString(5),
+                  rows.getString(6),
+                  rows.getString(7)));
+        }
+      }
+    }
+    final List<ActionView> edits = new ArrayList<>();
+    final List<ActionView> revokes = new ArrayList<>();
+    final List<ActionView> reactionEvents = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(ACTIONS)) {
+      select.setString(1, phoneNumberId);
+      select.setString(2, wamid);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          final ActionView action = action(rows);
+          switch (action.kind()) {
+            case "edit" -> edits.add(action);
+            case "revoke" -> revokes.add(action);
+            default -> reactionEvents.add(action);
+          }
+        }
+      }
+    }
+    return new MessageDetail(
+        message, statuses, edits, revokes, reactionEvents, currentReactions(reactionEvents));
   }
 
   /**
