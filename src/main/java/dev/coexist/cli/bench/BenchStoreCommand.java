@@ -260,6 +260,10 @@ public final class BenchStoreCommand implements Callable<Integer> {
     out.println(
         "(target: p99 <= 100 ms during the import; 'quiet' is the same with no import; 'import'"
             + " pools the live messages of every import of the run)");
+    out.println(
+        "Linux autogroup (kernel.sched_autogroup_enabled): "
+            + Autogroup.setting()
+            + "; when on, PostgreSQL's backends and this JVM share the cores as two groups");
     out.printf(
         Locale.ROOT,
         "%-11s %-7s %6s %8s %8s %8s %8s  %s%n",
