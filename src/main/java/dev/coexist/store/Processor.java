@@ -345,12 +345,12 @@ public final class Processor implements AutoCloseable {
       if (batch.isEmpty()) {
         return refreshWhenQuiet();
       }
-      final List<PendingEntry> first = batch;
-      Future<List<Work>> decoding = decodeAhead(first);
-      int decodingLane = first.get(0).lane();
+      Future<List<Work>> decoding = decodeAhead(batch);
+      List<PendingEntry> decodingEntries = batch;
       int handled = 0;
       while (true) {
-        final int meanwhile = othersWhileDecoding(decoding, readUpTo, decodingLane);
+        final int meanwhile =
+            othersWhileDecoding(decoding, readUpTo, decodingEntries.get(0).lane());
         if (meanwhile < 0) {
           decoding.cancel(true);
           return handled > 0 ? handled : -1;
@@ -360,9 +360,11 @@ public final class Processor implements AutoCloseable {
         // read ahead: the next entries decode while these are written; not behind small entries
         // (live traffic), whose decoding takes less than the read, which would delay their apply
         final List<PendingEntry> next =
-            closing || !isBig(work) ? List.of() : readNext(readUpTo, -1);
+            closing || !isBig(decodingEntries) ? List.of() : readNext(readUpTo, -1);
         decoding = next == null || next.isEmpty() ? null : decodeAhead(next);
-        decodingLane = decoding == null ? -1 : next.get(0).lane();
+        if (decoding != null) {
+          decodingEntries = next;
+        }
         final int lane = work.get(0).entry().lane();
         // other lanes may go between the parts of a big chunk unless the read-ahead is another
         // lane's: its entries must be applied before that lane's later ones
@@ -479,7 +481,7 @@ public final class Processor implements AutoCloseable {
                 readUpTo[lane],
                 Math.min(ENTRIES_PER_READ, entriesPerTransaction),
                 BYTES_PER_READ);
-        if (bytes(pending) >= CLAIM_BYTES && !claims.claim(lane, claimHolder)) {
+        if (isBig(pending) && !claims.claim(lane, claimHolder)) {
           // the other processor claimed it while this one read: these entries are its work
           pending = List.of();
           continue;
@@ -505,7 +507,7 @@ public final class Processor implements AutoCloseable {
    * was journalled, so the processor looks for no other lane's entries.
    */
   private Future<List<Work>> decodeAhead(final List<PendingEntry> entries) {
-    if (bytes(entries) < CLAIM_BYTES) {
+    if (!isBig(entries)) {
       // small entries (live traffic) decode here in less time than handing them to the decoder
       // thread takes when both cores are busy: each hand-off waits for a core
       return CompletableFuture.completedFuture(decodeAll(entries));
@@ -525,19 +527,14 @@ public final class Processor implements AutoCloseable {
     return decoding;
   }
 
-  private static long bytes(final List<PendingEntry> entries) {
+  /**
+   * Whether a read is as big as a history chunk ({@link #CLAIM_BYTES}): it claims its lane, decodes
+   * on the decoder thread and has the next read decoded behind it.
+   */
+  private static boolean isBig(final List<PendingEntry> entries) {
     long bytes = 0;
     for (final PendingEntry entry : entries) {
       bytes += entry.body().length;
-    }
-    return bytes;
-  }
-
-  /** Whether these entries are as big as a history chunk (see {@link #CLAIM_BYTES}). */
-  private static boolean isBig(final List<Work> work) {
-    long bytes = 0;
-    for (final Work item : work) {
-      bytes += item.entry().body().length;
     }
     return bytes >= CLAIM_BYTES;
   }
