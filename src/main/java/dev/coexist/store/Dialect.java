@@ -62,6 +62,13 @@ final class Dialect {
    */
   final boolean insertsNewRowsFirst;
 
+  /**
+   * Whether {@code MessageWriter} writes a big batch with multi-row upserts of its own. pgjdbc
+   * already sends a batch as multi-row statements (reWriteBatchedInserts); sqlite-jdbc steps
+   * through a batch one row at a time.
+   */
+  final boolean multiRowUpserts;
+
   private Dialect(
       final String takeLane,
       final String beginWrite,
@@ -69,8 +76,10 @@ final class Dialect {
       final List<String> writerSetup,
       final String identitiesAmong,
       final String createCustomers,
-      final boolean insertsNewRowsFirst) {
+      final boolean insertsNewRowsFirst,
+      final boolean multiRowUpserts) {
     this.insertsNewRowsFirst = insertsNewRowsFirst;
+    this.multiRowUpserts = multiRowUpserts;
     this.takeLane = takeLane;
     this.beginWrite = beginWrite;
     this.awaitingAmong = awaitingAmong;
@@ -106,7 +115,8 @@ final class Dialect {
               ON CONFLICT (phone_number_id, customer_key) DO UPDATE SET customer_key = excluded.customer_key
               RETURNING id, customer_key
               """,
-              false);
+              false,
+              true);
       case POSTGRESQL ->
           new Dialect(
               "SELECT lane FROM processor_lanes WHERE lane = ? FOR UPDATE SKIP LOCKED",
@@ -131,7 +141,8 @@ final class Dialect {
               ON CONFLICT (phone_number_id, customer_key) DO UPDATE SET customer_key = excluded.customer_key
               RETURNING id, customer_key
               """,
-              true);
+              true,
+              false);
     };
   }
 

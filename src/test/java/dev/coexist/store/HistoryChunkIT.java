@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -213,6 +214,105 @@ class HistoryChunkIT {
             .containsExactly(List.of("80"));
       }
     }
+  }
+
+  /**
+   * On SQLite a big chunk's messages go 50 rows to a statement, the rest one by one. A wamid
+   * repeated within one statement, across two, and among the rest, and a chunk whose messages need
+   * every column (a media message) or only some: the store must be what applying each message in a
+   * chunk of its own gives.
+   */
+  @ParameterizedTest
+  @CsvSource({"SQLITE,false", "SQLITE,true", "POSTGRESQL,false", "POSTGRESQL,true"})
+  void aChunkWrittenManyRowsAtATimeStoresWhatOneMessageAtATimeDoes(
+      final Engine engine, final boolean withMedia) throws Exception {
+    final List<String> messages = new ArrayList<>();
+    for (int index = 0; index < 123; index++) {
+      messages.add(manyRowsMessage(index, withMedia));
+    }
+    final List<List<Object>> oneByOne;
+    final List<List<Object>> oneByOneThreads;
+    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("one-by-one"))) {
+      for (int index = 0; index < messages.size(); index++) {
+        final long id =
+            store.applyJson(chunk(index + 1, List.of(manyRowsThread(messages.get(index)))));
+        assertThat(store.journalState(id)).isEqualTo("applied");
+      }
+      oneByOne = store.rows(MESSAGE_ROWS);
+      oneByOneThreads = store.rows(THREAD_ROWS);
+    }
+    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("together"))) {
+      final long id =
+          store.applyJson(chunk(1, List.of(manyRowsThread(String.join(",", messages)))));
+      assertThat(store.journalState(id)).isEqualTo("applied");
+      assertThat(store.count("journal_problems")).isZero();
+      assertThat(store.rows(MESSAGE_ROWS)).isEqualTo(oneByOne);
+      assertThat(store.rows(THREAD_ROWS)).isEqualTo(oneByOneThreads);
+    }
+    // 123 items, three of them repeats: 120 messages, each repeat merged into its first arrival
+    assertThat(oneByOne).hasSize(120);
+    final List<Object> repeated =
+        oneByOne.stream().filter(row -> row.get(0).equals("wamid.many.10")).findFirst().get();
+    assertThat(repeated.subList(0, 3)).containsExactly("wamid.many.10", "inbound", "read");
+    if (withMedia) {
+      assertThat(oneByOne)
+          .anySatisfy(row -> assertThat(row).contains("wamid.many.20", "media.20", "photo 20"));
+    }
+  }
+
+  private static final String MESSAGE_ROWS =
+      """
+      SELECT wamid, direction, status, sources, type, content, text_original, text, sent_at,
+             reply_to_wamid, media_id, media_mime_type, media_sha256, media_caption,
+             media_filename, media_placeholder, history_status, status_rank, status_at, errors
+        FROM messages ORDER BY wamid
+      """;
+
+  private static final String THREAD_ROWS =
+      """
+      SELECT message_count, inbound_count, outbound_count, unread_count, last_message_at,
+             last_outbound_at, last_message_wamid, last_direction, last_preview
+        FROM threads ORDER BY id
+      """;
+
+  /**
+   * Item {@code index} of the 123 of aChunkWrittenManyRowsAtATimeStoresWhatOneMessageAtATimeDoes:
+   * items 7, 60 and 121 repeat the wamids of 3, 10 and 110 with a later status; 20 is an image when
+   * {@code withMedia}, 30 a media placeholder, 40 a reply to 39.
+   */
+  private static String manyRowsMessage(final int index, final boolean withMedia) {
+    final int wamid =
+        switch (index) {
+          case 7 -> 3;
+          case 60 -> 10;
+          case 121 -> 110;
+          default -> index;
+        };
+    final boolean repeat = wamid != index;
+    final String from = wamid % 2 == 1 ? "15550001111" : PHONE_ONE;
+    final String content;
+    if (index == 20 && withMedia) {
+      content =
+          """
+          "type":"image","image":{"id":"media.20","mime_type":"image/jpeg","sha256":"c2hh",          "caption":"photo 20"}""";
+    } else if (index == 30) {
+      content = "\"type\":\"media_placeholder\"";
+    } else {
+      content = "\"type\":\"text\",\"text\":{\"body\":\"message %d\"}".formatted(wamid);
+    }
+    return """
+        {"from":"%s","id":"wamid.many.%d","timestamp":"%d",%s%s,        "history_context":{"status":"%s"}}"""
+        .formatted(
+            from,
+            wamid,
+            1739001000L + wamid,
+            content,
+            index == 40 ? ",\"context\":{\"id\":\"wamid.many.39\"}" : "",
+            repeat ? "READ" : "DELIVERED");
+  }
+
+  private static String manyRowsThread(final String messages) {
+    return "{\"id\":\"" + PHONE_ONE + "\",\"messages\":[" + messages + "]}";
   }
 
   private static long transactions(final StoreHarness store) {
