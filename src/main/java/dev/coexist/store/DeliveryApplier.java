@@ -156,6 +156,32 @@ final class DeliveryApplier {
       final Map<JsonNode, String> contents,
       final int fromThread)
       throws SQLException {
+    return apply(session, entry, decoded, contents, fromThread, true);
+  }
+
+  /**
+   * Applies the entry with no savepoint around its events: one that fails throws, and the caller
+   * rolls back and applies the entry again with {@link #apply}, which records the failing event as
+   * a problem and keeps the others.
+   */
+  static Applied applyWhole(
+      final WriteSession session,
+      final PendingEntry entry,
+      final Decoded decoded,
+      final Map<JsonNode, String> contents,
+      final int fromThread)
+      throws SQLException {
+    return apply(session, entry, decoded, contents, fromThread, false);
+  }
+
+  private static Applied apply(
+      final WriteSession session,
+      final PendingEntry entry,
+      final Decoded decoded,
+      final Map<JsonNode, String> contents,
+      final int fromThread,
+      final boolean eventsIsolated)
+      throws SQLException {
     // a replay rewrites the entry's problems: the ones of an earlier attempt may be gone now
     final PreparedStatement clear = session.prepare(CLEAR_PROBLEMS);
     clear.setLong(1, entry.id());
@@ -168,6 +194,10 @@ final class DeliveryApplier {
     numbers(session, entry, decoded.events());
     int messages = 0;
     for (final CoexistenceEvent event : decoded.events()) {
+      if (!eventsIsolated) {
+        messages += event(session, entry, event, contents, fromThread);
+        continue;
+      }
       final Savepoint savepoint = session.savepoint();
       try {
         messages += event(session, entry, event, contents, fromThread);
