@@ -648,17 +648,16 @@ public final class Processor implements AutoCloseable {
         final PendingEntry entry = work.entry();
         if (batch.size() == 1 && work.error() == null) {
           final DeliveryApplier.Applied alone = appliedAlone(writer, work);
-          if (alone == ROLLED_BACK) {
-            if (!takeLane(writer, lane)) {
-              database.endWriteTurn();
-              return LANE_TAKEN; // the node that took it meanwhile applies the entry
-            }
-          } else if (alone != null) {
+          if (alone != ROLLED_BACK) {
             changed.addAll(StoreChange.of(entry.id(), work.decoded()));
             applied++;
             messages += alone.messages();
             itemProblems += alone.problems();
             continue;
+          }
+          if (!takeLane(writer, lane)) {
+            database.endWriteTurn();
+            return LANE_TAKEN; // the node that took it meanwhile applies the entry
           }
         }
         final Savepoint savepoint = writer.savepoint();
@@ -722,21 +721,23 @@ public final class Processor implements AutoCloseable {
    * events': under a savepoint SQLite first copies every page the entry changes to its statement
    * journal, which cost a history chunk about a tenth of its insert. Should anything fail, the
    * whole transaction is rolled back ({@link #ROLLED_BACK}), and the caller takes the lane again
-   * and applies the entry the usual way, each event under a savepoint, recording what fails. Null
-   * when the entry is not pending any more (the caller finds that too).
+   * and applies the entry the usual way, each event under a savepoint, recording what fails (or
+   * finding that the entry is not pending any more).
    */
   private DeliveryApplier.Applied appliedAlone(final WriteSession writer, final Work work)
       throws SQLException {
     final PendingEntry entry = work.entry();
-    if (!queue.isPending(writer.connection(), entry.id())) {
-      return null;
-    }
     try {
       final DeliveryApplier.Applied result =
           DeliveryApplier.applyWhole(
               writer, entry, work.decoded(), work.contents(), work.fromThread());
-      queue.markApplied(writer.connection(), entry.id());
-      return result;
+      // marked only if still pending, which is nearly always so: asking first would cost SQLite a
+      // walk past the body, which sits before the state in the row
+      if (queue.markApplied(writer.connection(), entry.id())) {
+        return result;
+      }
+      writer.rollback(); // replayed or applied meanwhile: the usual way finds it is not pending
+      return ROLLED_BACK;
     } catch (SQLException | RuntimeException failed) {
       LOG.debug(
           "Journal entry {} failed as a whole, applying it event by event: {}",
