@@ -204,6 +204,10 @@ public final class Database implements AutoCloseable {
     config.setBusyTimeout((int) busyTimeout.toMillis());
     config.enforceForeignKeys(true);
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // nothing here asks for generated keys (ids come back with RETURNING); left on, sqlite-jdbc
+    // queries last_insert_rowid() after every INSERT it executes: 3 % of an import's applying
+    // thread
+    config.setGetGeneratedKeys(false);
     final SQLiteDataSource dataSource = new SQLiteDataSource(config);
     dataSource.setUrl(jdbcUrl);
     return dataSource;

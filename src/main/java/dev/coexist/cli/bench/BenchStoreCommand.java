@@ -122,7 +122,7 @@ public final class BenchStoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--rehearsals",
-      defaultValue = "1",
+      defaultValue = "2",
       description =
           "Times the whole history scenario runs first on other databases, unmeasured, so that the"
               + " JIT has compiled the import's code when the timing starts; the warm-up chunks"
