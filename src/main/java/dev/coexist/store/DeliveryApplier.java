@@ -133,48 +133,16 @@ final class DeliveryApplier {
   record Applied(int events, int messages, int problems) {}
 
   /**
-   * @param contents the JSON text of each message's content node, prepared by {@link
-   *     #contents(Decoded)} while the previous entries were written
-   */
-  static Applied apply(
-      final WriteSession session,
-      final PendingEntry entry,
-      final Decoded decoded,
-      final Map<JsonNode, String> contents)
-      throws SQLException {
-    return apply(session, entry, decoded, contents, 0);
-  }
-
-  /**
    * Applies the entry, except the threads of its history chunk before {@code fromThread}: those
    * were written by {@link #applyThreads} in transactions of their own.
+   *
+   * @param contents the JSON text of each message's content node, prepared by {@link
+   *     #contents(Decoded)} while the previous entries were written
+   * @param eventsIsolated each event under a savepoint: one that fails is recorded as a problem and
+   *     the others are kept. Without, the first failure throws, and the caller rolls back and
+   *     applies the entry again with them.
    */
   static Applied apply(
-      final WriteSession session,
-      final PendingEntry entry,
-      final Decoded decoded,
-      final Map<JsonNode, String> contents,
-      final int fromThread)
-      throws SQLException {
-    return apply(session, entry, decoded, contents, fromThread, true);
-  }
-
-  /**
-   * Applies the entry with no savepoint around its events: one that fails throws, and the caller
-   * rolls back and applies the entry again with {@link #apply}, which records the failing event as
-   * a problem and keeps the others.
-   */
-  static Applied applyWhole(
-      final WriteSession session,
-      final PendingEntry entry,
-      final Decoded decoded,
-      final Map<JsonNode, String> contents,
-      final int fromThread)
-      throws SQLException {
-    return apply(session, entry, decoded, contents, fromThread, false);
-  }
-
-  private static Applied apply(
       final WriteSession session,
       final PendingEntry entry,
       final Decoded decoded,

@@ -670,7 +670,7 @@ public final class Processor implements AutoCloseable {
           try {
             final DeliveryApplier.Applied result =
                 DeliveryApplier.apply(
-                    writer, entry, work.decoded(), work.contents(), work.fromThread());
+                    writer, entry, work.decoded(), work.contents(), work.fromThread(), true);
             queue.markApplied(writer.connection(), entry.id());
             writer.release(savepoint);
             changed.addAll(StoreChange.of(entry.id(), work.decoded()));
@@ -729,8 +729,8 @@ public final class Processor implements AutoCloseable {
     final PendingEntry entry = work.entry();
     try {
       final DeliveryApplier.Applied result =
-          DeliveryApplier.applyWhole(
-              writer, entry, work.decoded(), work.contents(), work.fromThread());
+          DeliveryApplier.apply(
+              writer, entry, work.decoded(), work.contents(), work.fromThread(), false);
       // marked only if still pending, which is nearly always so: asking first would cost SQLite a
       // walk past the body, which sits before the state in the row
       if (queue.markApplied(writer.connection(), entry.id())) {
