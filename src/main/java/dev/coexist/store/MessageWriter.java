@@ -226,6 +226,10 @@ final class MessageWriter {
 
   private MessageWriter() {}
 
+  private static int parameters(final String sql) {
+    return (int) sql.chars().filter(character -> character == '?').count();
+  }
+
   /** The insert with its one VALUES tuple repeated for {@code rows} rows. */
   private static String manyRows(final String insert, final int rows) {
     final int values = insert.lastIndexOf("VALUES");
@@ -370,8 +374,8 @@ final class MessageWriter {
   }
 
   // the parameters of one row of INSERT and of LEAN_INSERT
-  private static final int COLUMNS = 22;
-  private static final int LEAN_COLUMNS = 15;
+  private static final int COLUMNS = parameters(INSERT);
+  private static final int LEAN_COLUMNS = parameters(LEAN_INSERT);
 
   /**
    * Binds one message to INSERT or UPSERT, or (lean) to LEAN_INSERT or LEAN_UPSERT, which have no
