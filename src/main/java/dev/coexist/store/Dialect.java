@@ -23,6 +23,13 @@ final class Dialect {
   final String beginWrite;
 
   /**
+   * Up to N threads listed in {@code dirty_threads}, live ones first, in a fixed order. On
+   * PostgreSQL each row is locked for the refresh transaction and rows locked by another
+   * transaction are skipped: two refreshing processors never wait for (or deadlock on) each other.
+   */
+  final String takeDirtyThreads;
+
+  /**
    * Which of a JSON array of wamids (one parameter) await their message: one round trip for a whole
    * history chunk. On PostgreSQL the array is unpacked once into an ARRAY for {@code = ANY}: as an
    * {@code IN (SELECT ...)} subquery it was unpacked again for every row of the table.
@@ -72,6 +79,7 @@ final class Dialect {
   private Dialect(
       final String takeLane,
       final String beginWrite,
+      final String takeDirtyThreads,
       final String awaitingAmong,
       final List<String> writerSetup,
       final String identitiesAmong,
@@ -82,6 +90,7 @@ final class Dialect {
     this.multiRowUpserts = multiRowUpserts;
     this.takeLane = takeLane;
     this.beginWrite = beginWrite;
+    this.takeDirtyThreads = takeDirtyThreads;
     this.awaitingAmong = awaitingAmong;
     this.writerSetup = writerSetup;
     this.identitiesAmong = identitiesAmong;
@@ -94,6 +103,7 @@ final class Dialect {
           new Dialect(
               "UPDATE processor_lanes SET taken_at = ? WHERE lane = ?",
               "UPDATE processor_lanes SET taken_at = ? WHERE lane = -1",
+              "SELECT thread_id FROM dirty_threads ORDER BY bulk, thread_id LIMIT ?",
               """
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ? AND wamid IN (SELECT value FROM json_each(?))
@@ -121,6 +131,10 @@ final class Dialect {
           new Dialect(
               "SELECT lane FROM processor_lanes WHERE lane = ? FOR UPDATE SKIP LOCKED",
               null,
+              """
+              SELECT thread_id FROM dirty_threads ORDER BY bulk, thread_id LIMIT ?
+                 FOR UPDATE SKIP LOCKED
+              """,
               """
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ?

@@ -16,7 +16,6 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,14 +105,13 @@ public final class Processor implements AutoCloseable {
   private final Thread thread;
   private final ExecutorService decoders;
   private final Consumer<StoreChange> changes;
-  // Threads whose figures (counts, last message, unread) wait to be recomputed. Recomputing costs
-  // in proportion to a thread's size, so under a stream of live messages a busy thread is refreshed
+  // Threads whose figures (counts, last message, unread) wait to be recomputed are listed in
+  // dirty_threads by the transaction that touched them (see DirtyThreads). Recomputing costs in
+  // proportion to a thread's size, so under a stream of live messages a busy thread is refreshed
   // at most once per THREAD_REFRESH_EVERY instead of in every transaction; whenever the queue runs
-  // empty every dirty thread is refreshed, so a quiet store is always exact. Threads touched by a
-  // history chunk wait in a set of their own: under an import they are refreshed a hundred a
-  // second, after the threads of live messages, which are all refreshed every second.
-  private final Set<Long> dirtyThreads = new LinkedHashSet<>();
-  private final Set<Long> dirtyBulkThreads = new LinkedHashSet<>();
+  // empty every listed thread is refreshed, so a quiet store is always exact. Threads touched by a
+  // history chunk only are listed as bulk: under an import they are refreshed a hundred a second,
+  // after the threads of live messages, which are all refreshed every second.
   private long threadsRefreshedAt = System.nanoTime();
   private boolean woken;
   // when wake() was last called: a refresh that began before it stops early
@@ -691,7 +689,7 @@ public final class Processor implements AutoCloseable {
         changed.add(StoreChange.failed(entry.id(), error));
         failed++;
       }
-      (messages > BULK_MESSAGES ? dirtyBulkThreads : dirtyThreads).addAll(writer.touchedThreads());
+      DirtyThreads.list(writer, writer.touchedThreads(), messages > BULK_MESSAGES);
       writer.touchedThreads().clear();
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
@@ -828,7 +826,7 @@ public final class Processor implements AutoCloseable {
         return -1;
       }
       final int messages = DeliveryApplier.applyThreads(writer, chunk, from, to, work.contents());
-      dirtyBulkThreads.addAll(writer.touchedThreads());
+      DirtyThreads.list(writer, writer.touchedThreads(), true);
       writer.touchedThreads().clear();
       writer.commit();
       transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -933,48 +931,54 @@ public final class Processor implements AutoCloseable {
     LockSupport.parkNanos(Math.min(2 * took, MAX_YIELD_NANOS));
   }
 
-  /** Moves the dirty threads into this transaction: their figures are recomputed before commit. */
-  private void refreshDirtyThreads(
-      final WriteSession writer, final List<Long> threads, final List<StoreChange> changed)
-      throws SQLException {
-    for (final long thread : threads) {
-      writer.touch(thread);
-      changed.add(StoreChange.thread(thread));
-    }
-    MessageWriter.refreshThreads(writer);
-  }
-
   /**
-   * Nothing is pending: bring the next dirty threads up to date, a transaction of {@link
+   * Nothing is pending: bring the next listed threads up to date, a transaction of {@link
    * #THREADS_PER_REFRESH} at a time so that a live message arriving meanwhile waits for one short
    * transaction at most. Returns {@link #REFRESHED} when threads were refreshed, 0 when none is
-   * dirty, -1 when the database refused.
+   * listed (or every listed one is being refreshed by another processor), -1 when the database
+   * refused.
    */
   private int refreshWhenQuiet() {
-    if (dirtyThreads.isEmpty() && dirtyBulkThreads.isEmpty()) {
-      return 0;
+    try {
+      final WriteSession writer = session();
+      final boolean any = DirtyThreads.any(writer);
+      writer.commit(); // ends the read: a write transaction must start with its write
+      if (!any) {
+        return 0;
+      }
+    } catch (SQLException unreadable) {
+      LOG.warn("Cannot read the threads to refresh, retrying: {}", unreadable.getMessage());
+      closeSession();
+      return -1;
     }
-    return refreshThreads(THREADS_PER_REFRESH) ? REFRESHED : -1;
+    final int refreshed = refreshThreads(THREADS_PER_REFRESH);
+    return refreshed > 0 ? REFRESHED : refreshed;
   }
 
   /**
-   * Recomputes the figures of up to {@code most} dirty threads (the longest dirty first) in
-   * transactions of their own, so that the refresh of a thousand threads touched by a history
-   * import never rides in, and delays, the transaction of a live message; and a few threads at a
-   * time, stopping as soon as new entries are journalled, so that such a message waits for one
-   * short transaction at most. False when the database refused.
+   * Recomputes the figures of up to {@code most} listed threads (live ones first) in transactions
+   * of their own, so that the refresh of a thousand threads touched by a history import never rides
+   * in, and delays, the transaction of a live message; and a few threads at a time, stopping as
+   * soon as new entries are journalled, so that such a message waits for one short transaction at
+   * most. Returns how many were refreshed, -1 when the database refused.
    */
-  private boolean refreshThreads(final int most) {
+  private int refreshThreads(final int most) {
     final long started = System.nanoTime();
     int left = most;
-    while (left > 0 && !(dirtyThreads.isEmpty() && dirtyBulkThreads.isEmpty())) {
+    int refreshed = 0;
+    while (left > 0) {
       // with nothing arriving (a backlog, a replay) one transaction, as commits cost too; a wake
       // since the start counts too (the difference is negative). Not urgentWritesWithin: that one
       // tracks SQLite's write turn and is never true on PostgreSQL.
       final boolean arriving = started - lastWakeNanos < INGEST_ACTIVE_WINDOW.toNanos();
       final int some = arriving ? Math.min(left, THREADS_PER_REFRESH_TRANSACTION) : left;
-      if (!refreshSomeThreads(some)) {
-        return false;
+      final int done = refreshSomeThreads(some);
+      if (done < 0) {
+        return refreshed > 0 ? refreshed : -1;
+      }
+      refreshed += done;
+      if (done < some) {
+        break; // none listed any more (or the rest is another processor's)
       }
       left -= some;
       if (System.nanoTime() - started >= REFRESH_BEFORE_ENTRIES_NANOS
@@ -982,41 +986,38 @@ public final class Processor implements AutoCloseable {
         break; // entries were journalled meanwhile: they go first, the rest waits
       }
     }
-    return true;
+    return refreshed;
   }
 
-  /** One refresh transaction of up to {@code most} dirty threads. */
-  private boolean refreshSomeThreads(final int most) {
-    final List<Long> threads = new ArrayList<>();
-    for (final Set<Long> dirty : List.of(dirtyThreads, dirtyBulkThreads)) {
-      for (final long thread : dirty) {
-        if (threads.size() == most) {
-          break;
-        }
-        threads.add(thread);
-      }
-    }
+  /**
+   * One refresh transaction of up to {@code most} listed threads: their figures are recomputed and
+   * they are unlisted in the same transaction. Returns how many, -1 when the database refused.
+   */
+  private int refreshSomeThreads(final int most) {
     final List<StoreChange> changed = new ArrayList<>();
+    final List<Long> threads;
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session();
       writer.beginWrite();
-      refreshDirtyThreads(writer, threads, changed);
+      threads = DirtyThreads.take(writer, most);
+      for (final long thread : threads) {
+        writer.touch(thread);
+        changed.add(StoreChange.thread(thread));
+      }
+      MessageWriter.refreshThreads(writer);
+      DirtyThreads.unlist(writer, threads);
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
-      LOG.warn("Refreshing {} threads refused: {}", threads.size(), refused.getMessage());
+      LOG.warn("Refreshing up to {} threads refused: {}", most, refused.getMessage());
       closeSession();
-      return false;
+      return -1;
     } finally {
       database.endWriteTurn();
     }
-    for (final long thread : threads) {
-      dirtyThreads.remove(thread);
-      dirtyBulkThreads.remove(thread);
-    }
     threadsRefreshedAt = System.nanoTime();
     publish(changed);
-    return true;
+    return threads.size();
   }
 
   private void publish(final List<StoreChange> committed) {
