@@ -57,7 +57,12 @@ export class FailedDeliveries {
           ? el(
               'ul',
               { className: 'problems' },
-              entry.problems.map((problem) => el('li', {}, `${problem.location}: ${problem.kind} — ${problem.message}`)),
+              [
+                ...entry.problems.map((problem) => el('li', {}, `${problem.location}: ${problem.kind} — ${problem.message}`)),
+                entry.problem_count > entry.problems.length
+                  ? el('li', { className: 'muted' }, `and ${entry.problem_count - entry.problems.length} more`)
+                  : null,
+              ],
             )
           : null,
       ),

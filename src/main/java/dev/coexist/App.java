@@ -1,6 +1,8 @@
 package dev.coexist;
 
+import dev.coexist.api.ApiGuard;
 import dev.coexist.api.ApiKeys;
+import dev.coexist.api.JournalApi;
 import dev.coexist.api.OperationsRoutes;
 import dev.coexist.api.ReadApi;
 import dev.coexist.cli.CoexistCommand;
@@ -12,6 +14,7 @@ import dev.coexist.journal.Journal;
 import dev.coexist.store.Database;
 import dev.coexist.store.Engine;
 import dev.coexist.store.LaneClaims;
+import dev.coexist.store.ProblemQueries;
 import dev.coexist.store.Processor;
 import dev.coexist.store.StoreQueries;
 import io.helidon.webserver.WebServer;
@@ -107,12 +110,12 @@ public final class App implements AutoCloseable {
               config.verifyToken(),
               meters);
       final ApiKeys keys = new ApiKeys(apiKeys);
+      final ApiGuard guard = new ApiGuard(keys);
       final ReadApi readApi =
           new ReadApi(
-              new StoreQueries(database, Clock.systemUTC(), config.historyStallAfter()),
-              journal,
-              keys,
-              processor);
+              new StoreQueries(database, Clock.systemUTC(), config.historyStallAfter()), guard);
+      final JournalApi journalApi =
+          new JournalApi(journal, new ProblemQueries(database), guard, processor);
       final OperationsRoutes operations = new OperationsRoutes(journal, meters);
       final InboxRoutes inbox = new InboxRoutes();
       final WebhookRoutes ingest = webhooks;
@@ -135,6 +138,7 @@ public final class App implements AutoCloseable {
                     ingest.register(routing);
                     operations.register(routing);
                     readApi.register(routing);
+                    journalApi.register(routing);
                     feed.register(routing, keys);
                     inbox.register(routing);
                   })

@@ -1,9 +1,5 @@
 package dev.coexist.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.journal.Journal;
-import dev.coexist.journal.JournalSummary;
 import dev.coexist.store.ActionView;
 import dev.coexist.store.ContactView;
 import dev.coexist.store.MessageCursor;
@@ -17,7 +13,6 @@ import dev.coexist.store.ThreadView;
 import dev.coexist.web.Replies;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -28,86 +23,32 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The JSON read API v1 of openapi.yaml: numbers, threads, messages, contacts, the journal and
- * replay. Every route needs a bearer API key; every error is JSON with a reason.
+ * The JSON read API v1 of openapi.yaml: numbers, threads, messages and contacts (the journal is
+ * {@link JournalApi}). Every route needs a bearer API key; every error is JSON with a reason.
  */
 public final class ReadApi {
-  private static final Logger LOG = LoggerFactory.getLogger(ReadApi.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> JOURNAL_STATES =
-      Set.of("pending", "applied", "duplicate", "failed", "rejected");
-  private static final int MAX_REPLAY_BODY = 4096;
 
   private final StoreQueries queries;
-  private final Journal journal;
-  private final ApiKeys keys;
-  private final Runnable wakeProcessor;
+  private final ApiGuard guard;
   private final byte[] openApi;
 
-  public ReadApi(
-      final StoreQueries queries,
-      final Journal journal,
-      final ApiKeys keys,
-      final Runnable wakeProcessor) {
+  public ReadApi(final StoreQueries queries, final ApiGuard guard) {
     this.queries = queries;
-    this.journal = journal;
-    this.keys = keys;
-    this.wakeProcessor = wakeProcessor;
+    this.guard = guard;
     this.openApi = openApiDocument();
-  }
-
-  /** A route that needs the API key, with every failure turned into a JSON answer. */
-  @FunctionalInterface
-  interface ApiHandler {
-    void handle(ServerRequest request, ServerResponse response) throws SQLException, IOException;
   }
 
   public void register(final HttpRouting.Builder routing) {
     routing
         .get("/openapi.yaml", this::openApi)
-        .get("/api/v1/numbers", guarded(this::numbers))
-        .get("/api/v1/numbers/{number}", guarded(this::number))
-        .get("/api/v1/numbers/{number}/threads", guarded(this::threads))
-        .get("/api/v1/numbers/{number}/threads/{thread}/messages", guarded(this::messages))
-        .get("/api/v1/numbers/{number}/contacts", guarded(this::contacts))
-        .get("/api/v1/messages/{wamid}", guarded(this::message))
-        .get("/api/v1/journal", guarded(this::journalEntries))
-        .post("/api/v1/journal/replay", guarded(this::replayMany))
-        .post("/api/v1/journal/{id}/replay", guarded(this::replayOne));
-  }
-
-  /** Checks the API key, then runs the route; a 400, 404 or 503 carries its reason. */
-  Handler guarded(final ApiHandler route) {
-    return (request, response) -> {
-      final Optional<String> refusal =
-          keys.refusal(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
-      if (refusal.isPresent()) {
-        response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-        Replies.error(response, Status.UNAUTHORIZED_401, "unauthorized", refusal.get());
-        return;
-      }
-      try {
-        route.handle(request, response);
-      } catch (BadRequestException invalid) {
-        Replies.error(response, Status.BAD_REQUEST_400, "bad_request", invalid.getMessage());
-      } catch (NotFoundException missing) {
-        Replies.error(response, Status.NOT_FOUND_404, "not_found", missing.getMessage());
-      } catch (SQLException | IOException unavailable) {
-        LOG.warn("Read API {} failed: {}", request.path().path(), unavailable.getMessage());
-        response.header(HeaderNames.RETRY_AFTER, "5");
-        Replies.error(
-            response,
-            Status.SERVICE_UNAVAILABLE_503,
-            "unavailable",
-            "the database did not answer: " + unavailable.getMessage());
-      }
-    };
+        .get("/api/v1/numbers", guard.guarded(this::numbers))
+        .get("/api/v1/numbers/{number}", guard.guarded(this::number))
+        .get("/api/v1/numbers/{number}/threads", guard.guarded(this::threads))
+        .get("/api/v1/numbers/{number}/threads/{thread}/messages", guard.guarded(this::messages))
+        .get("/api/v1/numbers/{number}/contacts", guard.guarded(this::contacts))
+        .get("/api/v1/messages/{wamid}", guard.guarded(this::message));
   }
 
   private void openApi(final ServerRequest request, final ServerResponse response) {
@@ -150,7 +91,9 @@ public final class ReadApi {
       throws SQLException {
     final String id = request.path().pathParameters().get("number");
     final NumberView number =
-        queries.number(id).orElseThrow(() -> new NotFoundException("no phone number " + id));
+        queries
+            .number(id)
+            .orElseThrow(() -> new ApiGuard.NotFoundException("no phone number " + id));
     Replies.json(response, Status.OK_200, ApiJson.number(number));
   }
 
@@ -184,10 +127,12 @@ public final class ReadApi {
   private void messages(final ServerRequest request, final ServerResponse response)
       throws SQLException {
     final String number = existingNumber(request);
-    final long threadId = wholeNumber(request.path().pathParameters().get("thread"), "thread id");
+    final long threadId =
+        ApiGuard.wholeNumber(request.path().pathParameters().get("thread"), "thread id");
     queries
         .thread(number, threadId)
-        .orElseThrow(() -> new NotFoundException("no thread " + threadId + " in number " + number));
+        .orElseThrow(
+            () -> new ApiGuard.NotFoundException("no thread " + threadId + " in number " + number));
     final int limit = PageLimit.parse(request.query().first("limit").orElse(null));
     final MessageCursor before = messageCursor(request, "before");
     final MessageCursor after = messageCursor(request, "after");
@@ -264,108 +209,18 @@ public final class ReadApi {
       throws SQLException {
     final String wamid = request.path().pathParameters().get("wamid");
     final var detail =
-        queries.message(wamid).orElseThrow(() -> new NotFoundException("no message " + wamid));
+        queries
+            .message(wamid)
+            .orElseThrow(() -> new ApiGuard.NotFoundException("no message " + wamid));
     Replies.json(response, Status.OK_200, ApiJson.messageDetail(detail));
-  }
-
-  private void journalEntries(final ServerRequest request, final ServerResponse response)
-      throws SQLException {
-    final String state = request.query().first("state").orElse("failed");
-    if (!JOURNAL_STATES.contains(state)) {
-      throw new BadRequestException(
-          "state must be one of pending, applied, duplicate, failed, rejected; was '"
-              + state
-              + "'");
-    }
-    final int limit = PageLimit.parse(request.query().first("limit").orElse(null));
-    final long after =
-        request
-            .query()
-            .first("cursor")
-            .map(text -> Cursor.decode(text, "journal", 1).longAt(0))
-            .orElse(0L);
-    final List<JournalSummary> entries = journal.entries(state, after, limit + 1);
-    final boolean more = entries.size() > limit;
-    final List<JournalSummary> page = more ? entries.subList(0, limit) : entries;
-    final List<Map<String, Object>> json = new ArrayList<>();
-    for (final JournalSummary entry : page) {
-      json.add(ApiJson.journalEntry(entry, queries.problems(entry.id())));
-    }
-    final Map<String, Object> body = new LinkedHashMap<>();
-    body.put("entries", json);
-    body.put(
-        "next_cursor",
-        more
-            ? new Cursor("journal", List.of(String.valueOf(page.get(page.size() - 1).id())))
-                .encode()
-            : null);
-    Replies.json(response, Status.OK_200, body);
-  }
-
-  private void replayOne(final ServerRequest request, final ServerResponse response)
-      throws SQLException {
-    final long id = wholeNumber(request.path().pathParameters().get("id"), "journal id");
-    if (journal.find(id).isEmpty()) {
-      throw new NotFoundException("no journal entry " + id);
-    }
-    if (!journal.replay(id)) {
-      throw new BadRequestException(
-          "journal entry "
-              + id
-              + " is not applied or failed: duplicates, rejected and pending entries are not replayed");
-    }
-    wakeProcessor.run();
-    Replies.json(response, Status.ACCEPTED_202, Map.of("replayed", 1));
-  }
-
-  private void replayMany(final ServerRequest request, final ServerResponse response)
-      throws SQLException, IOException {
-    final JsonNode body;
-    try (InputStream in = request.content().inputStream()) {
-      final byte[] bytes = in.readNBytes(MAX_REPLAY_BODY + 1);
-      if (bytes.length > MAX_REPLAY_BODY) {
-        throw new BadRequestException("the body must be a small JSON object");
-      }
-      body = bytes.length == 0 ? null : JSON.readTree(bytes);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException invalid) {
-      throw new BadRequestException("the body is not JSON: " + invalid.getOriginalMessage());
-    }
-    final int replayed;
-    if (body != null && body.path("state").asText("").equals("failed")) {
-      replayed = journal.replayFailed();
-    } else if (body != null
-        && body.path("from").canConvertToLong()
-        && body.path("to").canConvertToLong()
-        && body.path("from").isIntegralNumber()
-        && body.path("to").isIntegralNumber()) {
-      final long from = body.get("from").asLong();
-      final long to = body.get("to").asLong();
-      if (from > to) {
-        throw new BadRequestException("from (" + from + ") must not be after to (" + to + ")");
-      }
-      replayed = journal.replayRange(from, to);
-    } else {
-      throw new BadRequestException(
-          "the body must be {\"state\": \"failed\"} or {\"from\": <id>, \"to\": <id>}");
-    }
-    wakeProcessor.run();
-    Replies.json(response, Status.ACCEPTED_202, Map.of("replayed", replayed));
   }
 
   private String existingNumber(final ServerRequest request) throws SQLException {
     final String number = request.path().pathParameters().get("number");
     if (queries.number(number).isEmpty()) {
-      throw new NotFoundException("no phone number " + number);
+      throw new ApiGuard.NotFoundException("no phone number " + number);
     }
     return number;
-  }
-
-  private static long wholeNumber(final String text, final String what) {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException notANumber) {
-      throw new BadRequestException(what + " must be a whole number, was '" + text + "'");
-    }
   }
 
   private static byte[] openApiDocument() {
@@ -373,15 +228,6 @@ public final class ReadApi {
       return in.readAllBytes();
     } catch (IOException | NullPointerException missing) {
       throw new IllegalStateException("openapi.yaml is missing from the classpath", missing);
-    }
-  }
-
-  /** No such resource: answered 404 with this reason. */
-  static final class NotFoundException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NotFoundException(final String reason) {
-      super(reason);
     }
   }
 }

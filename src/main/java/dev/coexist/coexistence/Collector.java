@@ -24,13 +24,18 @@ final class Collector {
 
   private final List<CoexistenceEvent> events = new ArrayList<>();
   private final List<DecodeProblem> problems = new ArrayList<>();
+  private int problemCount;
 
   void add(CoexistenceEvent event) {
     events.add(event);
   }
 
+  /** Keeps the first {@link Decoded#PROBLEMS_KEPT} problems and counts the rest. */
   void problem(String location, String message, JsonNode item) {
-    problems.add(new DecodeProblem(location, message, item));
+    problemCount++;
+    if (problems.size() < Decoded.PROBLEMS_KEPT) {
+      problems.add(new DecodeProblem(location, message, item));
+    }
   }
 
   /**
@@ -78,6 +83,6 @@ final class Collector {
   }
 
   Decoded result(Envelope envelope) {
-    return new Decoded(envelope, events, problems);
+    return new Decoded(envelope, events, problems, problemCount);
   }
 }

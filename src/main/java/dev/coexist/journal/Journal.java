@@ -32,15 +32,22 @@ public final class Journal implements AutoCloseable {
   private static final String COUNT_PENDING =
       "SELECT count(*) FROM journal WHERE state = 'pending'";
 
-  private static final String LIST =
+  private static final String SUMMARY_COLUMNS =
       """
       SELECT id, received_at, route, event_id, body_sha256, length(body) AS body_bytes, state,
              error, attempts, duplicate_of, updated_at
         FROM journal
-       WHERE state = ? AND id > ?
-       ORDER BY id
-       LIMIT ?
       """;
+
+  private static final String LIST =
+      SUMMARY_COLUMNS
+          + """
+           WHERE state = ? AND id > ?
+           ORDER BY id
+           LIMIT ?
+          """;
+
+  private static final String SUMMARY = SUMMARY_COLUMNS + " WHERE id = ?";
 
   // Only entries that were (or were meant to be) applied go back: duplicates and rejected bodies
   // have nothing of their own to apply. The store is idempotent, so applying again is harmless.
@@ -123,25 +130,40 @@ public final class Journal implements AutoCloseable {
       final List<JournalSummary> entries = new ArrayList<>();
       try (ResultSet rows = list.executeQuery()) {
         while (rows.next()) {
-          final long duplicateOf = rows.getLong("duplicate_of");
-          final boolean original = rows.wasNull();
-          entries.add(
-              new JournalSummary(
-                  rows.getLong("id"),
-                  rows.getLong("received_at"),
-                  rows.getString("route"),
-                  rows.getString("event_id"),
-                  rows.getString("body_sha256"),
-                  rows.getLong("body_bytes"),
-                  rows.getString("state"),
-                  rows.getString("error"),
-                  rows.getInt("attempts"),
-                  original ? null : duplicateOf,
-                  rows.getLong("updated_at")));
+          entries.add(summary(rows));
         }
       }
       return entries;
     }
+  }
+
+  /** One entry without its body; empty when there is no such entry. */
+  public Optional<JournalSummary> summary(final long id) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement find = connection.prepareStatement(SUMMARY)) {
+      find.setLong(1, id);
+      try (ResultSet row = find.executeQuery()) {
+        return row.next() ? Optional.of(summary(row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static JournalSummary summary(final ResultSet rows) throws SQLException {
+    final long duplicateOf = rows.getLong("duplicate_of");
+    // wasNull() speaks of the last column read, so it is asked right away
+    final boolean original = rows.wasNull();
+    return new JournalSummary(
+        rows.getLong("id"),
+        rows.getLong("received_at"),
+        rows.getString("route"),
+        rows.getString("event_id"),
+        rows.getString("body_sha256"),
+        rows.getLong("body_bytes"),
+        rows.getString("state"),
+        rows.getString("error"),
+        rows.getInt("attempts"),
+        original ? null : duplicateOf,
+        rows.getLong("updated_at"));
   }
 
   /**

@@ -43,7 +43,6 @@ import java.util.Set;
  */
 final class DeliveryApplier {
   private static final Set<String> ACTIONS = Set.of("edit", "revoke", "reaction");
-  private static final int ITEM_MAX_CHARS = 16_000;
 
   private static final String UPSERT_NUMBER =
       """
@@ -118,15 +117,6 @@ final class DeliveryApplier {
       ON CONFLICT (journal_id, location) DO NOTHING
       """;
 
-  private static final String CLEAR_PROBLEMS = "DELETE FROM journal_problems WHERE journal_id = ?";
-
-  private static final String INSERT_PROBLEM =
-      """
-      INSERT INTO journal_problems (journal_id, location, kind, message, item)
-      VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (journal_id, location) DO NOTHING
-      """;
-
   private DeliveryApplier() {}
 
   /** What one entry added to the store, for metrics. */
@@ -150,34 +140,29 @@ final class DeliveryApplier {
       final int fromThread,
       final boolean eventsIsolated)
       throws SQLException {
-    // a replay rewrites the entry's problems: the ones of an earlier attempt may be gone now
-    final PreparedStatement clear = session.prepare(CLEAR_PROBLEMS);
-    clear.setLong(1, entry.id());
-    clear.executeUpdate();
-    int problems = 0;
+    final ProblemWriter problems = ProblemWriter.startingOver(session, entry.id());
     for (final DecodeProblem problem : decoded.problems()) {
-      problem(session, entry.id(), problem.location(), "decode", problem.message(), problem.item());
-      problems++;
+      problems.add(problem.location(), "decode", problem.message(), problem.item());
     }
+    problems.addUnkept(decoded.problemCount() - decoded.problems().size());
     numbers(session, entry, decoded.events());
     int messages = 0;
     for (final CoexistenceEvent event : decoded.events()) {
       if (!eventsIsolated) {
-        messages += event(session, entry, event, contents, fromThread);
+        messages += event(session, entry, event, contents, fromThread, problems);
         continue;
       }
       final Savepoint savepoint = session.savepoint();
       try {
-        messages += event(session, entry, event, contents, fromThread);
+        messages += event(session, entry, event, contents, fromThread, problems);
         session.release(savepoint);
       } catch (SQLException | RuntimeException failed) {
         session.rollbackTo(savepoint);
-        problem(
-            session, entry.id(), event.origin().location(), "apply", describe(failed), event.raw());
-        problems++;
+        problems.add(event.origin().location(), "apply", describe(failed), event.raw());
       }
     }
-    return new Applied(decoded.events().size(), messages, problems);
+    problems.finish();
+    return new Applied(decoded.events().size(), messages, problems.count());
   }
 
   /**
@@ -226,7 +211,8 @@ final class DeliveryApplier {
       final PendingEntry entry,
       final CoexistenceEvent event,
       final Map<JsonNode, String> contents,
-      final int fromThread)
+      final int fromThread,
+      final ProblemWriter problems)
       throws SQLException {
     return switch (event) {
       case HistoryChunk chunk -> chunk(session, entry, chunk, contents, fromThread);
@@ -284,23 +270,13 @@ final class DeliveryApplier {
         yield 0;
       }
       case PlatformErrors errors -> {
-        problem(
-            session,
-            entry.id(),
-            errors.origin().location(),
-            "platform_error",
-            describe(errors.errors()),
-            errors.raw());
+        problems.add(
+            errors.origin().location(), "platform_error", describe(errors.errors()), errors.raw());
         yield 0;
       }
       case UnknownChange unknown -> {
-        problem(
-            session,
-            entry.id(),
-            unknown.origin().location(),
-            "unknown_change",
-            unknown.reason(),
-            unknown.raw());
+        problems.add(
+            unknown.origin().location(), "unknown_change", unknown.reason(), unknown.raw());
         yield 0;
       }
     };
@@ -519,7 +495,7 @@ final class DeliveryApplier {
     insert.setString(7, update.disconnectionReason());
     insert.setString(8, update.initiatedBy());
     insert.setLong(9, entry.receivedAtMillis());
-    insert.setString(10, clip(update.raw()));
+    insert.setString(10, ProblemWriter.clip(update.raw()));
     insert.executeUpdate();
   }
 
@@ -565,28 +541,6 @@ final class DeliveryApplier {
           "no metadata.phone_number_id: cannot tell which business number this belongs to");
     }
     return origin.phoneNumberId();
-  }
-
-  private static void problem(
-      final WriteSession session,
-      final long journalId,
-      final String location,
-      final String kind,
-      final String message,
-      final JsonNode item)
-      throws SQLException {
-    final PreparedStatement insert = session.prepare(INSERT_PROBLEM);
-    insert.setLong(1, journalId);
-    insert.setString(2, location == null || location.isEmpty() ? "/" : location);
-    insert.setString(3, kind);
-    insert.setString(4, message == null ? kind : message);
-    insert.setString(5, item == null || item.isMissingNode() ? null : clip(item));
-    insert.executeUpdate();
-  }
-
-  private static String clip(final JsonNode item) {
-    final String text = item.toString();
-    return text.length() <= ITEM_MAX_CHARS ? text : text.substring(0, ITEM_MAX_CHARS);
   }
 
   private static String describe(final List<ApiError> errors) {

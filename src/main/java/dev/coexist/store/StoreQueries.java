@@ -149,12 +149,6 @@ public final class StoreQueries {
        LIMIT ?
       """;
 
-  private static final String PROBLEMS =
-      """
-      SELECT journal_id, location, kind, message, item FROM journal_problems
-       WHERE journal_id = ? ORDER BY location
-      """;
-
   private static final String PARTNER_EVENTS =
       """
       SELECT journal_id, event, delivery_id, payload, received_at FROM partner_events
@@ -684,27 +678,6 @@ public final class StoreQueries {
         return new Page<>(contacts, null);
       }
       return new Page<>(contacts.subList(0, limit), contacts.get(limit - 1).customerId());
-    }
-  }
-
-  /** The items of a journal entry that were not applied, with why. */
-  public List<ProblemView> problems(final long journalId) throws SQLException {
-    try (Connection connection = database.pool().getConnection();
-        PreparedStatement select = connection.prepareStatement(PROBLEMS)) {
-      select.setLong(1, journalId);
-      final List<ProblemView> problems = new ArrayList<>();
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          problems.add(
-              new ProblemView(
-                  rows.getLong(1),
-                  rows.getString(2),
-                  rows.getString(3),
-                  rows.getString(4),
-                  rows.getString(5)));
-        }
-      }
-      return problems;
     }
   }
 

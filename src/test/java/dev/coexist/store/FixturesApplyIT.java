@@ -380,10 +380,10 @@ class FixturesApplyIT {
       assertThat(store.queries.partnerEvents(0, 10))
           .extracting(PartnerEventView::event)
           .containsExactly("channel_created", "account_violation");
-      assertThat(store.queries.problems(calls))
+      assertThat(store.problems.all(calls))
           .singleElement()
           .satisfies(problem -> assertThat(problem.kind()).isEqualTo("unknown_change"));
-      assertThat(store.queries.problems(errors))
+      assertThat(store.problems.all(errors))
           .singleElement()
           .satisfies(
               problem -> {
@@ -407,7 +407,7 @@ class FixturesApplyIT {
       for (final long id : List.of(messages, statuses, history, contacts, entries, noData)) {
         assertThat(store.journalState(id)).isEqualTo("applied");
       }
-      assertThat(store.queries.problems(messages)).hasSize(2);
+      assertThat(store.problems.all(messages)).hasSize(2);
       assertThat(store.rows("SELECT wamid FROM messages ORDER BY wamid"))
           .containsExactly(
               List.of("wamid.BAD.history.ok"),
@@ -415,20 +415,20 @@ class FixturesApplyIT {
               List.of("wamid.BAD.ok.before"),
               List.of("wamid.BAD.survivor"));
       assertThat(store.message("wamid.BAD.ok.after").message().sentAt()).isNull();
-      assertThat(store.queries.problems(statuses)).hasSize(3);
+      assertThat(store.problems.all(statuses)).hasSize(3);
       assertThat(store.rows("SELECT wamid, status FROM message_statuses"))
           .containsExactly(List.of("wamid.BAD.status.ok", "read"));
-      assertThat(store.queries.problems(history)).hasSize(4);
+      assertThat(store.problems.all(history)).hasSize(4);
       assertThat(store.queries.number(NUMBER).orElseThrow().history().phases())
           .containsExactly(new PhaseProgress(1, 1, 4, 1));
-      assertThat(store.queries.problems(contacts))
+      assertThat(store.problems.all(contacts))
           .extracting(ProblemView::kind)
           .containsExactlyInAnyOrder("decode", "decode", "unknown_change");
       assertThat(store.queries.contacts(NUMBER, 0, 10).items())
           .extracting(ContactView::fullName)
           .contains("Pablo Morales");
-      assertThat(store.queries.problems(entries)).hasSize(4);
-      assertThat(store.queries.problems(noData))
+      assertThat(store.problems.all(entries)).hasSize(4);
+      assertThat(store.problems.all(noData))
           .singleElement()
           .satisfies(problem -> assertThat(problem.location()).isEqualTo("/data"));
     }

@@ -37,7 +37,7 @@ class ProcessorIT {
       assertThat(store.journalState(id)).isEqualTo("applied");
       assertThat(store.rows("SELECT wamid FROM messages ORDER BY wamid"))
           .containsExactly(List.of("wamid.ok1"), List.of("wamid.ok2"));
-      assertThat(store.queries.problems(id))
+      assertThat(store.problems.all(id))
           .singleElement()
           .satisfies(
               problem -> {

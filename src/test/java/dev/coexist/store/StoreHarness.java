@@ -42,6 +42,7 @@ final class StoreHarness implements AutoCloseable {
   final Processor processor;
   final MutableClock clock = new MutableClock(Instant.now());
   final StoreQueries queries;
+  final ProblemQueries problems;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   private StoreHarness(final Engine engine, final Path folder) {
@@ -50,6 +51,7 @@ final class StoreHarness implements AutoCloseable {
     this.journal = new Journal(database, 64, Duration.ZERO, 64L * 1024 * 1024, meters);
     this.processor = new Processor(database, meters, Duration.ofMillis(20), 5_000, change -> {});
     this.queries = new StoreQueries(database, clock, Duration.ofMinutes(10));
+    this.problems = new ProblemQueries(database);
   }
 
   static StoreHarness open(final Engine engine, final Path folder) {

@@ -1,0 +1,190 @@
+package dev.coexist.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.journal.Journal;
+import dev.coexist.journal.JournalSummary;
+import dev.coexist.store.Page;
+import dev.coexist.store.ProblemQueries;
+import dev.coexist.store.ProblemView;
+import dev.coexist.web.Replies;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The journal for operators: entries by state with their problem counts, one entry with its
+ * problems page by page, and replay. No answer grows with what a sender put in one body: a list
+ * shows each entry's count and its first few problems, shortened.
+ */
+public final class JournalApi {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> JOURNAL_STATES =
+      Set.of("pending", "applied", "duplicate", "failed", "rejected");
+  private static final int MAX_REPLAY_BODY = 4096;
+  // what a list shows of each entry's problems: enough to see what went wrong at a glance
+  private static final int PROBLEMS_IN_LIST = 3;
+
+  private final Journal journal;
+  private final ProblemQueries problems;
+  private final ApiGuard guard;
+  private final Runnable wakeProcessor;
+
+  public JournalApi(
+      final Journal journal,
+      final ProblemQueries problems,
+      final ApiGuard guard,
+      final Runnable wakeProcessor) {
+    this.journal = journal;
+    this.problems = problems;
+    this.guard = guard;
+    this.wakeProcessor = wakeProcessor;
+  }
+
+  public void register(final HttpRouting.Builder routing) {
+    routing
+        .get("/api/v1/journal", guard.guarded(this::journalEntries))
+        .post("/api/v1/journal/replay", guard.guarded(this::replayMany))
+        .get("/api/v1/journal/{id}", guard.guarded(this::journalEntry))
+        .get("/api/v1/journal/{id}/problems", guard.guarded(this::entryProblems))
+        .post("/api/v1/journal/{id}/replay", guard.guarded(this::replayOne));
+  }
+
+  private void journalEntries(final ServerRequest request, final ServerResponse response)
+      throws SQLException {
+    final String state = request.query().first("state").orElse("failed");
+    if (!JOURNAL_STATES.contains(state)) {
+      throw new BadRequestException(
+          "state must be one of pending, applied, duplicate, failed, rejected; was '"
+              + state
+              + "'");
+    }
+    final int limit = PageLimit.parse(request.query().first("limit").orElse(null));
+    final long after =
+        request
+            .query()
+            .first("cursor")
+            .map(text -> Cursor.decode(text, "journal", 1).longAt(0))
+            .orElse(0L);
+    final List<JournalSummary> entries = journal.entries(state, after, limit + 1);
+    final boolean more = entries.size() > limit;
+    final List<JournalSummary> page = more ? entries.subList(0, limit) : entries;
+    final List<Long> ids = page.stream().map(JournalSummary::id).toList();
+    final Map<Long, Integer> counts = problems.counts(ids);
+    final Map<Long, List<ProblemView>> first = problems.firstOf(ids, PROBLEMS_IN_LIST);
+    final List<Map<String, Object>> json = new ArrayList<>();
+    for (final JournalSummary entry : page) {
+      json.add(
+          ApiJson.journalEntry(
+              entry,
+              counts.getOrDefault(entry.id(), 0),
+              first.getOrDefault(entry.id(), List.of())));
+    }
+    final Map<String, Object> body = new LinkedHashMap<>();
+    body.put("entries", json);
+    body.put(
+        "next_cursor",
+        more
+            ? new Cursor("journal", List.of(String.valueOf(page.get(page.size() - 1).id())))
+                .encode()
+            : null);
+    Replies.json(response, Status.OK_200, body);
+  }
+
+  private void journalEntry(final ServerRequest request, final ServerResponse response)
+      throws SQLException {
+    final JournalSummary entry = existingEntry(request);
+    final long id = entry.id();
+    Replies.json(
+        response,
+        Status.OK_200,
+        ApiJson.journalEntry(
+            entry,
+            problems.counts(List.of(id)).getOrDefault(id, 0),
+            problems.firstOf(List.of(id), PROBLEMS_IN_LIST).getOrDefault(id, List.of())));
+  }
+
+  private void entryProblems(final ServerRequest request, final ServerResponse response)
+      throws SQLException {
+    final long id = existingEntry(request).id();
+    final int limit = PageLimit.parse(request.query().first("limit").orElse(null));
+    final String after =
+        request
+            .query()
+            .first("cursor")
+            .map(text -> Cursor.decode(text, "problems", 1).position().get(0))
+            .orElse("");
+    final Page<ProblemView, String> page = problems.page(id, after, limit);
+    final Map<String, Object> body = new LinkedHashMap<>();
+    body.put("journal_id", id);
+    body.put("problem_count", problems.counts(List.of(id)).getOrDefault(id, 0));
+    body.put("problems", page.items().stream().map(ApiJson::problem).toList());
+    body.put(
+        "next_cursor",
+        page.next() == null ? null : new Cursor("problems", List.of(page.next())).encode());
+    Replies.json(response, Status.OK_200, body);
+  }
+
+  private JournalSummary existingEntry(final ServerRequest request) throws SQLException {
+    final long id = ApiGuard.wholeNumber(request.path().pathParameters().get("id"), "journal id");
+    return journal
+        .summary(id)
+        .orElseThrow(() -> new ApiGuard.NotFoundException("no journal entry " + id));
+  }
+
+  private void replayOne(final ServerRequest request, final ServerResponse response)
+      throws SQLException {
+    final long id = existingEntry(request).id();
+    if (!journal.replay(id)) {
+      throw new BadRequestException(
+          "journal entry "
+              + id
+              + " is not applied or failed: duplicates, rejected and pending entries are not replayed");
+    }
+    wakeProcessor.run();
+    Replies.json(response, Status.ACCEPTED_202, Map.of("replayed", 1));
+  }
+
+  private void replayMany(final ServerRequest request, final ServerResponse response)
+      throws SQLException, IOException {
+    final JsonNode body;
+    try (InputStream in = request.content().inputStream()) {
+      final byte[] bytes = in.readNBytes(MAX_REPLAY_BODY + 1);
+      if (bytes.length > MAX_REPLAY_BODY) {
+        throw new BadRequestException("the body must be a small JSON object");
+      }
+      body = bytes.length == 0 ? null : JSON.readTree(bytes);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException invalid) {
+      throw new BadRequestException("the body is not JSON: " + invalid.getOriginalMessage());
+    }
+    final int replayed;
+    if (body != null && body.path("state").asText("").equals("failed")) {
+      replayed = journal.replayFailed();
+    } else if (body != null
+        && body.path("from").canConvertToLong()
+        && body.path("to").canConvertToLong()
+        && body.path("from").isIntegralNumber()
+        && body.path("to").isIntegralNumber()) {
+      final long from = body.get("from").asLong();
+      final long to = body.get("to").asLong();
+      if (from > to) {
+        throw new BadRequestException("from (" + from + ") must not be after to (" + to + ")");
+      }
+      replayed = journal.replayRange(from, to);
+    } else {
+      throw new BadRequestException(
+          "the body must be {\"state\": \"failed\"} or {\"from\": <id>, \"to\": <id>}");
+    }
+    wakeProcessor.run();
+    Replies.json(response, Status.ACCEPTED_202, Map.of("replayed", replayed));
+  }
+}
