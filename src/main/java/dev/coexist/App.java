@@ -12,10 +12,7 @@ import dev.coexist.ingest.WebhookAuthenticator;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Journal;
 import dev.coexist.store.Database;
-import dev.coexist.store.Engine;
-import dev.coexist.store.LaneClaims;
 import dev.coexist.store.ProblemQueries;
-import dev.coexist.store.Processor;
 import dev.coexist.store.StoreQueries;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -25,7 +22,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
@@ -39,9 +35,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
-  private final Database database;
-  private final Journal journal;
-  private final List<Processor> processors;
+  private final DataPath dataPath;
   private final ChangeFeed feed;
   private final WebhookRoutes webhooks;
   private final WebServer server;
@@ -49,17 +43,13 @@ public final class App implements AutoCloseable {
   private final List<String> apiKeys;
 
   private App(
-      final Database database,
-      final Journal journal,
-      final List<Processor> processors,
+      final DataPath dataPath,
       final ChangeFeed feed,
       final WebhookRoutes webhooks,
       final WebServer server,
       final JvmGcMetrics gcMetrics,
       final List<String> apiKeys) {
-    this.database = database;
-    this.journal = journal;
-    this.processors = processors;
+    this.dataPath = dataPath;
     this.feed = feed;
     this.webhooks = webhooks;
     this.server = server;
@@ -75,31 +65,17 @@ public final class App implements AutoCloseable {
     gcMetrics.bindTo(meters);
     logIngestAuthentication(config);
     final List<String> apiKeys = apiKeys(config);
-    final Database database =
-        Database.open(
-            config.databaseUrl(), config.databaseBusyTimeout(), config.databasePoolSize());
     final ChangeFeed feed = new ChangeFeed(meters);
-    // PostgreSQL takes concurrent writers: a second processor applies other lanes while the first
-    // writes a history chunk (they share the lanes as nodes do). SQLite has one writer: one.
-    final List<Processor> processors = new ArrayList<>();
-    final LaneClaims claims = new LaneClaims();
-    for (int index = 0; index < (database.engine() == Engine.POSTGRESQL ? 2 : 1); index++) {
-      processors.add(
-          new Processor(
-              database, meters, change -> feed.publish(change.event(), change.data()), claims));
-    }
-    final Runnable processor = () -> processors.forEach(Processor::wake);
-    final Journal journal =
-        new Journal(
-            database,
-            config.journalBatchMax(),
-            config.journalBatchWait(),
-            config.journalQueueBytes(),
+    final DataPath dataPath =
+        DataPath.open(
+            DataPath.Settings.of(config),
             meters,
-            processor);
+            change -> feed.publish(change.event(), change.data()));
+    final Journal journal = dataPath.journal();
+    final Database database = dataPath.storage().store();
     WebhookRoutes webhooks = null;
     try {
-      processors.forEach(Processor::start);
+      dataPath.start();
       webhooks =
           new WebhookRoutes(
               new WebhookAuthenticator(config),
@@ -115,8 +91,8 @@ public final class App implements AutoCloseable {
           new ReadApi(
               new StoreQueries(database, Clock.systemUTC(), config.historyStallAfter()), guard);
       final JournalApi journalApi =
-          new JournalApi(journal, new ProblemQueries(database), guard, processor);
-      final OperationsRoutes operations = new OperationsRoutes(journal, meters);
+          new JournalApi(dataPath.states(), new ProblemQueries(database), guard, dataPath::wake);
+      final OperationsRoutes operations = new OperationsRoutes(journal, dataPath.states(), meters);
       final InboxRoutes inbox = new InboxRoutes();
       final WebhookRoutes ingest = webhooks;
       final WebServer server =
@@ -149,15 +125,13 @@ public final class App implements AutoCloseable {
           config.bind(),
           server.port(),
           Database.redacted(config.databaseUrl()));
-      return new App(database, journal, processors, feed, webhooks, server, gcMetrics, apiKeys);
+      return new App(dataPath, feed, webhooks, server, gcMetrics, apiKeys);
     } catch (RuntimeException failed) {
       if (webhooks != null) {
         webhooks.close();
       }
-      journal.close();
-      processors.forEach(Processor::close);
+      dataPath.close();
       feed.close();
-      database.close();
       throw failed;
     }
   }
@@ -198,11 +172,17 @@ public final class App implements AutoCloseable {
   }
 
   public Journal journal() {
-    return journal;
+    return dataPath.journal();
   }
 
+  /** The data path: databases, journal, processors, the journal's states. */
+  public DataPath dataPath() {
+    return dataPath;
+  }
+
+  /** The store's database (on PostgreSQL also the journal's). */
   public Database database() {
-    return database;
+    return dataPath.storage().store();
   }
 
   /** The keys the read API accepts (a generated one when none was configured). */
@@ -219,9 +199,7 @@ public final class App implements AutoCloseable {
     feed.close();
     server.stop();
     webhooks.close();
-    journal.close();
-    processors.forEach(Processor::close);
-    database.close();
+    dataPath.close();
     gcMetrics.close();
     LOG.info("Coexist stopped");
   }

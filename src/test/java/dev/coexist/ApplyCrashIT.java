@@ -3,6 +3,7 @@ package dev.coexist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.cli.bench.HistoryChunks;
+import dev.coexist.store.Database;
 import dev.coexist.store.Engine;
 import dev.coexist.testing.Engines;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +53,14 @@ class ApplyCrashIT {
   // 10 threads of 20 messages a chunk, from a pool of 40 customers that live traffic shares
   private static final HistoryChunks HISTORY = new HistoryChunks(IMPORTING, 10, 20, CUSTOMERS);
 
+  // entries beyond their lane's position, or asked to be applied again
+  private static final String PENDING =
+      """
+      SELECT (SELECT count(*) FROM processor_lanes p JOIN journal j ON j.lane = p.lane
+               WHERE j.state = 'pending' AND j.id > p.applied_up_to)
+           + (SELECT count(*) FROM replay_requests)
+      """;
+
   @TempDir Path dataDir;
 
   @ParameterizedTest
@@ -76,7 +86,7 @@ class ApplyCrashIT {
     final Process server = startServer(databaseUrl, port, "final");
     try {
       awaitReady(port, server);
-      try (Connection store = DriverManager.getConnection(jdbc(databaseUrl))) {
+      try (Connection store = connect(databaseUrl)) {
         awaitDrained(store, server);
         assertEveryAcknowledgedDeliveryAppliedOnce(store, acknowledged);
         assertThreadFiguresEqualRecount(store);
@@ -204,15 +214,14 @@ class ApplyCrashIT {
     final Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
     while (Instant.now().isBefore(deadline)) {
       assertThat(server.isAlive()).as("server process alive").isTrue();
-      if (count(store, "SELECT count(*) FROM journal WHERE state = 'pending'") == 0
-          && count(store, "SELECT count(*) FROM dirty_threads") == 0) {
+      if (count(store, PENDING) == 0 && count(store, "SELECT count(*) FROM dirty_threads") == 0) {
         return;
       }
       Thread.sleep(100);
     }
     throw new AssertionError(
         "not drained after 120 s: "
-            + count(store, "SELECT count(*) FROM journal WHERE state = 'pending'")
+            + count(store, PENDING)
             + " pending entries, "
             + count(store, "SELECT count(*) FROM dirty_threads")
             + " threads waiting");
@@ -228,7 +237,12 @@ class ApplyCrashIT {
     final List<String> problems = new ArrayList<>();
     try (PreparedStatement entries =
             store.prepareStatement(
-                "SELECT event_id, state, attempts, body FROM journal WHERE state <> 'duplicate'");
+                """
+                SELECT j.event_id, COALESCE(o.state, 'not applied') AS state,
+                       COALESCE(o.attempts, 0) AS attempts, j.body
+                  FROM journal j LEFT JOIN entry_outcomes o ON o.journal_id = j.id
+                 WHERE j.state <> 'duplicate'
+                """);
         ResultSet rows = entries.executeQuery()) {
       final Set<String> journalled = new java.util.HashSet<>();
       while (rows.next()) {
@@ -344,8 +358,16 @@ class ApplyCrashIT {
     }
   }
 
-  private static String jdbc(final String databaseUrl) {
-    return databaseUrl;
+  /** The store, and on SQLite the journal's file attached to it, as the store's readers see it. */
+  private static Connection connect(final String databaseUrl) throws SQLException {
+    final Connection connection = DriverManager.getConnection(databaseUrl);
+    if (databaseUrl.startsWith("jdbc:sqlite:")) {
+      final Path storeFile = Database.sqliteFile(databaseUrl);
+      try (Statement attach = connection.createStatement()) {
+        attach.execute("ATTACH DATABASE '" + Storage.journalFileOf(storeFile) + "' AS journal_db");
+      }
+    }
+    return connection;
   }
 
   private Process startServer(final String databaseUrl, final int port, final String name)

@@ -45,7 +45,7 @@ class GracefulShutdownIT {
         assertThat(response.get().statusCode()).isEqualTo(200);
       }
     }
-    assertThat(JournalRows.all(coexist.databaseFile()))
+    assertThat(JournalRows.all(coexist.journalFile()))
         .hasSize(IN_FLIGHT)
         .extracting(JournalRows::acceptance)
         .containsOnly("accepted");

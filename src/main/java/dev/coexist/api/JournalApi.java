@@ -2,8 +2,8 @@ package dev.coexist.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.journal.Journal;
 import dev.coexist.journal.JournalSummary;
+import dev.coexist.store.JournalStates;
 import dev.coexist.store.Page;
 import dev.coexist.store.ProblemQueries;
 import dev.coexist.store.ProblemView;
@@ -34,13 +34,16 @@ public final class JournalApi {
   // what a list shows of each entry's problems: enough to see what went wrong at a glance
   private static final int PROBLEMS_IN_LIST = 3;
 
-  private final Journal journal;
+  private final JournalStates journal;
   private final ProblemQueries problems;
   private final ApiGuard guard;
   private final Runnable wakeProcessor;
 
+  /**
+   * @param journal the entries' states and replay (the raw journal is not read here)
+   */
   public JournalApi(
-      final Journal journal,
+      final JournalStates journal,
       final ProblemQueries problems,
       final ApiGuard guard,
       final Runnable wakeProcessor) {

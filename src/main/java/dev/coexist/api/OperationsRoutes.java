@@ -2,6 +2,7 @@ package dev.coexist.api;
 
 import dev.coexist.journal.Availability;
 import dev.coexist.journal.Journal;
+import dev.coexist.store.JournalStates;
 import dev.coexist.web.Replies;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -15,10 +16,13 @@ import java.util.Map;
 /** Liveness, readiness (can the journal write?) and Prometheus metrics, without authentication. */
 public final class OperationsRoutes {
   private final Journal journal;
+  private final JournalStates states;
   private final PrometheusMeterRegistry prometheus;
 
-  public OperationsRoutes(final Journal journal, final PrometheusMeterRegistry prometheus) {
+  public OperationsRoutes(
+      final Journal journal, final JournalStates states, final PrometheusMeterRegistry prometheus) {
     this.journal = journal;
+    this.states = states;
     this.prometheus = prometheus;
   }
 
@@ -41,7 +45,7 @@ public final class OperationsRoutes {
       body.put("since", availability.since().toString());
       response.header(HeaderNames.RETRY_AFTER, "5");
     }
-    body.put("backlog", journal.pendingEntries());
+    body.put("backlog", states.pendingEntries());
     Replies.json(
         response, availability.writable() ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
   }

@@ -1,7 +1,7 @@
 package dev.coexist.cli;
 
-import dev.coexist.journal.Journal;
-import dev.coexist.store.Processor;
+import dev.coexist.DataPath;
+import dev.coexist.store.JournalStates;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
@@ -12,15 +12,12 @@ final class ApplyProgress {
 
   private ApplyProgress() {}
 
-  static void drain(
-      final Journal journal,
-      final Processor processor,
-      final PrintWriter terminal,
-      final String label)
+  static void drain(final DataPath dataPath, final PrintWriter terminal, final String label)
       throws SQLException, InterruptedException {
+    final JournalStates journal = dataPath.states();
     final long pending = journal.pendingEntriesNow();
     final ProgressBar bar = new ProgressBar(terminal, label, pending);
-    final CompletableFuture<Integer> applying = CompletableFuture.supplyAsync(processor::drain);
+    final CompletableFuture<Integer> applying = CompletableFuture.supplyAsync(dataPath::drain);
     while (!applying.isDone()) {
       bar.show(pending - journal.pendingEntriesNow());
       Thread.sleep(REDRAW_MILLIS);

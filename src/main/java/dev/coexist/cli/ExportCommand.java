@@ -2,8 +2,8 @@ package dev.coexist.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.Config;
+import dev.coexist.Storage;
 import dev.coexist.api.ApiJson;
-import dev.coexist.store.Database;
 import dev.coexist.store.MessageCursor;
 import dev.coexist.store.MessagePage;
 import dev.coexist.store.MessageView;
@@ -58,9 +58,9 @@ public final class ExportCommand implements Callable<Integer> {
         out == null
             ? System.out
             : new PrintStream(Files.newOutputStream(out), false, StandardCharsets.UTF_8);
-    try (Database database = Database.open(config.databaseUrl(), Duration.ofSeconds(5), 2)) {
+    try (Storage storage = Storage.open(config.databaseUrl(), Duration.ofSeconds(5), 2)) {
       final StoreQueries queries =
-          new StoreQueries(database, Clock.systemUTC(), Duration.ofDays(1));
+          new StoreQueries(storage.store(), Clock.systemUTC(), Duration.ofDays(1));
       if (queries.number(number).isEmpty()) {
         spec.commandLine().getErr().println("coexist export: no phone number " + number);
         return 1;

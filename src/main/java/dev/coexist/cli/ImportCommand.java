@@ -3,19 +3,17 @@ package dev.coexist.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.Config;
+import dev.coexist.DataPath;
 import dev.coexist.ingest.BodyCheck;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Receipt;
-import dev.coexist.store.Database;
-import dev.coexist.store.Processor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
@@ -56,10 +54,10 @@ public final class ImportCommand implements Callable<Integer> {
     final Map<Receipt.Outcome, Integer> outcomes = new EnumMap<>(Receipt.Outcome.class);
     int lineNumber = 0;
     int unreadable = 0;
-    try (Database database = Database.open(config.databaseUrl(), Duration.ofSeconds(5), 2);
-        Journal journal = new Journal(database, 256, Duration.ZERO, 256L << 20, meters);
-        Processor processor = new Processor(database, meters);
+    try (DataPath dataPath =
+            DataPath.open(DataPath.Settings.forTool(config.databaseUrl()), meters, change -> {});
         BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      final Journal journal = dataPath.journal();
       String line;
       while ((line = lines.readLine()) != null) {
         lineNumber++;
@@ -79,7 +77,7 @@ public final class ImportCommand implements Callable<Integer> {
         final Receipt receipt = journal.append(delivery).get();
         outcomes.merge(receipt.outcome(), 1, Integer::sum);
       }
-      ApplyProgress.drain(journal, processor, spec.commandLine().getErr(), "applying");
+      ApplyProgress.drain(dataPath, spec.commandLine().getErr(), "applying");
     }
     spec.commandLine()
         .getOut()

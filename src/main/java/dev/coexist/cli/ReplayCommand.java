@@ -1,11 +1,9 @@
 package dev.coexist.cli;
 
 import dev.coexist.Config;
-import dev.coexist.journal.Journal;
-import dev.coexist.store.Database;
-import dev.coexist.store.Processor;
+import dev.coexist.DataPath;
+import dev.coexist.store.JournalStates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,9 +48,9 @@ public final class ReplayCommand implements Callable<Integer> {
       return 2;
     }
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try (Database database = Database.open(config.databaseUrl(), Duration.ofSeconds(5), 2);
-        Journal journal = new Journal(database, 64, Duration.ZERO, 64L << 20, meters);
-        Processor processor = new Processor(database, meters)) {
+    try (DataPath dataPath =
+        DataPath.open(DataPath.Settings.forTool(config.databaseUrl()), meters, change -> {})) {
+      final JournalStates journal = dataPath.states();
       final int replayed =
           failed
               ? journal.replayFailed()
@@ -63,7 +61,7 @@ public final class ReplayCommand implements Callable<Integer> {
             .println("coexist replay: nothing to replay (only applied or failed entries are)");
         return 1;
       }
-      ApplyProgress.drain(journal, processor, spec.commandLine().getErr(), "replaying");
+      ApplyProgress.drain(dataPath, spec.commandLine().getErr(), "replaying");
       spec.commandLine()
           .getOut()
           .println(

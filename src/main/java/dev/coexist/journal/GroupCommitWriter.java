@@ -1,6 +1,7 @@
 package dev.coexist.journal;
 
 import dev.coexist.store.Database;
+import dev.coexist.store.Engine;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -41,6 +42,12 @@ final class GroupCommitWriter implements AutoCloseable {
       RETURNING id
       """;
 
+  // PostgreSQL: the journal writers of every node (and an import) take turns per commit, held to
+  // the commit's end, so entries commit in the order of their ids. The store applies a lane's
+  // entries in id order and records how far it got; an entry that committed after a higher id had
+  // been applied would be passed over. (One SQLite file has one writer at a time anyway.)
+  private static final String COMMIT_ORDER = "SELECT pg_advisory_xact_lock(7301208655302741918)";
+
   // Runs only when INSERT_ENTRY hit one of the unique keys: the delivery was journalled before.
   private static final String INSERT_DUPLICATE =
       """
@@ -71,6 +78,7 @@ final class GroupCommitWriter implements AutoCloseable {
   // prepared once per connection: preparing again for every batch cost 7 % of the writer's time
   private PreparedStatement insert;
   private PreparedStatement insertDuplicate;
+  private PreparedStatement commitOrder;
 
   GroupCommitWriter(
       final Database database,
@@ -177,6 +185,9 @@ final class GroupCommitWriter implements AutoCloseable {
     database.beginWriteTurn(true);
     try {
       final Connection writer = connection();
+      if (commitOrder != null) {
+        commitOrder.execute();
+      }
       final long now = System.currentTimeMillis();
       for (final Append append : batch) {
         receipts.add(write(insert, insertDuplicate, append.delivery(), now));
@@ -287,6 +298,8 @@ final class GroupCommitWriter implements AutoCloseable {
       try {
         insert = opened.prepareStatement(INSERT_ENTRY);
         insertDuplicate = opened.prepareStatement(INSERT_DUPLICATE);
+        commitOrder =
+            database.engine() == Engine.POSTGRESQL ? opened.prepareStatement(COMMIT_ORDER) : null;
       } catch (SQLException cannotPrepare) {
         opened.close();
         throw cannotPrepare;

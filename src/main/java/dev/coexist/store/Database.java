@@ -42,11 +42,29 @@ public final class Database implements AutoCloseable {
   private static final Duration MAX_YIELD = Duration.ofMillis(250);
   private volatile long lastUrgentTurn = System.nanoTime() - Duration.ofHours(1).toNanos();
   private final WalCheckpointer checkpointer;
+  private final String migrations;
+  // SQLite's store: the journal's file, attached to every connection as journal_db, so that the
+  // processor and the API read the journal next to the store (reads only: the journal's own
+  // writer is the only one that writes it)
+  private final String attachJournal;
 
-  private Database(final String jdbcUrl, final Duration busyTimeout, final int poolSize) {
+  private Database(
+      final String jdbcUrl,
+      final Duration busyTimeout,
+      final int poolSize,
+      final String migrations,
+      final Path journalFile) {
     this.engine = Engine.of(jdbcUrl);
     this.jdbcUrl = jdbcUrl;
     this.busyTimeout = busyTimeout;
+    this.migrations = migrations;
+    this.attachJournal =
+        journalFile == null
+            ? null
+            : "ATTACH DATABASE '"
+                + journalFile.toString().replace("'", "''")
+                + "' AS "
+                + JOURNAL_SCHEMA;
     final HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("coexist-db");
     hikari.setMaximumPoolSize(poolSize);
@@ -55,9 +73,17 @@ public final class Database implements AutoCloseable {
     hikari.setConnectionTimeout(Math.max(250, busyTimeout.toMillis() + 1000));
     hikari.setInitializationFailTimeout(-1);
     if (engine == Engine.SQLITE) {
+      if (sqliteFile(jdbcUrl) == null) {
+        throw new IllegalArgumentException(
+            "SQLite needs a database file (the journal goes into a file next to it), not "
+                + redacted(jdbcUrl));
+      }
       createParentFolder(jdbcUrl);
       this.sqliteWriters = sqliteDataSource(jdbcUrl, busyTimeout);
       hikari.setDataSource(sqliteDataSource(jdbcUrl, busyTimeout));
+      if (attachJournal != null) {
+        hikari.setConnectionInitSql(attachJournal);
+      }
       this.checkpointer = new WalCheckpointer(sqliteWriters, this::writeTurn, sqliteFile(jdbcUrl));
     } else {
       this.sqliteWriters = null;
@@ -74,10 +100,44 @@ public final class Database implements AutoCloseable {
     return this::endWriteTurn;
   }
 
-  /** Opens the database and brings its schema up to date. */
+  /** The schema name of the journal's file on the connections of SQLite's store. */
+  public static final String JOURNAL_SCHEMA = "journal_db";
+
+  /**
+   * Opens a database that holds both the journal and the store (PostgreSQL) and brings its schema
+   * up to date.
+   */
   public static Database open(
       final String jdbcUrl, final Duration busyTimeout, final int poolSize) {
-    final Database database = new Database(jdbcUrl, busyTimeout, poolSize);
+    final Engine engine = Engine.of(jdbcUrl);
+    if (engine == Engine.SQLITE) {
+      throw new IllegalArgumentException(
+          "SQLite keeps the journal and the store in two files: open them with Storage.open");
+    }
+    return migrated(new Database(jdbcUrl, busyTimeout, poolSize, engine.migrationFolder(), null));
+  }
+
+  /** Opens SQLite's journal file, a database of its own, and brings its schema up to date. */
+  public static Database openSqliteJournal(
+      final Path journalFile, final Duration busyTimeout, final int poolSize) {
+    return migrated(
+        new Database("jdbc:sqlite:" + journalFile, busyTimeout, poolSize, "sqlite-journal", null));
+  }
+
+  /**
+   * Opens SQLite's store with the journal's file attached to its connections, and brings its schema
+   * up to date (the journal's schema must be already).
+   */
+  public static Database openSqliteStore(
+      final String jdbcUrl,
+      final Path journalFile,
+      final Duration busyTimeout,
+      final int poolSize) {
+    return migrated(
+        new Database(jdbcUrl, busyTimeout, poolSize, Engine.SQLITE.migrationFolder(), journalFile));
+  }
+
+  private static Database migrated(final Database database) {
     try {
       database.migrate();
       if (database.checkpointer != null) {
@@ -94,7 +154,7 @@ public final class Database implements AutoCloseable {
     final var result =
         Flyway.configure()
             .dataSource(pool)
-            .locations("classpath:db/migration/" + engine.migrationFolder())
+            .locations("classpath:db/migration/" + migrations)
             .load()
             .migrate();
     LOG.info(
@@ -135,6 +195,12 @@ public final class Database implements AutoCloseable {
     // the log is copied back by the WalCheckpointer, not inside a writer's commit
     try (java.sql.Statement setup = connection.createStatement()) {
       setup.execute("PRAGMA wal_autocheckpoint = 0");
+      if (attachJournal != null) {
+        setup.execute(attachJournal);
+      }
+    } catch (SQLException failed) {
+      connection.close();
+      throw failed;
     }
     connection.setAutoCommit(false);
     return connection;
@@ -214,7 +280,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** The database file of an SQLite URL; null for an in-memory database or a {@code file:} URI. */
-  private static Path sqliteFile(final String jdbcUrl) {
+  public static Path sqliteFile(final String jdbcUrl) {
     final String file = jdbcUrl.substring("jdbc:sqlite:".length());
     if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
       return null;

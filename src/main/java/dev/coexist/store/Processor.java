@@ -5,7 +5,6 @@ import dev.coexist.coexistence.Decoded;
 import dev.coexist.coexistence.Decoder;
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.coexistence.NotAnEnvelopeException;
-import dev.coexist.journal.JournalQueue;
 import dev.coexist.journal.Lanes;
 import dev.coexist.journal.PendingEntry;
 import io.micrometer.core.instrument.Counter;
@@ -659,7 +658,7 @@ public final class Processor implements AutoCloseable {
           }
         }
         final Savepoint savepoint = writer.savepoint();
-        if (!queue.isPending(writer.connection(), entry.id())) {
+        if (!queue.isPending(writer.connection(), entry)) {
           writer.release(savepoint);
           continue;
         }
@@ -669,7 +668,7 @@ public final class Processor implements AutoCloseable {
             final DeliveryApplier.Applied result =
                 DeliveryApplier.apply(
                     writer, entry, work.decoded(), work.contents(), work.fromThread(), true);
-            queue.markApplied(writer.connection(), entry.id());
+            queue.markApplied(writer.connection(), entry);
             writer.release(savepoint);
             changed.addAll(StoreChange.of(entry.id(), work.decoded()));
             applied++;
@@ -684,7 +683,7 @@ public final class Processor implements AutoCloseable {
         } else {
           LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error);
         }
-        queue.markFailed(writer.connection(), entry.id(), error);
+        queue.markFailed(writer.connection(), entry, error);
         writer.release(savepoint);
         changed.add(StoreChange.failed(entry.id(), error));
         failed++;
@@ -731,7 +730,7 @@ public final class Processor implements AutoCloseable {
               writer, entry, work.decoded(), work.contents(), work.fromThread(), false);
       // marked only if still pending, which is nearly always so: asking first would cost SQLite a
       // walk past the body, which sits before the state in the row
-      if (queue.markApplied(writer.connection(), entry.id())) {
+      if (queue.markApplied(writer.connection(), entry)) {
         return result;
       }
       writer.rollback(); // replayed or applied meanwhile: the usual way finds it is not pending
@@ -770,7 +769,7 @@ public final class Processor implements AutoCloseable {
     }
     final int lane = work.entry().lane();
     int from = 0;
-    while (!closing && database.urgentWritesWithin(INGEST_ACTIVE_WINDOW)) {
+    while (!closing && deliveriesArriving()) {
       int to = from;
       int messages = 0;
       while (to < chunk.threads().size()
@@ -821,7 +820,7 @@ public final class Processor implements AutoCloseable {
       if (!takeLane(writer, lane)) {
         return LANE_TAKEN;
       }
-      if (!queue.isPending(writer.connection(), work.entry().id())) {
+      if (!queue.isPending(writer.connection(), work.entry())) {
         writer.rollback();
         return -1;
       }
@@ -869,7 +868,7 @@ public final class Processor implements AutoCloseable {
       if (writer.takeLane(batch.get(0).entry().lane())) {
         queue.markFailed(
             writer.connection(),
-            id,
+            batch.get(0).entry(),
             "cannot apply: the transaction failed "
                 + failingTries
                 + " times: "
@@ -899,7 +898,7 @@ public final class Processor implements AutoCloseable {
    */
   private int restUnlessAnotherLaneWaits(
       final long took, final long[] readUpTo, final int lane, final int done) {
-    if (closing || !database.urgentWritesWithin(INGEST_ACTIVE_WINDOW)) {
+    if (closing || !deliveriesArriving()) {
       return otherLanes(readUpTo, lane, done);
     }
     final long until = System.nanoTime() + Math.min(2 * took, MAX_YIELD_NANOS);
@@ -925,7 +924,7 @@ public final class Processor implements AutoCloseable {
    * backlog shows in /health/ready and coexist_journal_backlog) and are applied when it is quiet.
    */
   private void yieldToIngest(final long took) {
-    if (closing || !database.urgentWritesWithin(INGEST_ACTIVE_WINDOW)) {
+    if (closing || !deliveriesArriving()) {
       return;
     }
     LockSupport.parkNanos(Math.min(2 * took, MAX_YIELD_NANOS));
@@ -968,8 +967,8 @@ public final class Processor implements AutoCloseable {
     int refreshed = 0;
     while (left > 0) {
       // with nothing arriving (a backlog, a replay) one transaction, as commits cost too; a wake
-      // since the start counts too (the difference is negative). Not urgentWritesWithin: that one
-      // tracks SQLite's write turn and is never true on PostgreSQL.
+      // since the start counts too (the difference is negative). Not deliveriesArriving: on
+      // PostgreSQL a refresh must give way to new entries too.
       final boolean arriving = started - lastWakeNanos < INGEST_ACTIVE_WINDOW.toNanos();
       final int some = arriving ? Math.min(left, THREADS_PER_REFRESH_TRANSACTION) : left;
       final int done = refreshSomeThreads(some);
@@ -1056,6 +1055,18 @@ public final class Processor implements AutoCloseable {
       session.close();
       session = null;
     }
+  }
+
+  /**
+   * Whether deliveries were journalled within {@link #INGEST_ACTIVE_WINDOW} (each journal commit
+   * wakes the processor), on SQLite: there the processor writes history chunks a part at a time and
+   * rests between its transactions, so that a live message of another number waits for one part,
+   * and so that on a small machine acknowledging keeps the CPU it needs. On PostgreSQL the other
+   * processor applies the other lanes meanwhile.
+   */
+  private boolean deliveriesArriving() {
+    return database.engine() == Engine.SQLITE
+        && System.nanoTime() - lastWakeNanos < INGEST_ACTIVE_WINDOW.toNanos();
   }
 
   /** Stops after the current transaction; pending entries stay pending for the next start. */

@@ -96,7 +96,7 @@ class IngestIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(json(response).get("status").asText()).isEqualTo("accepted");
-    final List<JournalRows.Row> rows = JournalRows.all(coexist.databaseFile());
+    final List<JournalRows.Row> rows = JournalRows.all(coexist.journalFile());
     assertThat(rows).hasSize(1);
     final JournalRows.Row row = rows.get(0);
     assertThat(row.id()).isEqualTo(json(response).get("id").asLong());
@@ -125,7 +125,7 @@ class IngestIT {
                 .post("/webhooks/whatsapp", fourth, "X-Coexist-Secret", "static-secret")
                 .statusCode())
         .isEqualTo(200);
-    assertThat(JournalRows.all(coexist.databaseFile()))
+    assertThat(JournalRows.all(coexist.journalFile()))
         .extracting(JournalRows::acceptance)
         .containsExactly("accepted", "accepted", "accepted", "accepted");
   }
@@ -148,7 +148,7 @@ class IngestIT {
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(json(wrong).get("code").asText()).isEqualTo("invalid_signature");
 
-    assertThat(JournalRows.all(coexist.databaseFile())).isEmpty();
+    assertThat(JournalRows.all(coexist.journalFile())).isEmpty();
     final String metrics = coexist.get("/metrics").body();
     assertThat(metrics)
         .contains(
@@ -166,7 +166,7 @@ class IngestIT {
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(json(again).get("status").asText()).isEqualTo("duplicate");
     assertThat(json(again).get("duplicate_of").asLong()).isEqualTo(json(first).get("id").asLong());
-    final List<JournalRows.Row> rows = JournalRows.all(coexist.databaseFile());
+    final List<JournalRows.Row> rows = JournalRows.all(coexist.journalFile());
     assertThat(rows).extracting(JournalRows::acceptance).containsExactly("accepted", "duplicate");
     assertThat(rows.get(1).duplicateOf()).isEqualTo(rows.get(0).id());
   }
@@ -180,7 +180,7 @@ class IngestIT {
         coexist.post("/webhooks/360dialog", reworded, partnerSigned(reworded));
 
     assertThat(json(again).get("status").asText()).isEqualTo("duplicate");
-    assertThat(JournalRows.all(coexist.databaseFile()))
+    assertThat(JournalRows.all(coexist.journalFile()))
         .extracting(JournalRows::acceptance, JournalRows.Row::eventId)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("accepted", "evt-same"),
@@ -208,7 +208,7 @@ class IngestIT {
       assertThat(json(response).get("error").asText()).isEqualTo("bad_request");
       assertThat(json(response).get("reason").asText()).startsWith(reasons[index]);
     }
-    final List<JournalRows.Row> rows = JournalRows.all(coexist.databaseFile());
+    final List<JournalRows.Row> rows = JournalRows.all(coexist.journalFile());
     assertThat(rows).extracting(JournalRows.Row::state).containsOnly("rejected").hasSize(4);
     assertThat(rows.get(1).body()).isEqualTo(bodies[1]);
     assertThat(rows.get(3).error()).startsWith("neither envelope");
@@ -236,7 +236,7 @@ class IngestIT {
       final String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
       assertThat(statusLine).isEqualTo("HTTP/1.1 413");
     }
-    assertThat(JournalRows.all(coexist.databaseFile())).isEmpty();
+    assertThat(JournalRows.all(coexist.journalFile())).isEmpty();
   }
 
   @Test

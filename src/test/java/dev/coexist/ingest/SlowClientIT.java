@@ -43,7 +43,7 @@ class SlowClientIT {
       assertThat(waitedMillis).isLessThan(5_000);
       assertThat(new String(answer, StandardCharsets.US_ASCII)).doesNotStartWith("HTTP/1.1 200");
 
-      assertThat(JournalRows.all(coexist.databaseFile())).hasSize(1);
+      assertThat(JournalRows.all(coexist.journalFile())).hasSize(1);
     }
   }
 
@@ -62,7 +62,7 @@ class SlowClientIT {
         assertThat(waitedMillis).isLessThan(5_000);
         assertThat(new String(answer, StandardCharsets.US_ASCII)).doesNotStartWith("HTTP/1.1 200");
       }
-      assertThat(JournalRows.all(coexist.databaseFile())).isEmpty();
+      assertThat(JournalRows.all(coexist.journalFile())).isEmpty();
     }
   }
 }

@@ -43,7 +43,7 @@ class GroupCommitIT {
         assertThat(response.get().statusCode()).isEqualTo(200);
       }
 
-      assertThat(JournalRows.all(coexist.databaseFile()))
+      assertThat(JournalRows.all(coexist.journalFile()))
           .hasSize(DELIVERIES)
           .extracting(JournalRows::acceptance)
           .containsOnly("accepted");

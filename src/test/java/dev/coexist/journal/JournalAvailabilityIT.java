@@ -37,7 +37,7 @@ class JournalAvailabilityIT {
 
       // another process holds the write lock: the journal cannot commit
       try (Connection intruder =
-              DriverManager.getConnection("jdbc:sqlite:" + coexist.databaseFile());
+              DriverManager.getConnection("jdbc:sqlite:" + coexist.journalFile());
           Statement lock = intruder.createStatement()) {
         lock.execute("BEGIN EXCLUSIVE");
 
@@ -66,7 +66,7 @@ class JournalAvailabilityIT {
       }
       assertThat(readyStatus).isEqualTo(200);
       assertThat(coexist.post("/webhooks/whatsapp", delivery(2)).statusCode()).isEqualTo(200);
-      assertThat(JournalRows.all(coexist.databaseFile()))
+      assertThat(JournalRows.all(coexist.journalFile()))
           .extracting(JournalRows::acceptance)
           .containsExactly("accepted", "accepted");
     }

@@ -443,8 +443,8 @@ class FixturesApplyIT {
 
       for (final long id : Set.of(onPremises, page)) {
         assertThat(store.journalState(id)).isEqualTo("failed");
-        assertThat(store.journal.find(id).orElseThrow().error()).startsWith("not a webhook");
-        assertThat(store.journal.find(id).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(store.states.summary(id).orElseThrow().error()).startsWith("not a webhook");
+        assertThat(store.states.summary(id).orElseThrow().attempts()).isEqualTo(1);
       }
       assertThat(store.count("messages")).isZero();
     }

@@ -148,9 +148,9 @@ class LanesIT {
       // whatever one node skipped (a lane held by the other) is picked up now
       Thread.sleep(300);
       processorA.drain();
-      assertThat(count(nodeA, "SELECT count(*) FROM journal WHERE state = 'applied'"))
+      assertThat(count(nodeA, "SELECT count(*) FROM entry_outcomes WHERE state = 'applied'"))
           .isEqualTo(numbers * perNumber);
-      assertThat(count(nodeA, "SELECT count(*) FROM journal WHERE attempts <> 1")).isZero();
+      assertThat(count(nodeA, "SELECT count(*) FROM entry_outcomes WHERE attempts <> 1")).isZero();
       assertThat(count(nodeA, "SELECT count(*) FROM messages")).isEqualTo(numbers * perNumber);
     }
   }
@@ -180,8 +180,9 @@ class LanesIT {
       // they never read the same chunks: each was decoded once, and no lane was found held
       assertThat(meters.get("coexist.store.decodes").counter().count()).isEqualTo(24);
       assertThat(meters.get("coexist.store.lanes.busy").counter().count()).isZero();
-      assertThat(count(node, "SELECT count(*) FROM journal WHERE state = 'applied'")).isEqualTo(24);
-      assertThat(count(node, "SELECT count(*) FROM journal WHERE attempts <> 1")).isZero();
+      assertThat(count(node, "SELECT count(*) FROM entry_outcomes WHERE state = 'applied'"))
+          .isEqualTo(24);
+      assertThat(count(node, "SELECT count(*) FROM entry_outcomes WHERE attempts <> 1")).isZero();
       assertThat(count(node, "SELECT count(*) FROM messages")).isEqualTo(24 * 10 * 50);
     }
   }
@@ -208,11 +209,11 @@ class LanesIT {
   }
 
   private static String state(final Database database, final long id) throws SQLException {
-    return text(database, "SELECT state FROM journal WHERE id = " + id);
+    return new JournalStates(database, new SimpleMeterRegistry()).summary(id).orElseThrow().state();
   }
 
   private static long attempts(final Database database, final long id) throws SQLException {
-    return count(database, "SELECT attempts FROM journal WHERE id = " + id);
+    return count(database, "SELECT attempts FROM entry_outcomes WHERE journal_id = " + id);
   }
 
   private static String text(final Database database, final String sql) throws SQLException {

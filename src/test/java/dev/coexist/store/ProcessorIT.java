@@ -58,9 +58,9 @@ class ProcessorIT {
       store.processor.drain();
 
       assertThat(store.journalState(broken)).isEqualTo("failed");
-      assertThat(store.journal.find(broken).orElseThrow().error()).contains("not JSON");
+      assertThat(store.states.summary(broken).orElseThrow().error()).contains("not JSON");
       assertThat(store.journalState(good)).isEqualTo("applied");
-      assertThat(store.journal.entries("failed", 0, 10))
+      assertThat(store.states.entries("failed", 0, 10))
           .extracting(JournalSummary::id)
           .containsExactly(broken);
     }
@@ -75,12 +75,12 @@ class ProcessorIT {
       final long broken = store.apply("bad/not-an-envelope.json");
       final String before = StoreDump.of(store);
 
-      assertThat(store.journal.replayFailed()).isEqualTo(1);
+      assertThat(store.states.replayFailed()).isEqualTo(1);
       assertThat(store.journalState(broken)).isEqualTo("pending");
       store.processor.drain();
 
       assertThat(store.journalState(broken)).isEqualTo("failed");
-      assertThat(store.journal.find(broken).orElseThrow().attempts()).isEqualTo(2);
+      assertThat(store.states.summary(broken).orElseThrow().attempts()).isEqualTo(2);
       assertThat(StoreDump.of(store)).isEqualTo(before);
     }
   }
@@ -96,13 +96,13 @@ class ProcessorIT {
       final long last = store.apply("meta/messages-edit.json");
       final String before = StoreDump.of(store);
 
-      assertThat(store.journal.replay(first)).isTrue();
+      assertThat(store.states.replay(first)).isTrue();
       store.processor.drain();
       assertThat(StoreDump.of(store)).isEqualTo(before);
-      assertThat(store.journal.replayRange(first, last)).isEqualTo(4);
+      assertThat(store.states.replayRange(first, last)).isEqualTo(4);
       store.processor.drain();
       assertThat(StoreDump.of(store)).isEqualTo(before);
-      assertThat(store.journal.find(first).orElseThrow().attempts()).isEqualTo(3);
+      assertThat(store.states.summary(first).orElseThrow().attempts()).isEqualTo(3);
     }
   }
 

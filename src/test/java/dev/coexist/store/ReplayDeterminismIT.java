@@ -38,7 +38,7 @@ class ReplayDeterminismIT {
       applied = StoreDump.of(store);
       assertThat(store.count("messages")).isGreaterThan(30);
 
-      assertThat(store.journal.replayRange(1, Long.MAX_VALUE)).isEqualTo(corpus.size());
+      assertThat(store.states.replayRange(1, Long.MAX_VALUE)).isEqualTo(corpus.size());
       store.processor.drain();
       assertThat(StoreDump.of(store)).isEqualTo(applied);
     }

@@ -70,7 +70,11 @@ final class StoreDump {
           SELECT location, kind, message, item FROM journal_problems
            ORDER BY location, kind, message, item
           """,
-          "SELECT body_sha256, state, error FROM journal WHERE state <> 'duplicate' ORDER BY 1");
+          """
+          SELECT j.body_sha256, COALESCE(o.state, j.state), COALESCE(o.error, j.error)
+            FROM journal j LEFT JOIN entry_outcomes o ON o.journal_id = j.id
+           WHERE j.state <> 'duplicate' ORDER BY 1
+          """);
 
   private StoreDump() {}
 

@@ -1,5 +1,6 @@
 package dev.coexist.store;
 
+import dev.coexist.DataPath;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Receipt;
@@ -37,8 +38,10 @@ final class StoreHarness implements AutoCloseable {
   static final String MARIA_USER_ID = "US.8810473629105523";
 
   final Engine engine;
+  final DataPath dataPath;
   final Database database;
   final Journal journal;
+  final JournalStates states;
   final Processor processor;
   final MutableClock clock = new MutableClock(Instant.now());
   final StoreQueries queries;
@@ -47,9 +50,16 @@ final class StoreHarness implements AutoCloseable {
 
   private StoreHarness(final Engine engine, final Path folder) {
     this.engine = engine;
-    this.database = Engines.open(engine, folder);
-    this.journal = new Journal(database, 64, Duration.ZERO, 64L * 1024 * 1024, meters);
-    this.processor = new Processor(database, meters, Duration.ofMillis(20), 5_000, change -> {});
+    this.dataPath =
+        DataPath.open(
+            DataPath.Settings.forTool(Engines.url(engine, folder))
+                .withProcessing(Duration.ofMillis(20), 5_000),
+            meters,
+            change -> {});
+    this.database = dataPath.storage().store();
+    this.journal = dataPath.journal();
+    this.states = dataPath.states();
+    this.processor = dataPath.processors().get(0);
     this.queries = new StoreQueries(database, clock, Duration.ofMinutes(10));
     this.problems = new ProblemQueries(database);
   }
@@ -102,7 +112,7 @@ final class StoreHarness implements AutoCloseable {
   }
 
   String journalState(final long id) throws SQLException {
-    return journal.find(id).orElseThrow().state();
+    return states.summary(id).orElseThrow().state();
   }
 
   MessageDetail message(final String wamid) throws SQLException {
@@ -140,9 +150,7 @@ final class StoreHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    processor.close();
-    journal.close();
-    database.close();
+    dataPath.close();
   }
 
   static String sha256(final byte[] body) {

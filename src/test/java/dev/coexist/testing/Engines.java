@@ -1,6 +1,5 @@
 package dev.coexist.testing;
 
-import dev.coexist.store.Database;
 import dev.coexist.store.Engine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,11 +20,6 @@ public final class Engines {
   private static EmbeddedPostgres postgres;
 
   private Engines() {}
-
-  /** A new, empty, migrated database of the engine. */
-  public static Database open(final Engine engine, final Path folder) {
-    return Database.open(url(engine, folder), Duration.ofSeconds(5), 4);
-  }
 
   /** The JDBC URL of a new, empty database of the engine. */
   public static String url(final Engine engine, final Path folder) {

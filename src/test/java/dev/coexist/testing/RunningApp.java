@@ -49,8 +49,14 @@ public final class RunningApp implements AutoCloseable {
     return dataDir;
   }
 
+  /** SQLite's store file. */
   public Path databaseFile() {
     return dataDir.resolve("coexist.db");
+  }
+
+  /** SQLite's journal file, next to the store's. */
+  public Path journalFile() {
+    return dataDir.resolve("coexist.journal.db");
   }
 
   public URI uri(final String path) {

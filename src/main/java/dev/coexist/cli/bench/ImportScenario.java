@@ -1,11 +1,12 @@
 package dev.coexist.cli.bench;
 
+import dev.coexist.DataPath;
+import dev.coexist.Storage;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Receipt;
 import dev.coexist.store.Database;
-import dev.coexist.store.Processor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -94,28 +95,28 @@ final class ImportScenario {
     final Cpu storeCpu;
     final long stored;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try (Database database = Database.open(storeUrl, Duration.ofSeconds(5), 4);
-        Journal journal = new Journal(database, 64, Duration.ZERO, 512L << 20, meters);
-        Processor processor = new Processor(database, meters)) {
-      journalAll(journal, warmup);
-      processor.drain();
-      journalAll(journal, measured);
+    try (DataPath dataPath = DataPath.open(DataPath.Settings.forTool(storeUrl), meters, c -> {})) {
+      journalAll(dataPath.journal(), warmup);
+      dataPath.drain();
+      journalAll(dataPath.journal(), measured);
       final CpuStart cpu = CpuStart.now();
       final long started = System.nanoTime();
-      processor.drain();
+      dataPath.drain();
       storeSeconds = (System.nanoTime() - started) / 1e9;
       storeCpu = cpu.spent();
-      stored = count(database, "messages") - (long) warmupChunks * generator.messagesPerChunk();
+      stored =
+          count(dataPath.storage().store(), "messages")
+              - (long) warmupChunks * generator.messagesPerChunk();
     }
     final Map<String, Long> threads = new HashMap<>();
     final BatchInsertCeiling warmupRows = BatchInsertCeiling.of(warmup, threads);
     final BatchInsertCeiling ceiling = BatchInsertCeiling.of(measured, threads);
     final double ceilingSeconds;
     final Cpu ceilingCpu;
-    try (Database database = Database.open(ceilingUrl, Duration.ofSeconds(5), 2)) {
-      warmupRows.run(database);
+    try (Storage storage = Storage.open(ceilingUrl, Duration.ofSeconds(5), 2)) {
+      warmupRows.run(storage.store());
       final CpuStart cpu = CpuStart.now();
-      ceilingSeconds = ceiling.run(database) / 1e9;
+      ceilingSeconds = ceiling.run(storage.store()) / 1e9;
       ceilingCpu = cpu.spent();
     }
     return new Outcome(

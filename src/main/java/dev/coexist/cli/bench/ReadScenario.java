@@ -95,7 +95,7 @@ final class ReadScenario {
       }
     }
     long pending;
-    while ((pending = journal.pendingEntriesNow()) > 0) {
+    while ((pending = app.app().dataPath().states().pendingEntriesNow()) > 0) {
       progress.printf(Locale.ROOT, "  %d of %d chunks still to apply%n", pending, count);
       progress.flush();
       LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5));

@@ -1,15 +1,18 @@
-package dev.coexist.journal;
+package dev.coexist.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.store.Database;
-import dev.coexist.store.Engine;
+import dev.coexist.DataPath;
+import dev.coexist.journal.Delivery;
+import dev.coexist.journal.Journal;
+import dev.coexist.journal.Lanes;
+import dev.coexist.journal.PendingEntry;
+import dev.coexist.journal.Receipt;
 import dev.coexist.testing.Engines;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,9 +41,13 @@ class JournalQueueIT {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void pendingEntriesAreReadWithinTheByteBudget(final Engine engine) throws Exception {
-    try (Database database = Database.open(Engines.url(engine, folder), Duration.ofSeconds(5), 2);
-        Journal journal =
-            new Journal(database, 64, Duration.ZERO, 512L << 20, new SimpleMeterRegistry())) {
+    try (DataPath dataPath =
+        DataPath.open(
+            DataPath.Settings.forTool(Engines.url(engine, folder)),
+            new SimpleMeterRegistry(),
+            change -> {})) {
+      final Journal journal = dataPath.journal();
+      final Database database = dataPath.storage().store();
       for (final String name : List.of("a", "b", "c", "d")) {
         assertThat(journal.append(delivery(name, 40_000)).join().outcome())
             .isEqualTo(Receipt.Outcome.ACCEPTED);
