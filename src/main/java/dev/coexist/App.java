@@ -3,6 +3,7 @@ package dev.coexist;
 import dev.coexist.api.ApiKeys;
 import dev.coexist.api.OperationsRoutes;
 import dev.coexist.api.ReadApi;
+import dev.coexist.api.Supervised;
 import dev.coexist.cli.CoexistCommand;
 import dev.coexist.feed.ChangeFeed;
 import dev.coexist.inbox.InboxRoutes;
@@ -10,6 +11,7 @@ import dev.coexist.ingest.WebhookAuthenticator;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Journal;
 import dev.coexist.store.Database;
+import dev.coexist.store.DatabaseWait;
 import dev.coexist.store.Engine;
 import dev.coexist.store.LaneClaims;
 import dev.coexist.store.Processor;
@@ -72,6 +74,7 @@ public final class App implements AutoCloseable {
     gcMetrics.bindTo(meters);
     logIngestAuthentication(config);
     final List<String> apiKeys = apiKeys(config);
+    DatabaseWait.untilReachable(config.databaseUrl(), config.databaseStartWait());
     final Database database =
         Database.open(
             config.databaseUrl(), config.databaseBusyTimeout(), config.databasePoolSize());
@@ -113,7 +116,13 @@ public final class App implements AutoCloseable {
               journal,
               keys,
               processor);
-      final OperationsRoutes operations = new OperationsRoutes(journal, meters);
+      final List<Supervised> supervised = new ArrayList<>();
+      supervised.add(new Supervised("journal-writer", journal::writerRunning));
+      for (final Processor each : processors) {
+        supervised.add(new Supervised("processor-" + (supervised.size()), each::running));
+      }
+      final OperationsRoutes operations =
+          new OperationsRoutes(journal, database.probe(), supervised, meters);
       final InboxRoutes inbox = new InboxRoutes();
       final WebhookRoutes ingest = webhooks;
       final WebServer server =

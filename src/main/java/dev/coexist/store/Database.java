@@ -42,6 +42,7 @@ public final class Database implements AutoCloseable {
   private static final Duration MAX_YIELD = Duration.ofMillis(250);
   private volatile long lastUrgentTurn = System.nanoTime() - Duration.ofHours(1).toNanos();
   private final WalCheckpointer checkpointer;
+  private final DatabaseProbe probe;
 
   private Database(final String jdbcUrl, final Duration busyTimeout, final int poolSize) {
     this.engine = Engine.of(jdbcUrl);
@@ -67,6 +68,7 @@ public final class Database implements AutoCloseable {
       hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
     }
     this.pool = new HikariDataSource(hikari);
+    this.probe = new DatabaseProbe(this);
   }
 
   private AutoCloseable writeTurn() {
@@ -108,6 +110,11 @@ public final class Database implements AutoCloseable {
     return engine;
   }
 
+  /** Whether the database answers, for readiness (bounded in time, cached briefly). */
+  public DatabaseProbe probe() {
+    return probe;
+  }
+
   /** Pooled connections for readers (and, on PostgreSQL, writers). */
   public DataSource pool() {
     return pool;
@@ -138,6 +145,23 @@ public final class Database implements AutoCloseable {
     }
     connection.setAutoCommit(false);
     return connection;
+  }
+
+  /**
+   * A connection of its own for {@link DatabaseProbe}, outside the pool. On PostgreSQL its connect
+   * and every read give up after a second (the driver counts whole seconds), so that a database
+   * that is gone, or does not answer, shows at once instead of after the pool's timeout.
+   */
+  Connection openProbeConnection() throws SQLException {
+    if (engine == Engine.SQLITE) {
+      return sqliteWriters.getConnection();
+    }
+    final java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("connectTimeout", "1");
+    properties.setProperty("loginTimeout", "1");
+    properties.setProperty("socketTimeout", "1");
+    properties.setProperty("ApplicationName", "coexist-probe");
+    return java.sql.DriverManager.getConnection(jdbcUrl, properties);
   }
 
   /**
@@ -188,6 +212,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    probe.close();
     if (checkpointer != null) {
       checkpointer.close();
     }
