@@ -1,0 +1,92 @@
+package dev.coexist.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coexist.store.Database;
+import dev.coexist.store.Engine;
+import dev.coexist.testing.Engines;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A delivery that PostgreSQL refuses for a reason nobody checked beforehand (here a NUL character
+ * in its headers text, which the webhook routes never produce) in one group-commit batch with good
+ * ones: the good ones commit, the bad one is journalled as rejected with the database's reason, and
+ * the journal stays writable.
+ */
+class PoisonIsolationIT {
+  @TempDir Path folder;
+
+  private static Delivery delivery(final String name, final String headers) {
+    final byte[] body =
+        ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"" + name + "\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    return new Delivery(
+        System.currentTimeMillis(), "whatsapp", headers, body, sha256(body), null, null);
+  }
+
+  private static String sha256(final byte[] body) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (java.security.NoSuchAlgorithmException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  @Test
+  void aRefusedDeliveryIsRejectedAloneAndItsBatchCommits() throws Exception {
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (Database database = Engines.open(Engine.POSTGRESQL, folder);
+        // every delivery below arrives within the batch's wait: one batch
+        Journal journal = new Journal(database, 512, Duration.ofMillis(300), 1L << 30, meters)) {
+      final List<CompletableFuture<Receipt>> good = new ArrayList<>();
+      for (int index = 0; index < 10; index++) {
+        good.add(journal.append(delivery("good-" + index, "{}")));
+      }
+      final CompletableFuture<Receipt> poison =
+          journal.append(delivery("poison", "{\"x-note\":\"a\u0000b\"}"));
+      for (int index = 10; index < 20; index++) {
+        good.add(journal.append(delivery("good-" + index, "{}")));
+      }
+
+      for (final CompletableFuture<Receipt> each : good) {
+        assertThat(each.join().outcome()).isEqualTo(Receipt.Outcome.ACCEPTED);
+      }
+      final Receipt rejected = poison.join();
+      assertThat(rejected.outcome()).isEqualTo(Receipt.Outcome.REJECTED);
+      assertThat(rejected.rejection())
+          .startsWith("the journal database refused this delivery")
+          .contains("0x00");
+      assertThat(meters.summary("coexist.journal.batch.size").max()).isEqualTo(21);
+
+      assertThat(journal.availability().writable()).isTrue();
+      assertThat(journal.append(delivery("after", "{}")).join().outcome())
+          .isEqualTo(Receipt.Outcome.ACCEPTED);
+
+      try (Connection connection = database.pool().getConnection();
+          PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT state, headers, error FROM journal WHERE id = ?")) {
+        select.setLong(1, rejected.id());
+        try (ResultSet row = select.executeQuery()) {
+          assertThat(row.next()).isTrue();
+          assertThat(row.getString("state")).isEqualTo("rejected");
+          assertThat(row.getString("headers")).isEqualTo("{\"x-note\":\"a\uFFFDb\"}");
+          assertThat(row.getString("error")).isEqualTo(rejected.rejection());
+        }
+      }
+      assertThat(journal.entries("pending", 0, 100)).hasSize(21);
+    }
+  }
+}
