@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.coexist.store.DatabaseWait;
 import dev.coexist.store.Engine;
 import dev.coexist.testing.Engines;
 import dev.coexist.testing.RunningApp;
@@ -31,7 +30,7 @@ class StartupWaitIT {
   @Test
   void startUpWaitsForPostgresqlAndComesUpWhenItAnswers() throws Exception {
     final String database = Engines.url(Engine.POSTGRESQL, dataDir);
-    final Logger log = (Logger) LoggerFactory.getLogger(DatabaseWait.class);
+    final Logger log = (Logger) LoggerFactory.getLogger("dev.coexist.store.DatabaseWait");
     final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
     log.addAppender(lines);
