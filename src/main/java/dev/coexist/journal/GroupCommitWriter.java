@@ -4,7 +4,6 @@ import dev.coexist.store.Database;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +40,6 @@ final class GroupCommitWriter implements AutoCloseable {
   // restart the process; a single one (a huge allocation, a transient bug) must not stop ingest
   private static final int CRASHES_MAX = 5;
 
-  private static final String PROBE = "UPDATE write_probe SET probed_at = ? WHERE id = 1";
-
   private final Database database;
   private final int batchMax;
   private final Duration batchWait;
@@ -57,8 +54,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean closing;
   // why the writer stopped for good (see CRASHES_MAX), or null while it runs
   private volatile String stoppedBecause;
-  private Connection connection;
-  private JournalInserts inserts;
+  private final WriterConnection writer;
 
   GroupCommitWriter(
       final Database database,
@@ -68,6 +64,7 @@ final class GroupCommitWriter implements AutoCloseable {
       final MeterRegistry meters,
       final Runnable afterAcceptedCommit) {
     this.database = database;
+    this.writer = new WriterConnection(database);
     this.afterAcceptedCommit = afterAcceptedCommit;
     this.batchMax = batchMax;
     this.batchWait = batchWait;
@@ -138,8 +135,7 @@ final class GroupCommitWriter implements AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       } catch (Throwable crashed) { // supervision of the thread, see the class comment
-        rollbackQuietly();
-        closeConnection();
+        writer.discard();
         final String reason = "the journal writer failed: " + crashed;
         failAll(batch, reason, crashed);
         if (++crashes >= CRASHES_MAX) {
@@ -151,7 +147,7 @@ final class GroupCommitWriter implements AutoCloseable {
         batch.clear();
       }
     }
-    closeConnection();
+    writer.close();
   }
 
   /** One turn of the loop: a batch committed, or a probe; false when the writer is to stop. */
@@ -220,8 +216,7 @@ final class GroupCommitWriter implements AutoCloseable {
     try {
       results = write(batch);
     } catch (SQLException | RuntimeException failed) {
-      rollbackQuietly();
-      closeConnection();
+      writer.discard();
       database.endWriteTurn();
       final String reason = "the journal database refused the write: " + failed.getMessage();
       if (availability.get().writable()) {
@@ -270,43 +265,38 @@ final class GroupCommitWriter implements AutoCloseable {
    * refuses the values does it go again one by one (see {@link PoisonIsolation}).
    */
   private List<PoisonIsolation.Result> write(final List<Append> batch) throws SQLException {
-    final Connection writer = connection();
+    final Connection connection = writer.connection();
+    final JournalInserts inserts = writer.inserts();
     final long now = System.currentTimeMillis();
     final List<PoisonIsolation.Result> results = new ArrayList<>(batch.size());
     try {
       for (final Append append : batch) {
         results.add(new PoisonIsolation.Journalled(inserts.write(append.delivery(), now)));
       }
-      writer.commit();
+      connection.commit();
       return results;
     } catch (SQLException failed) {
       if (!(WriteFailure.of(failed) instanceof WriteFailure.Refused)) {
         throw failed;
       }
-      writer.rollback();
+      connection.rollback();
       LOG.warn(
           "The journal database refused a batch of {} as data, writing them one by one: {}",
           batch.size(),
           failed.getMessage());
       return PoisonIsolation.write(
-          writer, inserts, batch.stream().map(Append::delivery).toList(), now);
+          connection, inserts, batch.stream().map(Append::delivery).toList(), now);
     }
   }
 
   private void probe() {
     database.beginWriteTurn(true);
     try {
-      final Connection writer = connection();
-      try (PreparedStatement probe = writer.prepareStatement(PROBE)) {
-        probe.setLong(1, System.currentTimeMillis());
-        probe.executeUpdate();
-      }
-      writer.commit();
+      writer.probe();
       LOG.info("Journal takes writes again");
       availability.set(Availability.up());
     } catch (SQLException | RuntimeException stillDown) {
-      rollbackQuietly();
-      closeConnection();
+      writer.discard();
       availability.set(
           new Availability(
               false,
@@ -314,43 +304,6 @@ final class GroupCommitWriter implements AutoCloseable {
               availability.get().since()));
     } finally {
       database.endWriteTurn();
-    }
-  }
-
-  private Connection connection() throws SQLException {
-    if (connection == null) {
-      final Connection opened = database.openWriterConnection();
-      try {
-        inserts = JournalInserts.prepare(opened);
-      } catch (SQLException cannotPrepare) {
-        opened.close();
-        throw cannotPrepare;
-      }
-      connection = opened;
-    }
-    return connection;
-  }
-
-  private void rollbackQuietly() {
-    if (connection != null) {
-      try {
-        connection.rollback();
-      } catch (SQLException ignored) {
-        // the connection is discarded next; its transaction dies with it
-      }
-    }
-  }
-
-  private void closeConnection() {
-    if (connection != null) {
-      try {
-        // closing the connection closes its statements too
-        connection.close();
-      } catch (SQLException ignored) {
-        // nothing more can be done with a connection that does not close
-      }
-      connection = null;
-      inserts = null;
     }
   }
 
