@@ -119,7 +119,7 @@ public final class App implements AutoCloseable {
       final List<Supervised> supervised = new ArrayList<>();
       supervised.add(new Supervised("journal-writer", journal::writerRunning));
       for (final Processor each : processors) {
-        supervised.add(new Supervised("processor-" + (supervised.size()), each::running));
+        supervised.add(new Supervised("processor-" + supervised.size(), each::running));
       }
       final OperationsRoutes operations =
           new OperationsRoutes(journal, database.probe(), supervised, meters);

@@ -136,6 +136,7 @@ final class GroupCommitWriter implements AutoCloseable {
         break;
       } catch (Throwable crashed) { // supervision of the thread, see the class comment
         writer.discard();
+        database.abandonWriteTurns();
         final String reason = "the journal writer failed: " + crashed;
         failAll(batch, reason, crashed);
         if (++crashes >= CRASHES_MAX) {
@@ -225,10 +226,8 @@ final class GroupCommitWriter implements AutoCloseable {
       availability.set(Availability.down(reason));
       failAll(batch, reason, failed);
       return;
-    } catch (Throwable crashed) { // the write turn is released here; run() supervises
-      database.endWriteTurn();
-      throw crashed;
     }
+    // an Error thrown above leaves the turn held: run() gives it back (abandonWriteTurns)
     database.endWriteTurn();
     if (!availability.get().writable()) {
       LOG.info("Journal takes writes again");

@@ -206,6 +206,19 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives back every write turn the calling thread holds. For a thread's supervisor after something
+   * (an OutOfMemoryError) was thrown between {@link #beginWriteTurn} and {@link #endWriteTurn}: a
+   * turn left held would lock every other writer, the journal's included, out for good.
+   */
+  public void abandonWriteTurns() {
+    if (engine == Engine.SQLITE) {
+      while (writeTurn.isHeldByCurrentThread()) {
+        writeTurn.unlock();
+      }
+    }
+  }
+
   public Duration busyTimeout() {
     return busyTimeout;
   }

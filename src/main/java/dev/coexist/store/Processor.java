@@ -289,6 +289,7 @@ public final class Processor implements AutoCloseable {
         } finally {
           applying.unlock();
         }
+        database.abandonWriteTurns();
         if (++crashes >= crashesMax) {
           LOG.error(
               "Processor stopped after {} failures in a row; restart Coexist", crashes, crashed);
