@@ -5,6 +5,7 @@ import dev.coexist.api.ApiKeys;
 import dev.coexist.api.JournalApi;
 import dev.coexist.api.OperationsRoutes;
 import dev.coexist.api.ReadApi;
+import dev.coexist.api.Supervised;
 import dev.coexist.cli.CoexistCommand;
 import dev.coexist.feed.ChangeFeed;
 import dev.coexist.inbox.InboxRoutes;
@@ -12,7 +13,9 @@ import dev.coexist.ingest.WebhookAuthenticator;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Journal;
 import dev.coexist.store.Database;
+import dev.coexist.store.DatabaseWait;
 import dev.coexist.store.ProblemQueries;
+import dev.coexist.store.Processor;
 import dev.coexist.store.StoreQueries;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -22,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
@@ -65,6 +69,7 @@ public final class App implements AutoCloseable {
     gcMetrics.bindTo(meters);
     logIngestAuthentication(config);
     final List<String> apiKeys = apiKeys(config);
+    DatabaseWait.untilReachable(config.databaseUrl(), config.databaseStartWait());
     final ChangeFeed feed = new ChangeFeed(meters);
     final DataPath dataPath =
         DataPath.open(
@@ -92,7 +97,13 @@ public final class App implements AutoCloseable {
               new StoreQueries(database, Clock.systemUTC(), config.historyStallAfter()), guard);
       final JournalApi journalApi =
           new JournalApi(dataPath.states(), new ProblemQueries(database), guard, dataPath::wake);
-      final OperationsRoutes operations = new OperationsRoutes(journal, dataPath.states(), meters);
+      final List<Supervised> supervised = new ArrayList<>();
+      supervised.add(new Supervised("journal-writer", journal::writerRunning));
+      for (final Processor each : dataPath.processors()) {
+        supervised.add(new Supervised("processor-" + supervised.size(), each::running));
+      }
+      final OperationsRoutes operations =
+          new OperationsRoutes(journal, dataPath.states(), database.probe(), supervised, meters);
       final InboxRoutes inbox = new InboxRoutes();
       final WebhookRoutes ingest = webhooks;
       final WebServer server =

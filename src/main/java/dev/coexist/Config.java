@@ -32,6 +32,7 @@ public record Config(
     Duration readTimeout,
     Duration databaseBusyTimeout,
     int databasePoolSize,
+    Duration databaseStartWait,
     Duration historyStallAfter,
     Duration shutdownGrace,
     boolean insecure) {
@@ -83,6 +84,7 @@ public record Config(
             values.duration(ConfigKey.READ_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
             values.duration(ConfigKey.DB_BUSY_TIMEOUT, Duration.ZERO, Duration.ofMinutes(1)),
             values.integer(ConfigKey.DB_POOL_SIZE, 1, 200),
+            values.duration(ConfigKey.DB_START_WAIT, Duration.ZERO, Duration.ofDays(7)),
             values.duration(
                 ConfigKey.HISTORY_STALL_AFTER, Duration.ofSeconds(1), Duration.ofDays(7)),
             values.duration(ConfigKey.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)),

@@ -56,6 +56,12 @@ public enum ConfigKey {
   DB_BUSY_TIMEOUT(
       "db-busy-timeout", "2s", "How long a SQLite write waits for a lock held by someone else."),
   DB_POOL_SIZE("db-pool-size", "8", "Connections for readers (and PostgreSQL writers)."),
+  DB_START_WAIT(
+      "db-start-wait",
+      "10m",
+      "How long start-up waits for an unreachable PostgreSQL, trying again every 0.5 s doubling to"
+          + " 10 s, before it gives up (0: give up at once); a refused login or a missing database"
+          + " fails at once."),
   HISTORY_STALL_AFTER(
       "history-stall-after",
       "30m",

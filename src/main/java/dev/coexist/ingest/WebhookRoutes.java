@@ -2,6 +2,7 @@ package dev.coexist.ingest;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.coexist.journal.Delivery;
+import dev.coexist.journal.DeliveryRefusedException;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.JournalUnavailableException;
 import dev.coexist.journal.Receipt;
@@ -151,6 +152,12 @@ public final class WebhookRoutes implements AutoCloseable {
       return;
     } catch (ExecutionException failed) {
       final Throwable cause = failed.getCause();
+      if (cause instanceof DeliveryRefusedException refused) {
+        // the database would not keep even its raw bytes: the delivery is at fault, not us
+        count(route, "rejected");
+        Replies.error(response, Status.BAD_REQUEST_400, "bad_request", refused.getMessage());
+        return;
+      }
       unavailable(
           route,
           response,
@@ -185,12 +192,12 @@ public final class WebhookRoutes implements AutoCloseable {
             "Delivery on {} rejected as journal entry {}: {}",
             route,
             receipt.id(),
-            verdict.rejection());
+            receipt.rejection());
         Replies.error(
             response,
             Status.BAD_REQUEST_400,
             "bad_request",
-            verdict.rejection(),
+            receipt.rejection(),
             Map.of("journal_id", receipt.id()));
       }
     }

@@ -1,12 +1,9 @@
 package dev.coexist.journal;
 
 import dev.coexist.store.Database;
-import dev.coexist.store.Engine;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,40 +24,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When a commit fails (disk full, database locked or gone) every delivery of that batch fails
  * with {@link JournalUnavailableException}, the journal reports itself unavailable, and the writer
- * probes the database until it takes writes again.
+ * probes the database until it takes writes again. When the database refuses the values of a batch
+ * instead (see {@link WriteFailure}), the batch is written again one delivery at a time ({@link
+ * PoisonIsolation}), so one bad delivery never fails the others.
+ *
+ * <p>The thread is supervised: anything thrown out of a turn (an {@link Error} such as an
+ * OutOfMemoryError, or a bug) fails that turn's deliveries with 503, is logged, and the loop goes
+ * on; after {@value #CRASHES_MAX} such turns in a row the writer stops, reports itself down and
+ * refuses deliveries, so that liveness fails and a supervisor restarts the process.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
-
-  private static final String INSERT_ENTRY =
-      """
-      INSERT INTO journal (received_at, route, headers, body, body_sha256, event_id, state, error, updated_at,
-                           lane)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT DO NOTHING
-      RETURNING id
-      """;
-
-  // PostgreSQL: the journal writers of every node (and an import) take turns per commit, held to
-  // the commit's end, so entries commit in the order of their ids. The store applies a lane's
-  // entries in id order and records how far it got; an entry that committed after a higher id had
-  // been applied would be passed over. (One SQLite file has one writer at a time anyway.)
-  private static final String COMMIT_ORDER = "SELECT pg_advisory_xact_lock(7301208655302741918)";
-
-  // Runs only when INSERT_ENTRY hit one of the unique keys: the delivery was journalled before.
-  private static final String INSERT_DUPLICATE =
-      """
-      INSERT INTO journal (received_at, route, headers, body, body_sha256, event_id, state, updated_at, duplicate_of)
-      VALUES (?, ?, ?, ?, ?, ?, 'duplicate', ?,
-              (SELECT id FROM journal
-                WHERE state IN ('pending', 'applied', 'failed')
-                  AND (body_sha256 = ? OR event_id = ?)
-                ORDER BY id LIMIT 1))
-      RETURNING id, duplicate_of
-      """;
-
-  private static final String PROBE = "UPDATE write_probe SET probed_at = ? WHERE id = 1";
+  // an Error that recurs on every turn will not go away by itself: give up and let a supervisor
+  // restart the process; a single one (a huge allocation, a transient bug) must not stop ingest
+  private static final int CRASHES_MAX = 5;
 
   private final Database database;
   private final int batchMax;
@@ -74,11 +52,9 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Thread thread;
   private final Runnable afterAcceptedCommit;
   private volatile boolean closing;
-  private Connection connection;
-  // prepared once per connection: preparing again for every batch cost 7 % of the writer's time
-  private PreparedStatement insert;
-  private PreparedStatement insertDuplicate;
-  private PreparedStatement commitOrder;
+  // why the writer stopped for good (see CRASHES_MAX), or null while it runs
+  private volatile String stoppedBecause;
+  private final WriterConnection writer;
 
   GroupCommitWriter(
       final Database database,
@@ -88,6 +64,7 @@ final class GroupCommitWriter implements AutoCloseable {
       final MeterRegistry meters,
       final Runnable afterAcceptedCommit) {
     this.database = database;
+    this.writer = new WriterConnection(database);
     this.afterAcceptedCommit = afterAcceptedCommit;
     this.batchMax = batchMax;
     this.batchWait = batchWait;
@@ -105,9 +82,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /** Queues a delivery; the future completes once it is committed, or fails. */
   CompletableFuture<Receipt> submit(final Delivery delivery) {
-    if (closing) {
-      return CompletableFuture.failedFuture(
-          new JournalUnavailableException("Coexist is shutting down"));
+    if (closing || stoppedBecause != null) {
+      return refusedNow();
     }
     final long size = delivery.body().length;
     if (queuedBytes.addAndGet(size) > queueBytesMax && queuedBytes.get() != size) {
@@ -119,13 +95,24 @@ final class GroupCommitWriter implements AutoCloseable {
     }
     final Append append = new Append(delivery, new CompletableFuture<>());
     queue.add(append);
-    if (closing && queue.remove(append)) {
-      // close() began between the check above and the add: the writer may not see it any more
+    if ((closing || stoppedBecause != null) && queue.remove(append)) {
+      // close() began, or the writer stopped, between the check above and the add: the writer may
+      // not see it any more
       queuedBytes.addAndGet(-size);
-      return CompletableFuture.failedFuture(
-          new JournalUnavailableException("Coexist is shutting down"));
+      return refusedNow();
     }
     return append.result();
+  }
+
+  private CompletableFuture<Receipt> refusedNow() {
+    final String stopped = stoppedBecause;
+    return CompletableFuture.failedFuture(
+        new JournalUnavailableException(stopped != null ? stopped : "Coexist is shutting down"));
+  }
+
+  /** False once the writer thread stopped for good after repeated failures (or was closed). */
+  boolean running() {
+    return thread.isAlive() && stoppedBecause == null;
   }
 
   Availability availability() {
@@ -134,30 +121,74 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private void run() {
     final List<Append> batch = new ArrayList<>(batchMax);
+    int crashes = 0;
     while (true) {
       try {
-        final Append first = queue.poll(PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (closing) {
-            break;
-          }
-          if (!availability.get().writable()) {
-            probe();
-          }
-          continue;
+        if (!turn(batch)) {
+          break;
         }
-        batch.add(first);
-        gather(batch);
-        commit(batch);
+        if (!batch.isEmpty()) {
+          crashes = 0; // a batch went through: the last failure did not recur
+        }
       } catch (InterruptedException interrupted) {
         // only close() interrupts, after the queue is drained; nothing is left to answer
         Thread.currentThread().interrupt();
         break;
+      } catch (Throwable crashed) { // supervision of the thread, see the class comment
+        writer.discard();
+        database.abandonWriteTurns();
+        final String reason = "the journal writer failed: " + crashed;
+        failAll(batch, reason, crashed);
+        if (++crashes >= CRASHES_MAX) {
+          stop(reason + " (" + crashes + " turns in a row)", crashed);
+          break;
+        }
+        LOG.error("Journal writer failed, its batch got 503; it goes on: {}", reason, crashed);
       } finally {
         batch.clear();
       }
     }
-    closeConnection();
+    writer.close();
+  }
+
+  /** One turn of the loop: a batch committed, or a probe; false when the writer is to stop. */
+  private boolean turn(final List<Append> batch) throws InterruptedException {
+    final Append first = queue.poll(PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    if (first == null) {
+      if (closing) {
+        return false;
+      }
+      if (!availability.get().writable()) {
+        probe();
+      }
+      return true;
+    }
+    batch.add(first);
+    gather(batch);
+    commit(batch);
+    return true;
+  }
+
+  private void stop(final String reason, final Throwable crashed) {
+    LOG.error(
+        "Journal writer stopped: {}; deliveries get 503 and /health/live fails until Coexist is"
+            + " restarted",
+        reason,
+        crashed);
+    stoppedBecause = "the journal writer stopped: " + reason;
+    availability.set(Availability.down(stoppedBecause));
+    final List<Append> left = new ArrayList<>();
+    queue.drainTo(left);
+    failAll(left, stoppedBecause, crashed);
+  }
+
+  private void failAll(final List<Append> appends, final String reason, final Throwable cause) {
+    for (final Append append : appends) {
+      if (!append.result().isDone()) {
+        release(append);
+        append.result().completeExceptionally(new JournalUnavailableException(reason, cause));
+      }
+    }
   }
 
   private void gather(final List<Append> batch) throws InterruptedException {
@@ -181,33 +212,22 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void commit(final List<Append> batch) {
-    final List<Receipt> receipts = new ArrayList<>(batch.size());
+    final List<PoisonIsolation.Result> results;
     database.beginWriteTurn(true);
     try {
-      final Connection writer = connection();
-      if (commitOrder != null) {
-        commitOrder.execute();
-      }
-      final long now = System.currentTimeMillis();
-      for (final Append append : batch) {
-        receipts.add(write(insert, insertDuplicate, append.delivery(), now));
-      }
-      writer.commit();
+      results = write(batch);
     } catch (SQLException | RuntimeException failed) {
-      rollbackQuietly();
-      closeConnection();
+      writer.discard();
       database.endWriteTurn();
       final String reason = "the journal database refused the write: " + failed.getMessage();
       if (availability.get().writable()) {
         LOG.error("Journal unavailable, deliveries get 503 until it recovers: {}", reason, failed);
       }
       availability.set(Availability.down(reason));
-      for (final Append append : batch) {
-        release(append);
-        append.result().completeExceptionally(new JournalUnavailableException(reason, failed));
-      }
+      failAll(batch, reason, failed);
       return;
     }
+    // an Error thrown above leaves the turn held: run() gives it back (abandonWriteTurns)
     database.endWriteTurn();
     if (!availability.get().writable()) {
       LOG.info("Journal takes writes again");
@@ -216,9 +236,19 @@ final class GroupCommitWriter implements AutoCloseable {
     batchSizes.record(batch.size());
     boolean anyAccepted = false;
     for (int index = 0; index < batch.size(); index++) {
-      release(batch.get(index));
-      batch.get(index).result().complete(receipts.get(index));
-      anyAccepted |= receipts.get(index).outcome() == Receipt.Outcome.ACCEPTED;
+      final Append append = batch.get(index);
+      release(append);
+      switch (results.get(index)) {
+        case PoisonIsolation.Journalled journalled -> {
+          append.result().complete(journalled.receipt());
+          anyAccepted |= journalled.receipt().outcome() == Receipt.Outcome.ACCEPTED;
+        }
+        case PoisonIsolation.Refused refused ->
+            append
+                .result()
+                .completeExceptionally(
+                    new DeliveryRefusedException(refused.reason(), refused.cause()));
+      }
     }
     if (anyAccepted) {
       try {
@@ -229,59 +259,44 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private static Receipt write(
-      final PreparedStatement insert,
-      final PreparedStatement duplicate,
-      final Delivery delivery,
-      final long now)
-      throws SQLException {
-    insert.setLong(1, delivery.receivedAtMillis());
-    insert.setString(2, delivery.route());
-    insert.setString(3, delivery.headersJson());
-    insert.setBytes(4, delivery.body());
-    insert.setString(5, delivery.bodySha256());
-    insert.setString(6, delivery.eventId());
-    insert.setString(7, delivery.rejected() ? "rejected" : "pending");
-    insert.setString(8, delivery.rejection());
-    insert.setLong(9, now);
-    insert.setInt(10, Lanes.of(delivery.body()));
-    try (ResultSet inserted = insert.executeQuery()) {
-      if (inserted.next()) {
-        return new Receipt(
-            inserted.getLong(1),
-            delivery.rejected() ? Receipt.Outcome.REJECTED : Receipt.Outcome.ACCEPTED,
-            null);
+  /**
+   * The batch in one transaction, one insert per delivery and one commit; only when the database
+   * refuses the values does it go again one by one (see {@link PoisonIsolation}).
+   */
+  private List<PoisonIsolation.Result> write(final List<Append> batch) throws SQLException {
+    final Connection connection = writer.connection();
+    final JournalInserts inserts = writer.inserts();
+    final long now = System.currentTimeMillis();
+    final List<PoisonIsolation.Result> results = new ArrayList<>(batch.size());
+    try {
+      inserts.beginTransaction();
+      for (final Append append : batch) {
+        results.add(new PoisonIsolation.Journalled(inserts.write(append.delivery(), now)));
       }
-    }
-    duplicate.setLong(1, delivery.receivedAtMillis());
-    duplicate.setString(2, delivery.route());
-    duplicate.setString(3, delivery.headersJson());
-    duplicate.setBytes(4, delivery.body());
-    duplicate.setString(5, delivery.bodySha256());
-    duplicate.setString(6, delivery.eventId());
-    duplicate.setLong(7, now);
-    duplicate.setString(8, delivery.bodySha256());
-    duplicate.setString(9, delivery.eventId());
-    try (ResultSet inserted = duplicate.executeQuery()) {
-      inserted.next();
-      return new Receipt(inserted.getLong(1), Receipt.Outcome.DUPLICATE, inserted.getLong(2));
+      connection.commit();
+      return results;
+    } catch (SQLException failed) {
+      if (!(WriteFailure.of(failed) instanceof WriteFailure.Refused)) {
+        throw failed;
+      }
+      connection.rollback();
+      LOG.warn(
+          "The journal database refused a batch of {} as data, writing them one by one: {}",
+          batch.size(),
+          failed.getMessage());
+      return PoisonIsolation.write(
+          connection, inserts, batch.stream().map(Append::delivery).toList(), now);
     }
   }
 
   private void probe() {
     database.beginWriteTurn(true);
     try {
-      final Connection writer = connection();
-      try (PreparedStatement probe = writer.prepareStatement(PROBE)) {
-        probe.setLong(1, System.currentTimeMillis());
-        probe.executeUpdate();
-      }
-      writer.commit();
+      writer.probe();
       LOG.info("Journal takes writes again");
       availability.set(Availability.up());
     } catch (SQLException | RuntimeException stillDown) {
-      rollbackQuietly();
-      closeConnection();
+      writer.discard();
       availability.set(
           new Availability(
               false,
@@ -289,47 +304,6 @@ final class GroupCommitWriter implements AutoCloseable {
               availability.get().since()));
     } finally {
       database.endWriteTurn();
-    }
-  }
-
-  private Connection connection() throws SQLException {
-    if (connection == null) {
-      final Connection opened = database.openWriterConnection();
-      try {
-        insert = opened.prepareStatement(INSERT_ENTRY);
-        insertDuplicate = opened.prepareStatement(INSERT_DUPLICATE);
-        commitOrder =
-            database.engine() == Engine.POSTGRESQL ? opened.prepareStatement(COMMIT_ORDER) : null;
-      } catch (SQLException cannotPrepare) {
-        opened.close();
-        throw cannotPrepare;
-      }
-      connection = opened;
-    }
-    return connection;
-  }
-
-  private void rollbackQuietly() {
-    if (connection != null) {
-      try {
-        connection.rollback();
-      } catch (SQLException ignored) {
-        // the connection is discarded next; its transaction dies with it
-      }
-    }
-  }
-
-  private void closeConnection() {
-    if (connection != null) {
-      try {
-        // closing the connection closes its statements too
-        connection.close();
-      } catch (SQLException ignored) {
-        // nothing more can be done with a connection that does not close
-      }
-      connection = null;
-      insert = null;
-      insertDuplicate = null;
     }
   }
 

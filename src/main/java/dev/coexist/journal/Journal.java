@@ -55,14 +55,21 @@ public final class Journal implements AutoCloseable {
 
   /**
    * Makes a delivery durable. The future completes with the receipt after the commit that holds the
-   * delivery, or fails with {@link JournalUnavailableException}.
+   * delivery, or fails with {@link JournalUnavailableException} (retry later) or {@link
+   * DeliveryRefusedException} (the database refused even to keep it as rejected). A delivery whose
+   * envelope id cannot be a deduplication key (see {@link EnvelopeIds}) is journalled as rejected.
    */
   public CompletableFuture<Receipt> append(final Delivery delivery) {
-    return writer.submit(delivery);
+    return writer.submit(EnvelopeIds.checked(delivery));
   }
 
   public Availability availability() {
     return writer.availability();
+  }
+
+  /** False once the journal writer's thread stopped for good: only a restart brings it back. */
+  public boolean writerRunning() {
+    return writer.running();
   }
 
   public Optional<JournalEntry> find(final long id) throws SQLException {

@@ -47,6 +47,7 @@ public final class Database implements AutoCloseable {
   // processor and the API read the journal next to the store (reads only: the journal's own
   // writer is the only one that writes it)
   private final String attachJournal;
+  private final DatabaseProbe probe;
 
   private Database(
       final String jdbcUrl,
@@ -93,6 +94,7 @@ public final class Database implements AutoCloseable {
       hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
     }
     this.pool = new HikariDataSource(hikari);
+    this.probe = new DatabaseProbe(this);
   }
 
   private AutoCloseable writeTurn() {
@@ -168,6 +170,11 @@ public final class Database implements AutoCloseable {
     return engine;
   }
 
+  /** Whether the database answers, for readiness (bounded in time, cached briefly). */
+  public DatabaseProbe probe() {
+    return probe;
+  }
+
   /** Pooled connections for readers (and, on PostgreSQL, writers). */
   public DataSource pool() {
     return pool;
@@ -204,6 +211,23 @@ public final class Database implements AutoCloseable {
     }
     connection.setAutoCommit(false);
     return connection;
+  }
+
+  /**
+   * A connection of its own for {@link DatabaseProbe}, outside the pool. On PostgreSQL its connect
+   * and every read give up after a second (the driver counts whole seconds), so that a database
+   * that is gone, or does not answer, shows at once instead of after the pool's timeout.
+   */
+  Connection openProbeConnection() throws SQLException {
+    if (engine == Engine.SQLITE) {
+      return sqliteWriters.getConnection();
+    }
+    final java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("connectTimeout", "1");
+    properties.setProperty("loginTimeout", "1");
+    properties.setProperty("socketTimeout", "1");
+    properties.setProperty("ApplicationName", "coexist-probe");
+    return java.sql.DriverManager.getConnection(jdbcUrl, properties);
   }
 
   /**
@@ -248,12 +272,26 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives back every write turn the calling thread holds. For a thread's supervisor after something
+   * (an OutOfMemoryError) was thrown between {@link #beginWriteTurn} and {@link #endWriteTurn}: a
+   * turn left held would lock every other writer, the journal's included, out for good.
+   */
+  public void abandonWriteTurns() {
+    if (engine == Engine.SQLITE) {
+      while (writeTurn.isHeldByCurrentThread()) {
+        writeTurn.unlock();
+      }
+    }
+  }
+
   public Duration busyTimeout() {
     return busyTimeout;
   }
 
   @Override
   public void close() {
+    probe.close();
     if (checkpointer != null) {
       checkpointer.close();
     }

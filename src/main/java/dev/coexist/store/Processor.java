@@ -228,6 +228,11 @@ public final class Processor implements AutoCloseable {
     thread.start();
   }
 
+  /** False before start, after close, and once run() gave up after repeated crashes. */
+  public boolean running() {
+    return thread.isAlive();
+  }
+
   /** New entries are waiting: apply them now instead of at the next poll. Cheap, never blocks. */
   public void wake() {
     lastWakeNanos = System.nanoTime();
@@ -264,8 +269,35 @@ public final class Processor implements AutoCloseable {
 
   private void run() {
     Duration retry = pollInterval;
+    // Supervision: an Error (OutOfMemoryError ...) or a bug thrown out of a step is logged, its
+    // transaction rolled back (its entries stay pending) and the loop goes on after a pause. The
+    // same in this many steps in a row will not heal: the thread ends, running() turns false, and
+    // readiness and liveness fail so that a supervisor restarts Coexist.
+    final int crashesMax = 5;
+    int crashes = 0;
     while (!closing) {
-      final int step = step();
+      final int step;
+      try {
+        step = step();
+      } catch (Throwable crashed) {
+        applying.lock();
+        try {
+          closeSession();
+        } finally {
+          applying.unlock();
+        }
+        database.abandonWriteTurns();
+        if (++crashes >= crashesMax) {
+          LOG.error(
+              "Processor stopped after {} failures in a row; restart Coexist", crashes, crashed);
+          break;
+        }
+        LOG.error("Processor failed, it goes on in {} ms: {}", retry.toMillis(), crashed, crashed);
+        pause(retry);
+        retry = retry.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : retry.multipliedBy(2);
+        continue;
+      }
+      crashes = 0;
       if (step > 0 || step == REFRESHED) {
         retry = pollInterval;
         continue;

@@ -74,8 +74,9 @@ final class WalCheckpointer implements AutoCloseable {
           checkpoint("PASSIVE");
         }
       }
-    } catch (Exception failed) {
-      // the writers' commits are unaffected; the log just waits for the next try
+    } catch (Exception | Error failed) {
+      // the writers' commits are unaffected; the log just waits for the next try. An Error too:
+      // escaping, it would cancel the schedule silently and the log would grow without end
       LOG.warn("WAL checkpoint failed, retrying: {}", failed.toString());
       closeConnection();
     }

@@ -1,5 +1,6 @@
 package dev.coexist.testing;
 
+import dev.coexist.Storage;
 import dev.coexist.store.Engine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,6 +22,14 @@ public final class Engines {
   private static EmbeddedPostgres postgres;
 
   private Engines() {}
+
+  /**
+   * A new, empty, migrated database of the engine: on SQLite two files (the journal's and the
+   * store's), on PostgreSQL one database for both.
+   */
+  public static Storage open(final Engine engine, final Path folder) {
+    return Storage.open(url(engine, folder), Duration.ofSeconds(5), 4);
+  }
 
   /** The JDBC URL of a new, empty database of the engine. */
   public static String url(final Engine engine, final Path folder) {
