@@ -6,6 +6,7 @@ import dev.coexist.api.ReadApi;
 import dev.coexist.cli.CoexistCommand;
 import dev.coexist.feed.ChangeFeed;
 import dev.coexist.inbox.InboxRoutes;
+import dev.coexist.ingest.IngestMemory;
 import dev.coexist.ingest.WebhookAuthenticator;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Journal;
@@ -102,6 +103,7 @@ public final class App implements AutoCloseable {
               new WebhookAuthenticator(config),
               journal,
               config.maxBodyBytes(),
+              new IngestMemory(config.ingestMemoryBytes(), meters),
               config.readTimeout(),
               config.ackTimeout(),
               config.verifyToken(),
