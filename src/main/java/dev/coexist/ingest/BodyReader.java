@@ -199,10 +199,11 @@ final class BodyReader implements AutoCloseable {
     } catch (IOException | RuntimeException broken) {
       // IOException: the client went away; RuntimeException: the server's reader saw the channel
       // close under it (after our interrupt, or the peer's reset)
-      if (!reading.compareAndSet(true, false)) {
-        // our alarm interrupted this thread: clear the flag so it does not fail later work
-        Thread.interrupted();
+      if (reading.compareAndSet(true, false)) {
+        return failed.apply(new NotReceived("the client went away mid-body: " + broken));
       }
+      // our alarm interrupted this thread: clear the flag so it does not fail later work
+      Thread.interrupted();
       return failed.apply(
           new NotReceived(
               "the body was not received within " + deadline.toMillis() + " ms: " + broken));

@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -112,10 +113,12 @@ public final class WebhookRoutes implements AutoCloseable {
     }
     final Function<String, String> header =
         name -> request.headers().first(HeaderNames.create(name)).orElse(null);
+    // the server hands out a request's body stream once: read and discard share this one
+    final InputStream in = request.content().inputStream();
     final Optional<WebhookAuthenticator.Refusal> early = authenticator.checkBeforeBody(header);
     if (early.isPresent()) {
       // no body can make up for these headers: it is read into nothing, not into memory
-      if (discardBody(route, request, response)) {
+      if (discardBody(route, in, response)) {
         refusals.unauthorized(route, request.remotePeer().address(), response, early.get());
       }
       return;
@@ -123,7 +126,7 @@ public final class WebhookRoutes implements AutoCloseable {
     final BodyReader.Read read;
     // the hold is given back however the request ends: answered, journalled, refused or broken
     try (IngestMemory.Hold hold = memory.hold()) {
-      read = bodyReader.read(request.content().inputStream(), declaredLength, maxBodyBytes, hold);
+      read = bodyReader.read(in, declaredLength, maxBodyBytes, hold);
       if (read instanceof BodyReader.Received received) {
         deliver(route, request, response, header, received.body(), started, receivedAt);
         return;
@@ -134,7 +137,7 @@ public final class WebhookRoutes implements AutoCloseable {
           throw new IllegalStateException("a received body is delivered above");
       case BodyReader.TooLarge tooLarge -> refusals.tooLarge(route, response, tooLarge.bytesSeen());
       case BodyReader.OverBudget overBudget -> {
-        if (discardBody(route, request, response)) {
+        if (discardBody(route, in, response)) {
           refusals.overBudget(route, response, overBudget.bytesWanted());
         }
       }
@@ -255,8 +258,8 @@ public final class WebhookRoutes implements AutoCloseable {
    * than a reset connection; false when the client is gone and there is no one left to answer.
    */
   private boolean discardBody(
-      final String route, final ServerRequest request, final ServerResponse response) {
-    return switch (bodyReader.discard(request.content().inputStream(), maxBodyBytes)) {
+      final String route, final InputStream in, final ServerResponse response) {
+    return switch (bodyReader.discard(in, maxBodyBytes)) {
       case BodyReader.Discarded discarded -> true;
       case BodyReader.TooLarge tooLarge -> {
         // the rest was not read: the connection cannot carry another request
