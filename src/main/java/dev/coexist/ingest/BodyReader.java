@@ -125,32 +125,44 @@ final class BodyReader implements AutoCloseable {
     return new Received(body);
   }
 
+  /**
+   * Reads a body of unknown length in parts, each reserved before it is allocated. The parts never
+   * add up to more than {@code limit}, so the parts and the joined body together never hold more
+   * than twice the limit: the reason --ingest-memory must be at least twice --max-body.
+   */
   private static Read readChunked(
       final InputStream in, final long limit, final IngestMemory.Hold hold) throws IOException {
     final List<byte[]> parts = new ArrayList<>();
     long total = 0;
-    int lastFill = PART_BYTES;
+    byte[] part = null;
+    int fill = 0;
     while (true) {
-      if (lastFill == PART_BYTES) {
-        if (total > limit) {
-          return new TooLarge(total);
+      if (part == null || fill == part.length) {
+        final long room = limit - total;
+        if (room == 0) {
+          // the body has reached the limit: one byte more makes it too large, and needs no buffer
+          if (in.read() < 0) {
+            break;
+          }
+          return new TooLarge(total + 1);
         }
-        if (!hold.grow(PART_BYTES)) {
-          return new OverBudget(PART_BYTES);
+        final int size = (int) Math.min(PART_BYTES, room);
+        if (!hold.grow(size)) {
+          return new OverBudget(size);
         }
-        parts.add(new byte[PART_BYTES]);
-        lastFill = 0;
+        part = new byte[size];
+        parts.add(part);
+        fill = 0;
       }
-      final byte[] part = parts.get(parts.size() - 1);
-      final int read = in.read(part, lastFill, PART_BYTES - lastFill);
+      final int read = in.read(part, fill, part.length - fill);
       if (read < 0) {
         break;
       }
-      lastFill += read;
+      fill += read;
       total += read;
     }
-    if (total > limit) {
-      return new TooLarge(total);
+    if (parts.size() == 1 && fill == part.length) {
+      return new Received(part);
     }
     // the parts and the joined body live together for a moment: both are reserved
     if (!hold.grow(total)) {
@@ -158,9 +170,9 @@ final class BodyReader implements AutoCloseable {
     }
     final byte[] body = new byte[(int) total];
     int offset = 0;
-    for (final byte[] part : parts) {
-      final int length = (int) Math.min(PART_BYTES, total - offset);
-      System.arraycopy(part, 0, body, offset, length);
+    for (final byte[] each : parts) {
+      final int length = (int) Math.min(each.length, total - offset);
+      System.arraycopy(each, 0, body, offset, length);
       offset += length;
     }
     parts.clear();
