@@ -40,6 +40,7 @@ final class Refusals {
     this.memory = memory;
   }
 
+  /** Counts what became of a delivery, refused or not, in coexist_deliveries_total. */
   void count(final String route, final String outcome) {
     meters.counter("coexist.deliveries", "route", route, "outcome", outcome).increment();
   }

@@ -123,25 +123,22 @@ public final class WebhookRoutes implements AutoCloseable {
       }
       return;
     }
-    final BodyReader.Read read;
     // the hold is given back however the request ends: answered, journalled, refused or broken
     try (IngestMemory.Hold hold = memory.hold()) {
-      read = bodyReader.read(in, declaredLength, maxBodyBytes, hold);
-      if (read instanceof BodyReader.Received received) {
-        deliver(route, request, response, header, received.body(), started, receivedAt);
-        return;
-      }
-    }
-    switch (read) {
-      case BodyReader.Received received ->
-          throw new IllegalStateException("a received body is delivered above");
-      case BodyReader.TooLarge tooLarge -> refusals.tooLarge(route, response, tooLarge.bytesSeen());
-      case BodyReader.OverBudget overBudget -> {
-        if (discardBody(route, in, response)) {
-          refusals.overBudget(route, response, overBudget.bytesWanted());
+      switch (bodyReader.read(in, declaredLength, maxBodyBytes, hold)) {
+        case BodyReader.Received received ->
+            deliver(route, request, response, header, received.body(), started, receivedAt);
+        case BodyReader.TooLarge tooLarge ->
+            refusals.tooLarge(route, response, tooLarge.bytesSeen());
+        case BodyReader.OverBudget overBudget -> {
+          // what was read of it goes back before the rest is read into nothing
+          hold.close();
+          if (discardBody(route, in, response)) {
+            refusals.overBudget(route, response, overBudget.bytesWanted());
+          }
         }
+        case BodyReader.NotReceived notReceived -> refusals.aborted(route, notReceived.why());
       }
-      case BodyReader.NotReceived notReceived -> refusals.aborted(route, notReceived.why());
     }
   }
 
