@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs refused deliveries with their detail, at most one line per reason per interval, saying how
  * many of that reason were left out since its previous line. A sender with a wrong secret retries
- * fast and an attacker sends as fast as it can; the counter {@code
- * coexist_deliveries_unauthorized_total} has every refusal, the log a sample to diagnose from.
+ * fast and an attacker sends as fast as it can; the counters ({@code
+ * coexist_deliveries_unauthorized_total}, {@code coexist_ingest_memory_refused_total}) have every
+ * refusal, the log a sample to diagnose from.
  */
 final class RefusalLog {
   private static final Logger LOG = LoggerFactory.getLogger(RefusalLog.class);
@@ -82,10 +83,12 @@ final class RefusalLog {
   /** How many of this key were left out since its last line, or -1 when this one is too. */
   private long admit(final String key) {
     final long now = nanoClock.getAsLong();
-    final Window fresh = new Window(now);
-    final Window window = windows.putIfAbsent(key, fresh);
+    Window window = windows.get(key);
     if (window == null) {
-      return 0;
+      window = windows.putIfAbsent(key, new Window(now));
+      if (window == null) {
+        return 0;
+      }
     }
     final long last = window.lastLoggedAt.get();
     if (now - last < intervalNanos || !window.lastLoggedAt.compareAndSet(last, now)) {
