@@ -9,6 +9,7 @@ import dev.coexist.api.Supervised;
 import dev.coexist.cli.CoexistCommand;
 import dev.coexist.feed.ChangeFeed;
 import dev.coexist.inbox.InboxRoutes;
+import dev.coexist.ingest.IngestMemory;
 import dev.coexist.ingest.WebhookAuthenticator;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Journal;
@@ -86,6 +87,7 @@ public final class App implements AutoCloseable {
               new WebhookAuthenticator(config),
               journal,
               config.maxBodyBytes(),
+              new IngestMemory(config.ingestMemoryBytes(), meters),
               config.readTimeout(),
               config.ackTimeout(),
               config.verifyToken(),

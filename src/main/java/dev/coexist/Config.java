@@ -25,6 +25,7 @@ public record Config(
     Optional<String> verifyToken,
     List<String> apiKeys,
     long maxBodyBytes,
+    long ingestMemoryBytes,
     int journalBatchMax,
     Duration journalBatchWait,
     long journalQueueBytes,
@@ -62,6 +63,15 @@ public record Config(
    * @throws ConfigException naming the first invalid key
    */
   public static Config parse(final Map<ConfigKey, List<String>> raw) {
+    return parse(raw, Runtime.getRuntime().maxMemory());
+  }
+
+  /**
+   * As {@link #parse(Map)}, for a Java heap of {@code maxHeapBytes}.
+   *
+   * @throws ConfigException naming the first invalid key
+   */
+  static Config parse(final Map<ConfigKey, List<String>> raw, final long maxHeapBytes) {
     final Values values = new Values(raw);
     final Path dataDir = Path.of(values.single(ConfigKey.DATA_DIR));
     final String database = values.single(ConfigKey.DATABASE);
@@ -77,6 +87,7 @@ public record Config(
             values.secret(ConfigKey.VERIFY_TOKEN),
             values.apiKeys(),
             values.size(ConfigKey.MAX_BODY, 1024, 1L << 30),
+            values.size(ConfigKey.INGEST_MEMORY, 2048, 1L << 40),
             values.integer(ConfigKey.JOURNAL_BATCH_MAX, 1, 10_000),
             values.duration(ConfigKey.JOURNAL_BATCH_WAIT, Duration.ZERO, Duration.ofSeconds(1)),
             values.size(ConfigKey.JOURNAL_QUEUE_BYTES, 1L << 20, 1L << 34),
@@ -90,7 +101,35 @@ public record Config(
             values.duration(ConfigKey.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)),
             values.bool(ConfigKey.INSECURE));
     config.checkBindIsProtected();
+    config.checkIngestMemory(maxHeapBytes);
     return config;
+  }
+
+  private void checkIngestMemory(final long maxHeapBytes) {
+    // a chunked body is briefly held twice (its parts, then the joined body), so the largest one
+    // needs twice --max-body to be taken at all, even on an idle server
+    if (ingestMemoryBytes < 2 * maxBodyBytes) {
+      throw new ConfigException(
+          ConfigKey.INGEST_MEMORY,
+          "must be at least twice --max-body ("
+              + 2 * maxBodyBytes
+              + " bytes), was "
+              + ingestMemoryBytes
+              + " bytes");
+    }
+    // the rest of the heap carries the journal's queue, the store's work and the server itself;
+    // a budget past half of it would let bodies alone starve them
+    if (ingestMemoryBytes > maxHeapBytes / 2) {
+      throw new ConfigException(
+          ConfigKey.INGEST_MEMORY,
+          "must be at most half the Java heap ("
+              + maxHeapBytes / 2
+              + " bytes of "
+              + maxHeapBytes
+              + " with this -Xmx), was "
+              + ingestMemoryBytes
+              + " bytes; give a smaller value or the JVM a larger -Xmx");
+    }
   }
 
   private void checkBindIsProtected() {

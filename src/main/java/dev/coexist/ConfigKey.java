@@ -33,6 +33,12 @@ public enum ConfigKey {
       "Read API key (Authorization: Bearer KEY); the option may repeat, the variable takes a comma"
           + " list. Without one, a random key is made at start and logged."),
   MAX_BODY("max-body", "8MB", "Largest accepted webhook body; larger ones get 413."),
+  INGEST_MEMORY(
+      "ingest-memory",
+      "64MB",
+      "Most bytes of webhook bodies held at once while they are received, authenticated and"
+          + " journalled; beyond it deliveries get 503 + Retry-After. At least twice --max-body, at"
+          + " most half the Java heap."),
   JOURNAL_BATCH_MAX("journal-batch-max", "512", "Most deliveries committed in one transaction."),
   JOURNAL_BATCH_WAIT(
       "journal-batch-wait",

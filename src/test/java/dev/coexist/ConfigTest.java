@@ -68,6 +68,29 @@ class ConfigTest {
   }
 
   @Test
+  void ingestMemoryHoldsTheLargestBodyTwiceAndLeavesHalfTheHeap() {
+    final Map<ConfigKey, List<String>> raw = new EnumMap<>(ConfigKey.class);
+    final long heap = 1L << 30;
+    assertThat(Config.parse(raw, heap).ingestMemoryBytes()).isEqualTo(64L * 1024 * 1024);
+    raw.put(ConfigKey.MAX_BODY, List.of("4MB"));
+    raw.put(ConfigKey.INGEST_MEMORY, List.of("7MB"));
+    assertThatThrownBy(() -> Config.parse(raw, heap))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "--ingest-memory (COEXIST_INGEST_MEMORY): must be at least twice --max-body (8388608"
+                + " bytes), was 7340032 bytes");
+    raw.put(ConfigKey.INGEST_MEMORY, List.of("8MB"));
+    assertThat(Config.parse(raw, heap).ingestMemoryBytes()).isEqualTo(8L * 1024 * 1024);
+    assertThatThrownBy(() -> Config.parse(raw, 12L * 1024 * 1024))
+        .hasMessageStartingWith(
+            "--ingest-memory (COEXIST_INGEST_MEMORY): must be at most half the Java heap (6291456"
+                + " bytes of 12582912 with this -Xmx), was 8388608 bytes");
+    raw.put(ConfigKey.INGEST_MEMORY, List.of("plenty"));
+    assertThatThrownBy(() -> Config.parse(raw, heap))
+        .hasMessageStartingWith("--ingest-memory (COEXIST_INGEST_MEMORY): must be a size");
+  }
+
+  @Test
   void publicBindWithoutAuthenticationIsRefusedUnlessInsecure() {
     assertThatThrownBy(() -> parse(ConfigKey.BIND, "0.0.0.0"))
         .isInstanceOf(ConfigException.class)

@@ -38,6 +38,11 @@ public final class BodyCheck {
     if (body.length == 0) {
       return Verdict.reject("empty body: a webhook delivery is a JSON object");
     }
+    // before the parser: it would read UTF-16 and UTF-32 too, and lets some invalid UTF-8 through
+    final String notUtf8 = Utf8.firstProblem(body);
+    if (notUtf8 != null) {
+      return Verdict.reject("not UTF-8: " + notUtf8);
+    }
     try (JsonParser parser = JSON.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return Verdict.reject("not a JSON object: the body must start with '{'");
@@ -84,7 +89,7 @@ public final class BodyCheck {
                   ? ""
                   : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
     } catch (IOException unreadable) {
-      // e.g. bytes that are not UTF-8
+      // reading a byte array fails only on what the parser cannot decode
       return Verdict.reject("not JSON: " + unreadable.getMessage());
     }
   }

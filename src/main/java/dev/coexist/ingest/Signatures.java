@@ -28,7 +28,9 @@ public final class Signatures {
     VALID,
     MISSING,
     MALFORMED,
-    MISMATCH
+    MISMATCH,
+    /** Looks like a signature; only the body can say whether it is valid ({@link #checkForm}). */
+    WELL_FORMED
   }
 
   public static Check check(final String headerValue, final byte[] body, final byte[] secret) {
@@ -41,6 +43,17 @@ public final class Signatures {
     }
     // constant time: the comparison does not stop at the first differing byte
     return MessageDigest.isEqual(claimed, hmacSha256(secret, body)) ? Check.VALID : Check.MISMATCH;
+  }
+
+  /**
+   * Whether a header value could be a signature at all, before the body is there: {@link
+   * Check#WELL_FORMED}, {@link Check#MISSING} or {@link Check#MALFORMED}.
+   */
+  public static Check checkForm(final String headerValue) {
+    if (headerValue == null || headerValue.isBlank()) {
+      return Check.MISSING;
+    }
+    return decode(headerValue.trim()) == null ? Check.MALFORMED : Check.WELL_FORMED;
   }
 
   public static byte[] hmacSha256(final byte[] secret, final byte[] body) {

@@ -29,8 +29,48 @@ public final class WebhookAuthenticator {
     this.headerSecretDigest = headerSecret.map(secret -> SecretDigest.of(secret.value()));
   }
 
-  /** A rejected delivery: a short reason for counters and a sentence for the sender. */
+  /**
+   * A rejected delivery: a short reason for counters and the log, and a sentence for the log. The
+   * sender hears neither: they would tell a stranger which schemes and headers are configured.
+   */
   public record Refusal(String reason, String message) {}
+
+  /**
+   * What can be decided before the body is read: a refusal when no configured scheme can accept
+   * this delivery whatever its body is (every signature header missing or malformed, the static
+   * header missing or wrong), so that such a request is refused without buffering its body.
+   *
+   * @param header looks up a request header by lower-case name, null when absent
+   * @return empty when the body may still authenticate the delivery, else why it cannot
+   */
+  public Optional<Refusal> checkBeforeBody(final Function<String, String> header) {
+    if (partnerSecret.isEmpty() && appSecret.isEmpty() && headerSecret.isEmpty()) {
+      return Optional.empty();
+    }
+    final List<Refusal> refusals = new ArrayList<>(3);
+    if (partnerSecret.isPresent()) {
+      final var check = Signatures.checkForm(header.apply(DIALOG_SIGNATURE));
+      if (check == Signatures.Check.WELL_FORMED) {
+        return Optional.empty();
+      }
+      refusals.add(signatureRefusal(check, DIALOG_SIGNATURE));
+    }
+    if (appSecret.isPresent()) {
+      final var check = Signatures.checkForm(header.apply(META_SIGNATURE));
+      if (check == Signatures.Check.WELL_FORMED) {
+        return Optional.empty();
+      }
+      refusals.add(signatureRefusal(check, "X-Hub-Signature-256"));
+    }
+    if (headerSecret.isPresent()) {
+      final Optional<Refusal> refusal = checkHeaderSecret(header);
+      if (refusal.isEmpty()) {
+        return Optional.empty();
+      }
+      refusals.add(refusal.get());
+    }
+    return Optional.of(combine(refusals));
+  }
 
   /**
    * Checks a delivery.
@@ -58,18 +98,26 @@ public final class WebhookAuthenticator {
       refusals.add(signatureRefusal(check, "X-Hub-Signature-256"));
     }
     if (headerSecret.isPresent()) {
-      final String name = headerSecret.get().name();
-      final String given = header.apply(name.toLowerCase(java.util.Locale.ROOT));
-      if (given == null) {
-        refusals.add(new Refusal("missing_credentials", "header " + name + " is missing"));
-      } else if (SecretDigest.matches(headerSecretDigest.get(), given.trim())) {
+      final Optional<Refusal> refusal = checkHeaderSecret(header);
+      if (refusal.isEmpty()) {
         return Optional.empty();
-      } else {
-        refusals.add(
-            new Refusal("invalid_header_secret", "header " + name + " has the wrong value"));
       }
+      refusals.add(refusal.get());
     }
     return Optional.of(combine(refusals));
+  }
+
+  private Optional<Refusal> checkHeaderSecret(final Function<String, String> header) {
+    final String name = headerSecret.orElseThrow().name();
+    final String given = header.apply(name.toLowerCase(java.util.Locale.ROOT));
+    if (given == null) {
+      return Optional.of(new Refusal("missing_credentials", "header " + name + " is missing"));
+    }
+    if (SecretDigest.matches(headerSecretDigest.orElseThrow(), given.trim())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Refusal("invalid_header_secret", "header " + name + " has the wrong value"));
   }
 
   private static Refusal signatureRefusal(final Signatures.Check check, final String headerName) {
@@ -83,7 +131,8 @@ public final class WebhookAuthenticator {
           new Refusal(
               "invalid_signature",
               headerName + " does not match the body (wrong secret, or the body was altered)");
-      case VALID -> throw new IllegalArgumentException("a valid signature is no refusal");
+      case VALID, WELL_FORMED ->
+          throw new IllegalArgumentException("a valid signature is no refusal: " + check);
     };
   }
 

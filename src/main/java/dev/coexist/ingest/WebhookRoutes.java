@@ -15,6 +15,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,15 +29,17 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook endpoints: size limit, authentication, a streaming envelope check, then the journal.
- * A delivery is answered 200 only once the journal has it on disk; a journal that cannot write
- * answers 503 with Retry-After so that Meta and 360dialog deliver it again later.
+ * The webhook endpoints: size limit, what authentication can tell from the headers, the body read
+ * into memory reserved from --ingest-memory, authentication, a streaming envelope check, then the
+ * journal. A delivery is answered 200 only once the journal has it on disk; a journal that cannot
+ * write, or no room to hold the body, answers 503 with Retry-After so that Meta and 360dialog
+ * deliver it again later.
  */
 public final class WebhookRoutes implements AutoCloseable {
   public static final String DIALOG_ROUTE = "360dialog";
@@ -45,7 +48,6 @@ public final class WebhookRoutes implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
   private static final JsonStringEncoder JSON_TEXT = JsonStringEncoder.getInstance();
   private static final MessageDigest SHA_256 = sha256Prototype();
-  private static final String RETRY_AFTER_SECONDS = "5";
 
   /** Headers worth keeping with the body: enough to re-verify it and to trace its sender. */
   private static final List<HeaderName> KEPT_HEADERS =
@@ -64,16 +66,16 @@ public final class WebhookRoutes implements AutoCloseable {
   private final long maxBodyBytes;
   private final Duration ackTimeout;
   private final Optional<String> verifyToken;
-  private final MeterRegistry meters;
   private final Map<String, Timer> ackLatency;
   private final BodyReader bodyReader;
-  private final AtomicLong lastRefusalLogged = new AtomicLong();
-  private final AtomicLong refusalsNotLogged = new AtomicLong();
+  private final IngestMemory memory;
+  private final Refusals refusals;
 
   public WebhookRoutes(
       final WebhookAuthenticator authenticator,
       final Journal journal,
       final long maxBodyBytes,
+      final IngestMemory memory,
       final Duration readTimeout,
       final Duration ackTimeout,
       final Optional<String> verifyToken,
@@ -81,10 +83,11 @@ public final class WebhookRoutes implements AutoCloseable {
     this.authenticator = authenticator;
     this.journal = journal;
     this.maxBodyBytes = maxBodyBytes;
+    this.memory = memory;
+    this.refusals = new Refusals(meters, maxBodyBytes, memory);
     this.bodyReader = new BodyReader(readTimeout);
     this.ackTimeout = ackTimeout;
     this.verifyToken = verifyToken;
-    this.meters = meters;
     this.ackLatency =
         Map.of(
             DIALOG_ROUTE, ackTimer(DIALOG_ROUTE, meters),
@@ -106,31 +109,52 @@ public final class WebhookRoutes implements AutoCloseable {
     final long receivedAt = System.currentTimeMillis();
     final OptionalLong declaredLength = request.headers().contentLength();
     if (declaredLength.isPresent() && declaredLength.getAsLong() > maxBodyBytes) {
-      tooLarge(route, response, declaredLength.getAsLong());
+      refusals.tooLarge(route, response, declaredLength.getAsLong());
       return;
     }
-    final byte[] body;
-    try {
-      body =
-          bodyReader.read(
-              request.content().inputStream(),
-              (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-    } catch (BodyReader.BodyNotReceivedException stalled) {
-      // the client stalled past the read timeout or went away: its connection is gone and there
-      // is nothing to acknowledge
-      count(route, "aborted");
-      LOG.info("Delivery on {} dropped: {}", route, stalled.getMessage());
+    final Function<String, String> header =
+        name -> request.headers().first(HeaderNames.create(name)).orElse(null);
+    // the server hands out a request's body stream once: read and discard share this one
+    final InputStream in = request.content().inputStream();
+    final Optional<WebhookAuthenticator.Refusal> early = authenticator.checkBeforeBody(header);
+    if (early.isPresent()) {
+      // no body can make up for these headers: it is read into nothing, not into memory
+      if (discardBody(route, in, response)) {
+        refusals.unauthorized(route, request.remotePeer().address(), response, early.get());
+      }
       return;
     }
-    if (body.length > maxBodyBytes) {
-      tooLarge(route, response, body.length);
-      return;
+    // the hold is given back however the request ends: answered, journalled, refused or broken
+    try (IngestMemory.Hold hold = memory.hold()) {
+      switch (bodyReader.read(in, declaredLength, maxBodyBytes, hold)) {
+        case BodyReader.Received received ->
+            deliver(route, request, response, header, received.body(), started, receivedAt);
+        case BodyReader.TooLarge tooLarge ->
+            refusals.tooLarge(route, response, tooLarge.bytesSeen());
+        case BodyReader.OverBudget overBudget -> {
+          // what was read of it goes back before the rest is read into nothing
+          hold.close();
+          if (discardBody(route, in, response)) {
+            refusals.overBudget(route, response, overBudget.bytesWanted());
+          }
+        }
+        case BodyReader.NotReceived notReceived -> refusals.aborted(route, notReceived.why());
+      }
     }
-    final Optional<WebhookAuthenticator.Refusal> refusal =
-        authenticator.check(
-            name -> request.headers().first(HeaderNames.create(name)).orElse(null), body);
+  }
+
+  /** A body that was read whole, within the budget: authentication, envelope check, journal. */
+  private void deliver(
+      final String route,
+      final ServerRequest request,
+      final ServerResponse response,
+      final Function<String, String> header,
+      final byte[] body,
+      final long started,
+      final long receivedAt) {
+    final Optional<WebhookAuthenticator.Refusal> refusal = authenticator.check(header, body);
     if (refusal.isPresent()) {
-      unauthorized(route, request, response, refusal.get());
+      refusals.unauthorized(route, request.remotePeer().address(), response, refusal.get());
       return;
     }
     final BodyCheck.Verdict verdict = BodyCheck.check(body);
@@ -147,18 +171,18 @@ public final class WebhookRoutes implements AutoCloseable {
     try {
       receipt = journal.append(delivery).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException slow) {
-      unavailable(
+      refusals.unavailable(
           route, response, "the journal did not commit within " + ackTimeout.toMillis() + " ms");
       return;
     } catch (ExecutionException failed) {
       final Throwable cause = failed.getCause();
       if (cause instanceof DeliveryRefusedException refused) {
         // the database would not keep even its raw bytes: the delivery is at fault, not us
-        count(route, "rejected");
+        refusals.count(route, "rejected");
         Replies.error(response, Status.BAD_REQUEST_400, "bad_request", refused.getMessage());
         return;
       }
-      unavailable(
+      refusals.unavailable(
           route,
           response,
           cause instanceof JournalUnavailableException
@@ -167,17 +191,17 @@ public final class WebhookRoutes implements AutoCloseable {
       return;
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
-      unavailable(route, response, "Coexist is shutting down");
+      refusals.unavailable(route, response, "Coexist is shutting down");
       return;
     }
     switch (receipt.outcome()) {
       case ACCEPTED -> {
-        count(route, "accepted");
+        refusals.count(route, "accepted");
         // the hot path: a fixed shape, written without an object mapper
         acknowledge(response, "{\"id\":" + receipt.id() + ",\"status\":\"accepted\"}");
       }
       case DUPLICATE -> {
-        count(route, "duplicate");
+        refusals.count(route, "duplicate");
         acknowledge(
             response,
             "{\"id\":"
@@ -187,7 +211,7 @@ public final class WebhookRoutes implements AutoCloseable {
                 + "}");
       }
       case REJECTED -> {
-        count(route, "rejected");
+        refusals.count(route, "rejected");
         LOG.info(
             "Delivery on {} rejected as journal entry {}: {}",
             route,
@@ -233,61 +257,24 @@ public final class WebhookRoutes implements AutoCloseable {
     }
   }
 
-  private void tooLarge(final String route, final ServerResponse response, final long length) {
-    count(route, "too_large");
-    // the rest of the body is never read; closing the connection is cheaper than draining it
-    response.header(HeaderNames.CONNECTION, "close");
-    Replies.error(
-        response,
-        Status.REQUEST_ENTITY_TOO_LARGE_413,
-        "payload_too_large",
-        "the body has "
-            + length
-            + " bytes or more; the limit is "
-            + maxBodyBytes
-            + " (--max-body)");
-  }
-
-  private void unauthorized(
-      final String route,
-      final ServerRequest request,
-      final ServerResponse response,
-      final WebhookAuthenticator.Refusal refusal) {
-    count(route, "unauthorized");
-    meters
-        .counter("coexist.deliveries.unauthorized", "route", route, "reason", refusal.reason())
-        .increment();
-    // a sender with a wrong secret retries fast; one line a second says enough, the counter the
-    // rest
-    final long now = System.currentTimeMillis();
-    final long last = lastRefusalLogged.get();
-    if (now - last >= 1_000 && lastRefusalLogged.compareAndSet(last, now)) {
-      LOG.warn(
-          "Delivery on {} from {} refused ({}): {}; {} more refused since the last such line",
-          route,
-          request.remotePeer().address(),
-          refusal.reason(),
-          refusal.message(),
-          refusalsNotLogged.getAndSet(0));
-    } else {
-      refusalsNotLogged.incrementAndGet();
-    }
-    Replies.error(
-        response,
-        Status.UNAUTHORIZED_401,
-        "unauthorized",
-        refusal.message(),
-        Map.of("code", refusal.reason()));
-  }
-
-  private void unavailable(final String route, final ServerResponse response, final String reason) {
-    count(route, "unavailable");
-    response.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
-    Replies.error(response, Status.SERVICE_UNAVAILABLE_503, "unavailable", reason);
-  }
-
-  private void count(final String route, final String outcome) {
-    meters.counter("coexist.deliveries", "route", route, "outcome", outcome).increment();
+  /**
+   * Reads a refused body into nothing, so that a client still sending it reads its answer rather
+   * than a reset connection; false when the client is gone and there is no one left to answer.
+   */
+  private boolean discardBody(
+      final String route, final InputStream in, final ServerResponse response) {
+    return switch (bodyReader.discard(in, maxBodyBytes)) {
+      case BodyReader.Discarded discarded -> true;
+      case BodyReader.TooLarge tooLarge -> {
+        // the rest was not read: the connection cannot carry another request
+        response.header(HeaderNames.CONNECTION, "close");
+        yield true;
+      }
+      case BodyReader.NotReceived notReceived -> {
+        refusals.aborted(route, notReceived.why());
+        yield false;
+      }
+    };
   }
 
   /** The kept headers as a JSON object, written by hand: this runs for every delivery. */

@@ -2,6 +2,9 @@ package dev.coexist.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.ConfigKey;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The webhook endpoints over real HTTP, journalling into a real SQLite file. */
 class IngestIT {
@@ -131,30 +135,108 @@ class IngestIT {
   }
 
   @Test
-  void refusedDeliveryIs401WithReasonAndNotJournalled() throws Exception {
-    final byte[] body = echo("wamid.E5");
-    final HttpResponse<String> unsigned = coexist.post("/webhooks/whatsapp", body);
-    assertThat(unsigned.statusCode()).isEqualTo(401);
-    assertThat(json(unsigned).get("error").asText()).isEqualTo("unauthorized");
-    assertThat(json(unsigned).get("code").asText()).isEqualTo("missing_credentials");
-    assertThat(json(unsigned).get("reason").asText())
-        .contains("x-360dialog-signature is missing")
-        .contains("X-Hub-Signature-256 is missing")
-        .contains("X-Coexist-Secret is missing");
+  void refusedDeliveryIs401WithAGenericAnswerAndTheDetailInTheLog() throws Exception {
+    final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    final Logger refusalLog = (Logger) LoggerFactory.getLogger(RefusalLog.class);
+    log.start();
+    refusalLog.addAppender(log);
+    try {
+      final byte[] body = echo("wamid.E5");
+      final byte[] tampered = echo("wamid.E6");
+      final List<HttpResponse<String>> refused =
+          List.of(
+              // no credentials at all
+              coexist.post("/webhooks/whatsapp", body),
+              // a signature of another body
+              coexist.post("/webhooks/whatsapp", tampered, metaSigned(echo("wamid.other"))),
+              // a signature that is neither hex nor base64 of 32 bytes
+              coexist.post("/webhooks/360dialog", body, "x-360dialog-signature", "sha256=xyz"),
+              // the static header with the wrong value
+              coexist.post("/webhooks/360dialog", body, "X-Coexist-Secret", "guess"));
+      for (final HttpResponse<String> response : refused) {
+        assertThat(response.statusCode()).isEqualTo(401);
+        // exactly error and reason, the same words whatever went wrong
+        assertThat(response.body())
+            .isEqualTo(
+                "{\"error\":\"unauthorized\",\"reason\":\"the delivery does not carry valid"
+                    + " credentials\"}");
+      }
 
-    final byte[] tampered = echo("wamid.E6");
-    final HttpResponse<String> wrong =
-        coexist.post("/webhooks/whatsapp", tampered, metaSigned(echo("wamid.other")));
-    assertThat(wrong.statusCode()).isEqualTo(401);
-    assertThat(json(wrong).get("code").asText()).isEqualTo("invalid_signature");
+      assertThat(JournalRows.all(coexist.journalFile())).isEmpty();
+      final String metrics = coexist.get("/metrics").body();
+      assertThat(metrics)
+          .contains(
+              "coexist_deliveries_unauthorized_total{reason=\"missing_credentials\",route=\"whatsapp\"} 1.0")
+          .contains(
+              "coexist_deliveries_unauthorized_total{reason=\"invalid_signature\",route=\"whatsapp\"} 1.0")
+          .contains(
+              "coexist_deliveries_unauthorized_total{reason=\"malformed_signature\",route=\"360dialog\"} 1.0")
+          .contains(
+              "coexist_deliveries_unauthorized_total{reason=\"invalid_header_secret\",route=\"360dialog\"} 1.0");
+      // one line per reason (the first of each is always written), with the detail
+      final List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+      assertThat(lines).hasSize(4);
+      assertThat(lines.get(0))
+          .contains("Delivery on whatsapp from")
+          .contains("(missing_credentials)")
+          .contains("x-360dialog-signature is missing")
+          .contains("X-Hub-Signature-256 is missing")
+          .contains("X-Coexist-Secret is missing");
+      assertThat(lines.get(1))
+          .contains("(invalid_signature)")
+          .contains("X-Hub-Signature-256 does not match the body");
+      assertThat(lines.get(2))
+          .contains("Delivery on 360dialog")
+          .contains("(malformed_signature)")
+          .contains("x-360dialog-signature is neither hex nor base64");
+      assertThat(lines.get(3))
+          .contains("(invalid_header_secret)")
+          .contains("header X-Coexist-Secret has the wrong value");
 
-    assertThat(JournalRows.all(coexist.journalFile())).isEmpty();
-    final String metrics = coexist.get("/metrics").body();
-    assertThat(metrics)
-        .contains(
-            "coexist_deliveries_unauthorized_total{reason=\"missing_credentials\",route=\"whatsapp\"} 1.0")
-        .contains(
-            "coexist_deliveries_unauthorized_total{reason=\"invalid_signature\",route=\"whatsapp\"} 1.0");
+      // the same reason again within the interval: counted, not logged
+      coexist.post("/webhooks/whatsapp", body);
+      assertThat(log.list).hasSize(4);
+      assertThat(coexist.get("/metrics").body())
+          .contains(
+              "coexist_deliveries_unauthorized_total{reason=\"missing_credentials\",route=\"whatsapp\"} 2.0");
+    } finally {
+      refusalLog.detachAppender(log);
+    }
+  }
+
+  @Test
+  void bodiesThatAreNotUtf8Are400WithReasonAndKeptAsRejected() throws Exception {
+    final String envelope = "{\"object\":\"whatsapp_business_account\",\"entry\":[]}";
+    // a key holding "/" written in two bytes: valid JSON to the parser, not valid UTF-8
+    final byte[] keyStart =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[],\"k"
+            .getBytes(StandardCharsets.UTF_8);
+    final java.io.ByteArrayOutputStream badKeyBytes = new java.io.ByteArrayOutputStream();
+    badKeyBytes.write(keyStart);
+    badKeyBytes.write(new byte[] {(byte) 0xC0, (byte) 0xAF});
+    badKeyBytes.write("\":1}".getBytes(StandardCharsets.UTF_8));
+    final byte[] badKey = badKeyBytes.toByteArray();
+    final byte[][] bodies = {
+      badKey,
+      envelope.getBytes(StandardCharsets.UTF_16), // with a byte order mark
+      envelope.getBytes(StandardCharsets.UTF_16LE), // without
+    };
+    final String[] reasons = {
+      "not UTF-8: byte 0xC0 at offset " + keyStart.length + " is not valid UTF-8",
+      "not UTF-8: byte 0xFE at offset 0 is not valid UTF-8 (a UTF-16 byte order mark?)",
+      "not UTF-8: a NUL byte at offset 1 (UTF-16 or UTF-32 text?)"
+    };
+    for (int index = 0; index < bodies.length; index++) {
+      final HttpResponse<String> response =
+          coexist.post("/webhooks/whatsapp", bodies[index], metaSigned(bodies[index]));
+      assertThat(response.statusCode()).as(reasons[index]).isEqualTo(400);
+      assertThat(json(response).get("error").asText()).isEqualTo("bad_request");
+      assertThat(json(response).get("reason").asText()).isEqualTo(reasons[index]);
+    }
+    final List<JournalRows.Row> rows = JournalRows.all(coexist.journalFile());
+    assertThat(rows).extracting(JournalRows.Row::state).containsOnly("rejected").hasSize(3);
+    assertThat(rows).extracting(JournalRows.Row::error).containsExactly(reasons);
+    assertThat(rows.get(0).body()).isEqualTo(badKey);
   }
 
   @Test

@@ -106,4 +106,34 @@ class WebhookAuthenticatorTest {
         .extracting(WebhookAuthenticator.Refusal::reason)
         .isEqualTo("malformed_signature");
   }
+
+  @Test
+  void whatTheHeadersAloneDecide() {
+    final WebhookAuthenticator authenticator =
+        authenticator(
+            ConfigKey.PARTNER_SECRET,
+            "p",
+            ConfigKey.APP_SECRET,
+            "a",
+            ConfigKey.HEADER_SECRET,
+            "X-Coexist-Secret:s");
+    // nothing that could pass: refused before the body is read
+    final var missing = authenticator.checkBeforeBody(headers());
+    assertThat(missing)
+        .get()
+        .extracting(WebhookAuthenticator.Refusal::reason)
+        .isEqualTo("missing_credentials");
+    final var malformed =
+        authenticator.checkBeforeBody(
+            headers("x-360dialog-signature", "xyz", "x-coexist-secret", "wrong"));
+    assertThat(malformed)
+        .get()
+        .extracting(WebhookAuthenticator.Refusal::reason)
+        .isEqualTo("malformed_signature");
+    // a well-formed signature needs the body to tell; the right static header needs nothing more
+    assertThat(authenticator.checkBeforeBody(headers("x-hub-signature-256", sign("wrong"))))
+        .isEmpty();
+    assertThat(authenticator.checkBeforeBody(headers("x-coexist-secret", "s"))).isEmpty();
+    assertThat(authenticator().checkBeforeBody(headers())).isEmpty();
+  }
 }
