@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +97,49 @@ class ConnectionCapIT {
       assertThat(delivered.body()).contains("\"status\":\"accepted\"");
       assertThat(coexist.process().isAlive()).isTrue();
       assertThat(coexist.stdoutText()).doesNotContain("server socket is terminating");
+    }
+  }
+
+  @Test
+  void aListenerThatStopsAnywayEndsTheProcess() throws Exception {
+    final int port = CoexistProcess.freePort();
+    try (CoexistProcess coexist =
+        CoexistProcess.start(
+            folder,
+            DESCRIPTOR_LIMIT,
+            "--port",
+            String.valueOf(port),
+            "--data-dir",
+            folder.resolve("data").toString(),
+            // a cap the descriptors cannot hold: accept runs out of them and Helidon's listener
+            // stops, as it would if something else used them up
+            "--max-connections",
+            "1000",
+            "--idle-timeout",
+            "60s",
+            "--shutdown-grace",
+            "1s")) {
+      coexist.awaitLive(port);
+      final List<Socket> flood = new ArrayList<>();
+      try {
+        for (int index = 0; index < FLOOD && coexist.process().isAlive(); index++) {
+          try {
+            flood.add(new Socket("127.0.0.1", port));
+          } catch (IOException refused) {
+            break;
+          }
+        }
+        assertThat(coexist.process().waitFor(20, TimeUnit.SECONDS))
+            .as("the process ends when its listener is gone")
+            .isTrue();
+        assertThat(coexist.process().exitValue()).isEqualTo(3);
+        assertThat(coexist.stdoutText())
+            .contains("The HTTP listener stopped while Coexist was running: exiting");
+      } finally {
+        for (final Socket socket : flood) {
+          socket.close();
+        }
+      }
     }
   }
 
