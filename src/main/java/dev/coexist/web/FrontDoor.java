@@ -213,7 +213,8 @@ public final class FrontDoor implements ServerConnectionSelector, AutoCloseable 
   private static final class ResponseListener implements Http1ConnectionListener {
     @Override
     public void status(final ConnectionContext context, final Status status) {
-      if (context instanceof GuardedConnection connection) {
+      // an interim answer (100 Continue) comes before the body, not after the request
+      if (context instanceof GuardedConnection connection && status.code() >= 200) {
         connection.responding();
       }
     }

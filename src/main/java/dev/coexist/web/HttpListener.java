@@ -90,6 +90,7 @@ public final class HttpListener implements AutoCloseable {
               .build()
               .start();
     } catch (RuntimeException failed) {
+      watch.stopping();
       frontDoor.close();
       throw failed;
     }
