@@ -54,6 +54,7 @@ final class GuardedConnection
   private volatile long readingSince;
   private volatile boolean scanRequestLine = true;
   private volatile boolean closeAfterResponse;
+  private volatile boolean idleClockStarted = true;
 
   GuardedConnection(
       final ConnectionContext socketContext,
@@ -78,7 +79,15 @@ final class GuardedConnection
       // Helidon end the connection and close the socket.
       return null;
     }
-    readingSince = System.nanoTime();
+    final long now = System.nanoTime();
+    if (!idleClockStarted && phase == Phase.IDLE) {
+      // the first read after a response is when it has been sent in full: a long one (a live
+      // feed, an export) must not count as idle time. Set before the read is marked, so that the
+      // sweep never sees the read with the old clock.
+      phaseSince = now;
+      idleClockStarted = true;
+    }
+    readingSince = now;
     try {
       byte[] bytes = readSocket();
       if (bytes == null) {
@@ -143,6 +152,7 @@ final class GuardedConnection
 
   /** The response started: what the client sends next is a new request. */
   void responding() {
+    idleClockStarted = false;
     enter(Phase.IDLE);
     scanRequestLine = true;
   }

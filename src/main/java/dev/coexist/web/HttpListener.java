@@ -73,10 +73,11 @@ public final class HttpListener implements AutoCloseable {
               // accepts no more while the cap plus those being closed are open, so a burst waits a
               // moment in the kernel's queue instead of exhausting file descriptors
               .maxTcpConnections(cap + FrontDoor.REFUSAL_SLOTS)
-              // the front door closes a connection idle for --idle-timeout; Helidon's own sweep
-              // stays as a second line, at the same timeout
-              .idleConnectionTimeout(config.idleTimeout())
-              .idleConnectionPeriod(config.idleTimeout().dividedBy(2))
+              // the front door closes a connection idle for --idle-timeout. Helidon's own sweep
+              // stays as a second line, later: its clock counts whole seconds from the start of
+              // the last request, so at the same timeout it closed connections up to a second early
+              .idleConnectionTimeout(config.idleTimeout().multipliedBy(2))
+              .idleConnectionPeriod(config.idleTimeout())
               // a JSON reply leaves as headers then body: with Nagle's algorithm the body waited
               // for the client's delayed ACK, 40 ms on Linux, on every API read
               .connectionOptions(options -> options.tcpNoDelay(true))
