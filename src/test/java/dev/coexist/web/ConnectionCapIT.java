@@ -97,6 +97,14 @@ class ConnectionCapIT {
       assertThat(delivered.body()).contains("\"status\":\"accepted\"");
       assertThat(coexist.process().isAlive()).isTrue();
       assertThat(coexist.stdoutText()).doesNotContain("server socket is terminating");
+      assertThat(
+              client
+                  .send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body())
+          .containsPattern("coexist_http_connections_refused_total [1-9]");
     }
   }
 

@@ -55,6 +55,8 @@ class ConnectionTimeoutsIT {
       client.getOutputStream().flush();
       final Duration open = RawHttp.timeUntilClosed(client, started, Duration.ofSeconds(10));
       assertThat(open).isBetween(PHASE.minusMillis(100), PHASE.plus(SLACK));
+      assertThat(coexist.get("/metrics").body())
+          .contains("coexist_http_connections_timed_out_total 1.0");
     }
   }
 

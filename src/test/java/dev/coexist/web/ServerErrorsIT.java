@@ -58,6 +58,15 @@ class ServerErrorsIT {
   }
 
   @Test
+  void aRequestLineTooLongIs414Json() throws Exception {
+    final String answer =
+        RawHttp.exchange(
+            coexist.app().port(), "GET /" + "a".repeat(5_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(answer).startsWith("HTTP/1.1 414 ").contains("Content-Type: application/json");
+    assertError(RawHttp.body(answer), "request_uri_too_long");
+  }
+
+  @Test
   void headersTooLargeAre400Json() throws Exception {
     final String answer =
         RawHttp.exchange(
