@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -44,6 +45,15 @@ public final class HttpListener implements AutoCloseable {
       final Consumer<HttpRouting.Builder> routes,
       final MeterRegistry meters,
       final Runnable lost) {
+    // Helidon reports a port in use as a logged stack trace and a server without its listener:
+    // asked first, the answer is one line (the check after the start covers a port taken between)
+    if (config.port() != 0) {
+      whyNotListening(config.bind(), config.port())
+          .ifPresent(
+              reason -> {
+                throw new ListenerStartException(reason);
+              });
+    }
     final int cap = connectionCap(config.maxConnections(), config.databasePoolSize());
     final FrontDoor frontDoor =
         new FrontDoor(
@@ -100,7 +110,14 @@ public final class HttpListener implements AutoCloseable {
       watch.stopping();
       server.stop();
       frontDoor.close();
-      throw new ListenerStartException(whyNotListening(config.bind(), config.port()));
+      throw new ListenerStartException(
+          whyNotListening(config.bind(), config.port())
+              .orElse(
+                  "cannot listen on "
+                      + config.bind()
+                      + ":"
+                      + config.port()
+                      + " (see the log above)"));
     }
     return new HttpListener(server, frontDoor, watch);
   }
@@ -137,19 +154,23 @@ public final class HttpListener implements AutoCloseable {
     };
   }
 
-  /** Says why the address cannot be listened on, by trying it once more. */
-  private static String whyNotListening(final String host, final int port) {
+  /**
+   * Why the address cannot be listened on, found by binding it as Helidon does (address reuse on,
+   * so a port with connections in TIME_WAIT counts as free), or empty when it can.
+   */
+  private static Optional<String> whyNotListening(final String host, final int port) {
     try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
       probe.bind(new InetSocketAddress(host, port));
+      return Optional.empty();
     } catch (BindException refused) {
       if (refused.getMessage() != null && refused.getMessage().contains("in use")) {
-        return "port " + port + " on " + host + " is in use";
+        return Optional.of("port " + port + " on " + host + " is in use");
       }
-      return "cannot listen on " + host + ":" + port + ": " + refused.getMessage();
+      return Optional.of("cannot listen on " + host + ":" + port + ": " + refused.getMessage());
     } catch (IOException | RuntimeException other) {
-      return "cannot listen on " + host + ":" + port + ": " + other.getMessage();
+      return Optional.of("cannot listen on " + host + ":" + port + ": " + other.getMessage());
     }
-    return "cannot listen on " + host + ":" + port + " (see the log above)";
   }
 
   public int port() {

@@ -33,6 +33,8 @@ class PortInUseIT {
         assertThat(coexist.stderrText().strip())
             .isEqualTo("coexist: cannot start: port " + port + " on 127.0.0.1 is in use");
         assertThat(coexist.process().descendants()).isEmpty();
+        // and the log says nothing of a listener on port -1, nor prints a stack trace
+        assertThat(coexist.stdoutText()).doesNotContain("Exception").doesNotContain(":-1");
       }
     }
   }
