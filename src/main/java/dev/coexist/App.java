@@ -18,7 +18,7 @@ import dev.coexist.store.DatabaseWait;
 import dev.coexist.store.ProblemQueries;
 import dev.coexist.store.Processor;
 import dev.coexist.store.StoreQueries;
-import io.helidon.webserver.WebServer;
+import dev.coexist.web.HttpListener;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -40,10 +40,13 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
+  /** The exit code when the HTTP listener stopped on its own. */
+  public static final int EXIT_LISTENER_LOST = 3;
+
   private final DataPath dataPath;
   private final ChangeFeed feed;
   private final WebhookRoutes webhooks;
-  private final WebServer server;
+  private final HttpListener server;
   private final JvmGcMetrics gcMetrics;
   private final List<String> apiKeys;
 
@@ -51,7 +54,7 @@ public final class App implements AutoCloseable {
       final DataPath dataPath,
       final ChangeFeed feed,
       final WebhookRoutes webhooks,
-      final WebServer server,
+      final HttpListener server,
       final JvmGcMetrics gcMetrics,
       final List<String> apiKeys) {
     this.dataPath = dataPath;
@@ -108,31 +111,19 @@ public final class App implements AutoCloseable {
           new OperationsRoutes(journal, dataPath.states(), database.probe(), supervised, meters);
       final InboxRoutes inbox = new InboxRoutes();
       final WebhookRoutes ingest = webhooks;
-      final WebServer server =
-          WebServer.builder()
-              .host(config.bind())
-              .port(config.port())
-              // the webhook routes enforce --max-body themselves, with a JSON reason
-              .maxPayloadSize(-1)
-              .shutdownGracePeriod(config.shutdownGrace())
-              // an idle keep-alive connection, or one that never sends its request line, is closed
-              // by the server's idle sweep; a stalled body by the webhook routes' read deadline
-              .idleConnectionTimeout(config.readTimeout())
-              .idleConnectionPeriod(config.readTimeout().dividedBy(2))
-              // a JSON reply leaves as headers then body: with Nagle's algorithm the body waited
-              // for the client's delayed ACK, 40 ms on Linux, on every API read
-              .connectionOptions(options -> options.tcpNoDelay(true))
-              .routing(
-                  routing -> {
-                    ingest.register(routing);
-                    operations.register(routing);
-                    readApi.register(routing);
-                    journalApi.register(routing);
-                    feed.register(routing, keys);
-                    inbox.register(routing);
-                  })
-              .build()
-              .start();
+      final HttpListener server =
+          HttpListener.start(
+              config,
+              routing -> {
+                ingest.register(routing);
+                operations.register(routing);
+                readApi.register(routing);
+                journalApi.register(routing);
+                feed.register(routing, keys);
+                inbox.register(routing);
+              },
+              meters,
+              App::listenerLost);
       LOG.info(
           "Coexist listening on http://{}:{} with {}",
           config.bind(),
@@ -147,6 +138,16 @@ public final class App implements AutoCloseable {
       feed.close();
       throw failed;
     }
+  }
+
+  /**
+   * The listener stopped by itself: a process that cannot take connections must end, so that its
+   * supervisor starts a new one. Exits from a thread of its own, since the shutdown hooks it runs
+   * stop the server whose thread reports the loss.
+   */
+  private static void listenerLost() {
+    LOG.error("The HTTP listener stopped while Coexist was running: exiting");
+    Thread.ofPlatform().name("exit").start(() -> System.exit(EXIT_LISTENER_LOST));
   }
 
   private static void logIngestAuthentication(final Config config) {
@@ -210,7 +211,7 @@ public final class App implements AutoCloseable {
   @Override
   public void close() {
     feed.close();
-    server.stop();
+    server.close();
     webhooks.close();
     dataPath.close();
     gcMetrics.close();

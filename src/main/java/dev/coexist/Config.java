@@ -31,6 +31,10 @@ public record Config(
     long journalQueueBytes,
     Duration ackTimeout,
     Duration readTimeout,
+    ConnectionCap maxConnections,
+    Duration requestLineTimeout,
+    Duration headerTimeout,
+    Duration idleTimeout,
     Duration databaseBusyTimeout,
     int databasePoolSize,
     Duration databaseStartWait,
@@ -45,6 +49,18 @@ public record Config(
       // never print the secret itself, not even in a log line about the config
       return name + ":***";
     }
+  }
+
+  /**
+   * The most connections open at once: a number given, or derived at start from the process's
+   * file-descriptor limit.
+   */
+  public sealed interface ConnectionCap {
+    /** Derived from the file-descriptor limit when the server starts. */
+    record Auto() implements ConnectionCap {}
+
+    /** As configured. */
+    record Fixed(int connections) implements ConnectionCap {}
   }
 
   public Config {
@@ -93,6 +109,11 @@ public record Config(
             values.size(ConfigKey.JOURNAL_QUEUE_BYTES, 1L << 20, 1L << 34),
             values.duration(ConfigKey.ACK_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(1)),
             values.duration(ConfigKey.READ_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
+            values.connectionCap(),
+            values.duration(
+                ConfigKey.REQUEST_LINE_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
+            values.duration(ConfigKey.HEADER_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
+            values.duration(ConfigKey.IDLE_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
             values.duration(ConfigKey.DB_BUSY_TIMEOUT, Duration.ZERO, Duration.ofMinutes(1)),
             values.integer(ConfigKey.DB_POOL_SIZE, 1, 200),
             values.duration(ConfigKey.DB_START_WAIT, Duration.ZERO, Duration.ofDays(7)),
@@ -251,6 +272,21 @@ public record Config(
             "must be between " + min.toMillis() + "ms and " + max.toMillis() + "ms, was " + text);
       }
       return duration;
+    }
+
+    ConnectionCap connectionCap() {
+      if (single(ConfigKey.MAX_CONNECTIONS).equalsIgnoreCase("auto")) {
+        return new ConnectionCap.Auto();
+      }
+      try {
+        return new ConnectionCap.Fixed(integer(ConfigKey.MAX_CONNECTIONS, 1, 10_000_000));
+      } catch (ConfigException notANumber) {
+        throw new ConfigException(
+            ConfigKey.MAX_CONNECTIONS,
+            "must be auto or a whole number between 1 and 10000000, was '"
+                + single(ConfigKey.MAX_CONNECTIONS)
+                + "'");
+      }
     }
 
     boolean bool(final ConfigKey key) {

@@ -57,8 +57,28 @@ public enum ConfigKey {
   READ_TIMEOUT(
       "read-timeout",
       "20s",
-      "Longest a request body may take to arrive, and longest a connection may sit idle; a client"
-          + " that stalls this long is dropped."),
+      "Longest a request body may take to arrive; a client that stalls this long is dropped."),
+  MAX_CONNECTIONS(
+      "max-connections",
+      "auto",
+      "Most open client connections; a connection beyond it is closed at once. auto: the"
+          + " file-descriptor limit less a reserve for the database, journal and logs (logged at"
+          + " start)."),
+  REQUEST_LINE_TIMEOUT(
+      "request-line-timeout",
+      "10s",
+      "Longest a request line may take to arrive once its first byte has; then the connection is"
+          + " closed."),
+  HEADER_TIMEOUT(
+      "header-timeout",
+      "10s",
+      "Longest the request headers may take to arrive after the request line; then the connection"
+          + " is closed."),
+  IDLE_TIMEOUT(
+      "idle-timeout",
+      "20s",
+      "Longest a connection may wait for its first request, or between two requests, before it is"
+          + " closed."),
   DB_BUSY_TIMEOUT(
       "db-busy-timeout", "2s", "How long a SQLite write waits for a lock held by someone else."),
   DB_POOL_SIZE("db-pool-size", "8", "Connections for readers (and PostgreSQL writers)."),

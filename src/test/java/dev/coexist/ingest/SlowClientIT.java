@@ -49,7 +49,10 @@ class SlowClientIT {
 
   @Test
   void idleConnectionsAndStalledRequestLinesAreDisconnected() throws Exception {
-    try (RunningApp coexist = RunningApp.start(dataDir, Map.of(ConfigKey.READ_TIMEOUT, "500ms"));
+    try (RunningApp coexist =
+            RunningApp.start(
+                dataDir,
+                Map.of(ConfigKey.IDLE_TIMEOUT, "500ms", ConfigKey.REQUEST_LINE_TIMEOUT, "500ms"));
         Socket silent = new Socket("127.0.0.1", coexist.app().port());
         Socket stalled = new Socket("127.0.0.1", coexist.app().port())) {
       stalled.getOutputStream().write("POST /webhooks/wh".getBytes(StandardCharsets.US_ASCII));

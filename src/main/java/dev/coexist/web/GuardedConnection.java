@@ -1,0 +1,286 @@
+package dev.coexist.web;
+
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.common.task.InterruptableTask;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerContext;
+import io.helidon.webserver.ProxyProtocolData;
+import io.helidon.webserver.Router;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.spi.ServerConnection;
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * One client connection as the front door sees it: Helidon's HTTP/1 connection reading through a
+ * reader that knows which phase of a request the connection is in, how long it has been in it, and
+ * whether it is waiting for the client. {@link FrontDoor} closes it when a phase overruns its
+ * timeout; HTTP/1.0 request lines are handed to Helidon as HTTP/1.1 (see {@link
+ * Http10RequestLine}).
+ */
+final class GuardedConnection
+    implements ServerConnection, ConnectionContext, InterruptableTask<Void> {
+  /** Helidon refuses a request line longer than 2 KB by default; past 8 KB it is not one. */
+  private static final int REQUEST_LINE_SCAN_LIMIT = 8 * 1024;
+
+  /** Where the connection is in its current request. */
+  enum Phase {
+    /** No byte of a request yet: a new connection, or a kept-alive one between requests. */
+    IDLE,
+    /** The first bytes of a request arrived, its request line is not complete. */
+    REQUEST_LINE,
+    /** The request line is read, the headers are not complete. */
+    HEADERS,
+    /** The headers are read: the body, the handler and the response. */
+    BODY
+  }
+
+  private final ConnectionContext socketContext;
+  private final HelidonSocket socket;
+  private final ConnectionTimeouts timeouts;
+  private final DataReader reader;
+  private final Consumer<GuardedConnection> ended;
+  private volatile ServerConnection http1;
+  private volatile Phase phase = Phase.IDLE;
+  private volatile long phaseSince = System.nanoTime();
+  private volatile long readingSince;
+  private volatile boolean scanRequestLine = true;
+  private volatile boolean closeAfterResponse;
+  private volatile boolean idleClockStarted = true;
+
+  GuardedConnection(
+      final ConnectionContext socketContext,
+      final ConnectionTimeouts timeouts,
+      final Consumer<GuardedConnection> ended) {
+    this.socketContext = socketContext;
+    this.ended = ended;
+    this.socket = socketContext.serverSocket();
+    this.timeouts = timeouts;
+    // Helidon's own reader has not read anything yet when a connection is selected at accept
+    this.reader = DataReader.create(this::read);
+  }
+
+  void attach(final ServerConnection http1) {
+    this.http1 = http1;
+  }
+
+  private byte[] read() {
+    if (closeAfterResponse && phase == Phase.IDLE) {
+      // Helidon answers "Connection: close" and then waits for the client to close; HTTP/1.0
+      // clients, and HTTP/1.1 ones that asked for it, expect the server to. The end of input makes
+      // Helidon end the connection and close the socket.
+      return null;
+    }
+    final long now = System.nanoTime();
+    if (!idleClockStarted && phase == Phase.IDLE) {
+      // the first read after a response is when it has been sent in full: a long one (a live
+      // feed, an export) must not count as idle time. Set before the read is marked, so that the
+      // sweep never sees the read with the old clock.
+      phaseSince = now;
+      idleClockStarted = true;
+    }
+    readingSince = now;
+    try {
+      byte[] bytes = readSocket();
+      if (bytes == null) {
+        return null;
+      }
+      if (phase == Phase.IDLE) {
+        enter(Phase.REQUEST_LINE);
+      }
+      if (scanRequestLine) {
+        scanRequestLine = false;
+        if (Http10RequestLine.mayStartRequest(bytes)) {
+          bytes = Http10RequestLine.rewrite(wholeFirstLine(bytes));
+        }
+      }
+      return bytes;
+    } finally {
+      readingSince = 0;
+    }
+  }
+
+  /** The bytes read so far plus more, until they hold a line end (or cannot be a request line). */
+  private byte[] wholeFirstLine(final byte[] first) {
+    if (Http10RequestLine.indexOf(first, (byte) '\n') >= 0) {
+      return first;
+    }
+    final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    line.writeBytes(first);
+    while (line.size() < REQUEST_LINE_SCAN_LIMIT) {
+      final byte[] more = readSocket();
+      if (more == null) {
+        break;
+      }
+      line.writeBytes(more);
+      if (Http10RequestLine.indexOf(more, (byte) '\n') >= 0) {
+        break;
+      }
+    }
+    return line.toByteArray();
+  }
+
+  private byte[] readSocket() {
+    try {
+      return socket.get();
+    } catch (UncheckedIOException failed) {
+      // as Helidon's own reader does: a broken socket ends the connection quietly
+      throw new ServerConnectionException("Failed to get data from socket", failed);
+    }
+  }
+
+  private void enter(final Phase next) {
+    phaseSince = System.nanoTime();
+    phase = next;
+  }
+
+  void requestLineRead() {
+    enter(Phase.HEADERS);
+  }
+
+  void headersRead() {
+    enter(Phase.BODY);
+  }
+
+  /** The response started: what the client sends next is a new request. */
+  void responding() {
+    idleClockStarted = false;
+    enter(Phase.IDLE);
+    scanRequestLine = true;
+  }
+
+  /**
+   * The request says {@code Connection: close} (every HTTP/1.0 one does, see {@link
+   * Http10RequestLine}): nothing is read after its response.
+   */
+  void closeAfterResponse() {
+    closeAfterResponse = true;
+  }
+
+  /**
+   * The phase this connection overran while waiting for the client, if it did; a connection that is
+   * not waiting for the client (a handler at work, a live feed writing) overruns nothing.
+   */
+  Optional<Phase> overdue(final long now) {
+    final long reading = readingSince;
+    if (reading == 0) {
+      return Optional.empty();
+    }
+    final Phase current = phase;
+    final boolean late =
+        switch (current) {
+          case IDLE -> now - phaseSince > timeouts.idle().toNanos();
+          case REQUEST_LINE -> now - phaseSince > timeouts.requestLine().toNanos();
+          case HEADERS -> now - phaseSince > timeouts.headers().toNanos();
+          case BODY -> now - reading > timeouts.body().toNanos();
+        };
+    return late ? Optional.of(current) : Optional.empty();
+  }
+
+  /** Closes the socket: the read it is blocked in fails, and Helidon ends the connection. */
+  void drop() {
+    socket.close();
+  }
+
+  @Override
+  public void handle(final Limit limit) throws InterruptedException {
+    try {
+      http1.handle(limit);
+    } finally {
+      ended.accept(this);
+    }
+  }
+
+  @Override
+  public Duration idleTime() {
+    return http1.idleTime();
+  }
+
+  @Override
+  public void close(final boolean interrupt) {
+    http1.close(interrupt);
+  }
+
+  @Override
+  public boolean canInterrupt() {
+    return http1 instanceof InterruptableTask<?> task && task.canInterrupt();
+  }
+
+  @Override
+  public void run() {
+    // Helidon runs connections through handle(); this task is only asked canInterrupt()
+  }
+
+  @Override
+  public Void call() {
+    return null;
+  }
+
+  @Override
+  public DataReader dataReader() {
+    return reader;
+  }
+
+  @Override
+  public DataWriter dataWriter() {
+    return socketContext.dataWriter();
+  }
+
+  @Override
+  public ListenerContext listenerContext() {
+    return socketContext.listenerContext();
+  }
+
+  @Override
+  public ExecutorService executor() {
+    return socketContext.executor();
+  }
+
+  @Override
+  public Router router() {
+    return socketContext.router();
+  }
+
+  @Override
+  public Optional<ProxyProtocolData> proxyProtocolData() {
+    return socketContext.proxyProtocolData();
+  }
+
+  @Override
+  public HelidonSocket serverSocket() {
+    return socket;
+  }
+
+  @Override
+  public PeerInfo remotePeer() {
+    return socketContext.remotePeer();
+  }
+
+  @Override
+  public PeerInfo localPeer() {
+    return socketContext.localPeer();
+  }
+
+  @Override
+  public boolean isSecure() {
+    return socketContext.isSecure();
+  }
+
+  @Override
+  public String socketId() {
+    return socketContext.socketId();
+  }
+
+  @Override
+  public String childSocketId() {
+    return socketContext.childSocketId();
+  }
+}
