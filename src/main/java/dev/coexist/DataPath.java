@@ -1,11 +1,12 @@
 package dev.coexist;
 
+import dev.coexist.apply.LaneClaims;
+import dev.coexist.apply.Processor;
+import dev.coexist.apply.StoreChange;
+import dev.coexist.db.Engine;
+import dev.coexist.db.Storage;
 import dev.coexist.journal.Journal;
-import dev.coexist.store.Engine;
 import dev.coexist.store.JournalStates;
-import dev.coexist.store.LaneClaims;
-import dev.coexist.store.Processor;
-import dev.coexist.store.StoreChange;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,8 +3,9 @@ package dev.coexist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.cli.bench.HistoryChunks;
-import dev.coexist.store.Database;
-import dev.coexist.store.Engine;
+import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
+import dev.coexist.db.Storage;
 import dev.coexist.testing.Engines;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,8 +1,8 @@
 package dev.coexist.api;
 
+import dev.coexist.db.DatabaseProbe;
 import dev.coexist.journal.Availability;
 import dev.coexist.journal.Journal;
-import dev.coexist.store.DatabaseProbe;
 import dev.coexist.store.JournalStates;
 import dev.coexist.web.Replies;
 import io.helidon.http.HeaderNames;

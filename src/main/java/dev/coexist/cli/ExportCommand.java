@@ -2,8 +2,8 @@ package dev.coexist.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.Config;
-import dev.coexist.Storage;
 import dev.coexist.api.ApiJson;
+import dev.coexist.db.Storage;
 import dev.coexist.store.MessageCursor;
 import dev.coexist.store.MessagePage;
 import dev.coexist.store.MessageView;

@@ -1,6 +1,6 @@
 package dev.coexist.journal;
 
-import dev.coexist.store.Database;
+import dev.coexist.db.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

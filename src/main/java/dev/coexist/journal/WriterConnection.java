@@ -1,7 +1,7 @@
 package dev.coexist.journal;
 
-import dev.coexist.store.Database;
-import dev.coexist.store.Engine;
+import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,5 +1,7 @@
 package dev.coexist.store;
 
+import dev.coexist.apply.JournalQueue;
+import dev.coexist.db.Database;
 import dev.coexist.journal.JournalSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

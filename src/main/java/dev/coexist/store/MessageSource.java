@@ -21,7 +21,7 @@ public enum MessageSource {
     this.bit = bit;
   }
 
-  int bit() {
+  public int bit() {
     return bit;
   }
 

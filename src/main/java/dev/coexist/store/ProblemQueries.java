@@ -1,5 +1,6 @@
 package dev.coexist.store;
 
+import dev.coexist.db.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /**
  * The items of journal entries that were not applied, with why: a count per entry, and the kept
- * problems (at most a hundred per entry, see {@link ProblemWriter}) page by page.
+ * problems (at most a hundred per entry, written by the apply transaction) page by page.
  */
 public final class ProblemQueries {
   private static final String COUNT =

@@ -1,5 +1,6 @@
 package dev.coexist.store;
 
+import dev.coexist.db.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,8 +1,8 @@
 package dev.coexist.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.coexist.coexistence.Message;
-import java.util.Map;
 
 /**
  * How a message's content object is kept in {@code messages.content}. Most messages are texts whose
@@ -33,7 +33,7 @@ public final class StoredContent {
   /** The content JSON as read back: the stored JSON, or the implied {@code {"body": ...}}. */
   static String read(final String type, final String storedJson, final String textOriginal) {
     if (storedJson == null && "text".equals(type) && textOriginal != null) {
-      return MessageWriter.json(Map.of("body", textOriginal));
+      return JsonNodeFactory.instance.objectNode().put("body", textOriginal).toString();
     }
     return storedJson;
   }

@@ -3,7 +3,7 @@ package dev.coexist.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.ConfigKey;
-import dev.coexist.store.Engine;
+import dev.coexist.db.Engine;
 import dev.coexist.testing.Engines;
 import dev.coexist.testing.RunningApp;
 import java.net.http.HttpRequest;

@@ -2,9 +2,9 @@ package dev.coexist.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.Storage;
-import dev.coexist.store.Database;
-import dev.coexist.store.Engine;
+import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
+import dev.coexist.db.Storage;
 import dev.coexist.store.JournalStates;
 import dev.coexist.testing.Engines;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -3,8 +3,8 @@ package dev.coexist.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.coexist.Storage;
-import dev.coexist.store.Engine;
+import dev.coexist.db.Engine;
+import dev.coexist.db.Storage;
 import dev.coexist.testing.Engines;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

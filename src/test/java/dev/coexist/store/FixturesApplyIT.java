@@ -7,6 +7,7 @@ import static dev.coexist.store.StoreHarness.OLIVER;
 import static dev.coexist.store.StoreHarness.PABLO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.db.Engine;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.coexist.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.db.Engine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

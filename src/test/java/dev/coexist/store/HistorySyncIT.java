@@ -3,6 +3,7 @@ package dev.coexist.store;
 import static dev.coexist.store.StoreHarness.NUMBER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.db.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;

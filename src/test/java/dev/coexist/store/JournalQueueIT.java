@@ -3,6 +3,9 @@ package dev.coexist.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.DataPath;
+import dev.coexist.apply.JournalQueue;
+import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Lanes;

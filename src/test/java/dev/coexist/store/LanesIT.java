@@ -2,6 +2,10 @@ package dev.coexist.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.apply.LaneClaims;
+import dev.coexist.apply.Processor;
+import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Lanes;

@@ -4,6 +4,7 @@ import static dev.coexist.store.StoreHarness.NUMBER;
 import static dev.coexist.store.StoreHarness.PABLO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.db.Engine;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,6 +4,7 @@ import static dev.coexist.store.StoreHarness.NUMBER;
 import static dev.coexist.store.StoreHarness.PABLO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.db.Engine;
 import dev.coexist.journal.JournalSummary;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,9 @@ package dev.coexist.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.Storage;
+import dev.coexist.apply.Processor;
+import dev.coexist.db.Engine;
+import dev.coexist.db.Storage;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.testing.Engines;

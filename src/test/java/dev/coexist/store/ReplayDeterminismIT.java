@@ -2,6 +2,7 @@ package dev.coexist.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.db.Engine;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

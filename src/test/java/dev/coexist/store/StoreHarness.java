@@ -1,6 +1,9 @@
 package dev.coexist.store;
 
 import dev.coexist.DataPath;
+import dev.coexist.apply.Processor;
+import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Receipt;

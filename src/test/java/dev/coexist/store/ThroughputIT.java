@@ -2,6 +2,7 @@ package dev.coexist.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.db.Engine;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,7 @@
 package dev.coexist.testing;
 
-import dev.coexist.Storage;
-import dev.coexist.store.Engine;
+import dev.coexist.db.Engine;
+import dev.coexist.db.Storage;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

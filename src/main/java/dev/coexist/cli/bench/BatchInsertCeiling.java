@@ -1,5 +1,6 @@
 package dev.coexist.cli.bench;
 
+import dev.coexist.apply.Processor;
 import dev.coexist.coexistence.Decoded;
 import dev.coexist.coexistence.Decoder;
 import dev.coexist.coexistence.Direction;
@@ -7,8 +8,7 @@ import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.coexistence.HistoryMessage;
 import dev.coexist.coexistence.HistoryThread;
 import dev.coexist.coexistence.Message;
-import dev.coexist.store.Database;
-import dev.coexist.store.Processor;
+import dev.coexist.db.Database;
 import dev.coexist.store.StoredContent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,12 +1,12 @@
 package dev.coexist.cli.bench;
 
 import dev.coexist.DataPath;
-import dev.coexist.Storage;
+import dev.coexist.db.Database;
+import dev.coexist.db.Storage;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Receipt;
-import dev.coexist.store.Database;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

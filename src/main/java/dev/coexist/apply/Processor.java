@@ -1,10 +1,12 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coexist.coexistence.Decoded;
 import dev.coexist.coexistence.Decoder;
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.coexistence.NotAnEnvelopeException;
+import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import dev.coexist.journal.Lanes;
 import dev.coexist.journal.PendingEntry;
 import io.micrometer.core.instrument.Counter;

@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.db;
 
 /** The two supported database engines; the SQL they disagree on is named per engine. */
 public enum Engine {

@@ -1,5 +1,6 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
+import dev.coexist.db.Engine;
 import java.util.List;
 
 /**

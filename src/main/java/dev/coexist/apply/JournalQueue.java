@@ -1,5 +1,6 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
+import dev.coexist.db.Engine;
 import dev.coexist.journal.PendingEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +8,7 @@ import dev.coexist.coexistence.Media;
 import dev.coexist.coexistence.Message;
 import dev.coexist.coexistence.Status;
 import dev.coexist.coexistence.StatusUpdate;
+import dev.coexist.store.MessageSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,7 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.coexist.apply.MessageWriter.MessageWrite;
 import dev.coexist.coexistence.AccountUpdate;
 import dev.coexist.coexistence.ApiError;
 import dev.coexist.coexistence.CoexistenceEvent;
@@ -23,7 +24,8 @@ import dev.coexist.coexistence.PlatformErrors;
 import dev.coexist.coexistence.StatusUpdate;
 import dev.coexist.coexistence.UnknownChange;
 import dev.coexist.journal.PendingEntry;
-import dev.coexist.store.MessageWriter.MessageWrite;
+import dev.coexist.store.MessageSource;
+import dev.coexist.store.StoredContent;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;

@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import dev.coexist.journal.Lanes;
 import java.util.concurrent.atomic.AtomicInteger;

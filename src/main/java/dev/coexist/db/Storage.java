@@ -1,7 +1,5 @@
-package dev.coexist;
+package dev.coexist.db;
 
-import dev.coexist.store.Database;
-import dev.coexist.store.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import dev.coexist.coexistence.DeliveryStatus;
 import dev.coexist.coexistence.Status;

@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

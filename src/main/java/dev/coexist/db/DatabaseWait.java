@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.db;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,8 +1,7 @@
-package dev.coexist.store;
+package dev.coexist.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.Storage;
 import dev.coexist.testing.Engines;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.db;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coexist.coexistence.Decoded;
