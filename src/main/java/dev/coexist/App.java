@@ -7,7 +7,7 @@ import dev.coexist.api.OperationsRoutes;
 import dev.coexist.api.ReadApi;
 import dev.coexist.api.Supervised;
 import dev.coexist.apply.Processor;
-import dev.coexist.cli.CoexistCommand;
+import dev.coexist.config.Config;
 import dev.coexist.db.Database;
 import dev.coexist.db.DatabaseWait;
 import dev.coexist.feed.ChangeFeed;
@@ -31,7 +31,6 @@ import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The composition root: builds every part by hand, in data-path order, and stops them in reverse.
@@ -216,11 +215,5 @@ public final class App implements AutoCloseable {
     dataPath.close();
     gcMetrics.close();
     LOG.info("Coexist stopped");
-  }
-
-  public static void main(final String[] args) {
-    SLF4JBridgeHandler.removeHandlersForRootLogger();
-    SLF4JBridgeHandler.install();
-    System.exit(CoexistCommand.commandLine().execute(args));
   }
 }

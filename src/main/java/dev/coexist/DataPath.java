@@ -3,6 +3,7 @@ package dev.coexist;
 import dev.coexist.apply.LaneClaims;
 import dev.coexist.apply.Processor;
 import dev.coexist.apply.StoreChange;
+import dev.coexist.config.Config;
 import dev.coexist.db.Engine;
 import dev.coexist.db.Storage;
 import dev.coexist.journal.Journal;

@@ -379,7 +379,7 @@ class ApplyCrashIT {
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
             System.getProperty("java.class.path"),
-            "dev.coexist.App",
+            "dev.coexist.cli.Main",
             "serve",
             "--port",
             String.valueOf(port),

@@ -95,7 +95,7 @@ class CrashIT {
             java,
             "-cp",
             System.getProperty("java.class.path"),
-            "dev.coexist.App",
+            "dev.coexist.cli.Main",
             "serve",
             "--port",
             String.valueOf(port),

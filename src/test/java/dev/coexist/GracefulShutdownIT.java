@@ -2,6 +2,7 @@ package dev.coexist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.JournalRows;
 import dev.coexist.testing.RunningApp;
 import java.net.http.HttpResponse;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.JournalRows;
 import dev.coexist.testing.RunningApp;
 import java.io.InputStream;

@@ -2,6 +2,7 @@ package dev.coexist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coexist.config.ConfigKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.coexist.config.ConfigKey;
 import dev.coexist.db.Engine;
 import dev.coexist.testing.Engines;
 import dev.coexist.testing.RunningApp;

@@ -1,7 +1,7 @@
 package dev.coexist.cli;
 
-import dev.coexist.ConfigException;
-import dev.coexist.ConfigKey;
+import dev.coexist.config.ConfigException;
+import dev.coexist.config.ConfigKey;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

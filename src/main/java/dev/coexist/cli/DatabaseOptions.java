@@ -1,8 +1,8 @@
 package dev.coexist.cli;
 
-import dev.coexist.Config;
-import dev.coexist.ConfigException;
-import dev.coexist.ConfigKey;
+import dev.coexist.config.Config;
+import dev.coexist.config.ConfigException;
+import dev.coexist.config.ConfigKey;
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.List;

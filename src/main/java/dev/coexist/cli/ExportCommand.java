@@ -1,8 +1,8 @@
 package dev.coexist.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.Config;
 import dev.coexist.api.ApiJson;
+import dev.coexist.config.Config;
 import dev.coexist.db.Storage;
 import dev.coexist.store.MessageCursor;
 import dev.coexist.store.MessagePage;

@@ -2,8 +2,8 @@ package dev.coexist.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.Config;
 import dev.coexist.DataPath;
+import dev.coexist.config.Config;
 import dev.coexist.ingest.BodyCheck;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Delivery;

@@ -1,7 +1,7 @@
 package dev.coexist.cli;
 
-import dev.coexist.Config;
 import dev.coexist.DataPath;
+import dev.coexist.config.Config;
 import dev.coexist.store.JournalStates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package dev.coexist.cli;
 
 import dev.coexist.App;
-import dev.coexist.Config;
-import dev.coexist.ConfigException;
+import dev.coexist.config.Config;
+import dev.coexist.config.ConfigException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;

@@ -1,6 +1,6 @@
 package dev.coexist.ingest;
 
-import dev.coexist.Config;
+import dev.coexist.config.Config;
 import dev.coexist.web.SecretDigest;
 import java.util.ArrayList;
 import java.util.List;

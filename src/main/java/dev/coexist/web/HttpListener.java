@@ -1,6 +1,6 @@
 package dev.coexist.web;
 
-import dev.coexist.Config;
+import dev.coexist.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.MeterRegistry;

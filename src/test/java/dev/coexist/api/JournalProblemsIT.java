@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.ConfigKey;
+import dev.coexist.config.ConfigKey;
 import dev.coexist.db.Engine;
 import dev.coexist.testing.Engines;
 import dev.coexist.testing.RunningApp;

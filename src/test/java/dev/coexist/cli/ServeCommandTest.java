@@ -2,7 +2,7 @@ package dev.coexist.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.ConfigKey;
+import dev.coexist.config.ConfigKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

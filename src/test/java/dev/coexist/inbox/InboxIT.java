@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coexist.ConfigKey;
+import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.ConfigKey;
+import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.JournalRows;
 import dev.coexist.testing.RunningApp;
 import java.io.InputStream;

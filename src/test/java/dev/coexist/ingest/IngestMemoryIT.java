@@ -3,7 +3,7 @@ package dev.coexist.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.ConfigKey;
+import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.JournalRows;
 import dev.coexist.testing.RunningApp;
 import java.io.InputStream;

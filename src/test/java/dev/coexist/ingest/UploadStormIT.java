@@ -227,7 +227,7 @@ class UploadStormIT {
             "-Xmx96m",
             "-cp",
             System.getProperty("java.class.path"),
-            "dev.coexist.App",
+            "dev.coexist.cli.Main",
             "serve",
             "--port",
             String.valueOf(port),

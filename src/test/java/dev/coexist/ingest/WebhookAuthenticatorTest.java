@@ -2,8 +2,8 @@ package dev.coexist.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.Config;
-import dev.coexist.ConfigKey;
+import dev.coexist.config.Config;
+import dev.coexist.config.ConfigKey;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.coexist.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.ConfigKey;
+import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.JournalRows;
 import dev.coexist.testing.RunningApp;
 import java.net.http.HttpResponse;

@@ -2,7 +2,7 @@ package dev.coexist.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.ConfigKey;
+import dev.coexist.config.ConfigKey;
 import dev.coexist.db.Engine;
 import dev.coexist.testing.Engines;
 import dev.coexist.testing.RunningApp;

@@ -50,7 +50,7 @@ public final class CoexistProcess implements AutoCloseable {
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
             System.getProperty("java.class.path"),
-            "dev.coexist.App",
+            "dev.coexist.cli.Main",
             "serve"));
     command.addAll(List.of(serveOptions));
     Files.createDirectories(folder);

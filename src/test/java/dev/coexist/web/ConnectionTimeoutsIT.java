@@ -2,7 +2,7 @@ package dev.coexist.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.ConfigKey;
+import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -1,8 +1,8 @@
 package dev.coexist.cli.bench;
 
 import dev.coexist.App;
-import dev.coexist.Config;
-import dev.coexist.ConfigKey;
+import dev.coexist.config.Config;
+import dev.coexist.config.ConfigKey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

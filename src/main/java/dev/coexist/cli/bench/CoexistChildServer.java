@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 final class CoexistChildServer implements BenchServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoexistChildServer.class);
-  static final String MAIN_CLASS = "dev.coexist.App";
+  static final String MAIN_CLASS = "dev.coexist.cli.Main";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
   private static final long STOP_GRACE_SECONDS = 30;
 

@@ -1,4 +1,4 @@
-package dev.coexist;
+package dev.coexist.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,4 +1,4 @@
-package dev.coexist;
+package dev.coexist.config;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.coexist;
+package dev.coexist.config;
 
 /** An invalid configuration value; the message names the option and environment variable. */
 public final class ConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.coexist;
+package dev.coexist.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
