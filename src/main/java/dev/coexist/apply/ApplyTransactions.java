@@ -1,0 +1,298 @@
+package dev.coexist.apply;
+
+import dev.coexist.coexistence.HistoryChunk;
+import dev.coexist.db.Database;
+import dev.coexist.journal.PendingEntry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Apply transactions: entries of one lane, decoded, written in one transaction with their position
+ * in the journal ({@link JournalQueue}), the threads they touched ({@link DirtyThreads}) and their
+ * problems. Several entries share a transaction, each under its own savepoint: an entry that cannot
+ * be applied is marked failed with its error and the others go on, so the queue never gets stuck.
+ * An entry alone in its transaction (a history chunk) is first applied without savepoints; should
+ * anything fail, the transaction is rolled back and the entry applied the usual way.
+ */
+final class ApplyTransactions {
+  private static final Logger LOG = LoggerFactory.getLogger(ApplyTransactions.class);
+
+  private final Database database;
+  private final ApplySession session;
+  private final JournalQueue queue;
+  private final LaneScheduler lanes;
+  private final ProcessorSettings settings;
+  private final Consumer<List<StoreChange>> publish;
+  private final Counter appliedEntries;
+  private final Counter failedEntries;
+  private final Counter appliedMessages;
+  private final Counter problems;
+  private final Timer transactions;
+  // after a transaction of several entries failed as a whole, entries go one at a time until one
+  // commits, so that the one at fault is found
+  private int entriesPerTransaction = Integer.MAX_VALUE;
+  private long failingEntry = -1;
+  private int failingTries;
+  private long lastTransactionNanos;
+  private boolean lastTransactionWasBulk;
+
+  ApplyTransactions(
+      final Database database,
+      final ApplySession session,
+      final JournalQueue queue,
+      final LaneScheduler lanes,
+      final ProcessorSettings settings,
+      final Consumer<List<StoreChange>> publish,
+      final MeterRegistry meters) {
+    this.database = database;
+    this.session = session;
+    this.queue = queue;
+    this.lanes = lanes;
+    this.settings = settings;
+    this.publish = publish;
+    this.appliedEntries = entries(meters, "applied", "Journal entries applied to the store");
+    this.failedEntries = entries(meters, "failed", "Journal entries that could not be applied");
+    this.appliedMessages =
+        Counter.builder("coexist.store.messages")
+            .description("Messages written to the store (a message seen twice counts twice)")
+            .register(meters);
+    this.problems =
+        Counter.builder("coexist.store.problems")
+            .description("Items recorded in journal_problems instead of being applied")
+            .register(meters);
+    this.transactions =
+        Timer.builder("coexist.store.transaction")
+            .description("Apply transactions, from first write to commit")
+            .publishPercentileHistogram()
+            .register(meters);
+  }
+
+  private static Counter entries(
+      final MeterRegistry meters, final String outcome, final String description) {
+    return Counter.builder("coexist.store.entries")
+        .tag("outcome", outcome)
+        .description(description)
+        .register(meters);
+  }
+
+  /** The most entries the next transaction may hold. */
+  int entriesPerTransaction() {
+    return entriesPerTransaction;
+  }
+
+  long lastTransactionNanos() {
+    return lastTransactionNanos;
+  }
+
+  boolean lastTransactionWasBulk() {
+    return lastTransactionWasBulk;
+  }
+
+  /** Applies entries of one lane in one transaction. */
+  Outcome apply(final List<Work> batch) {
+    final long started = System.nanoTime();
+    int applied = 0;
+    int failed = 0;
+    int messages = 0;
+    int itemProblems = 0;
+    final List<StoreChange> changed = new ArrayList<>();
+    database.beginWriteTurn(false);
+    try {
+      final WriteSession writer = session.get();
+      final int lane = batch.get(0).entry().lane();
+      if (!lanes.take(writer, lane)) {
+        database.endWriteTurn();
+        return Outcome.LANE_TAKEN;
+      }
+      for (final Work work : batch) {
+        final PendingEntry entry = work.entry();
+        if (batch.size() == 1 && work.error() == null) {
+          final DeliveryApplier.Applied alone = appliedAlone(writer, work);
+          if (alone != null) {
+            changed.addAll(StoreChange.of(entry.id(), work.decoded()));
+            applied++;
+            messages += alone.messages();
+            itemProblems += alone.problems();
+            continue;
+          }
+          if (!lanes.take(writer, lane)) {
+            database.endWriteTurn();
+            return Outcome.LANE_TAKEN; // the node that took it meanwhile applies the entry
+          }
+        }
+        final Savepoint savepoint = writer.savepoint();
+        if (!queue.isPending(writer.connection(), entry)) {
+          writer.release(savepoint);
+          continue;
+        }
+        String error = work.error();
+        if (error == null) {
+          try {
+            final DeliveryApplier.Applied result =
+                DeliveryApplier.apply(
+                    writer, entry, work.decoded(), work.contents(), work.fromThread(), true);
+            queue.markApplied(writer.connection(), entry);
+            writer.release(savepoint);
+            changed.addAll(StoreChange.of(entry.id(), work.decoded()));
+            applied++;
+            messages += result.messages();
+            itemProblems += result.problems();
+            continue;
+          } catch (SQLException | RuntimeException cannotApply) {
+            writer.rollbackTo(savepoint);
+            error = "cannot apply: " + DeliveryApplier.describe(cannotApply);
+            LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error, cannotApply);
+          }
+        } else {
+          LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error);
+        }
+        queue.markFailed(writer.connection(), entry, error);
+        writer.release(savepoint);
+        changed.add(StoreChange.failed(entry.id(), error));
+        failed++;
+      }
+      DirtyThreads.list(writer, writer.touchedThreads(), messages > settings.bulkMessages());
+      writer.touchedThreads().clear();
+      writer.commit();
+    } catch (SQLException | RuntimeException refused) {
+      session.discard();
+      database.endWriteTurn();
+      return refused(batch, refused);
+    }
+    database.endWriteTurn();
+    lastTransactionNanos = System.nanoTime() - started;
+    lastTransactionWasBulk = messages > settings.bulkMessages();
+    entriesPerTransaction = Integer.MAX_VALUE;
+    failingEntry = -1;
+    transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    appliedEntries.increment(applied);
+    failedEntries.increment(failed);
+    appliedMessages.increment(messages);
+    problems.increment(itemProblems);
+    publish.accept(changed);
+    return new Outcome.Handled(batch.size());
+  }
+
+  /**
+   * Applies an entry that is alone in its transaction without savepoints, the entry's or its
+   * events': under a savepoint SQLite first copies every page the entry changes to its statement
+   * journal, which cost a history chunk about a tenth of its insert. Should anything fail, the
+   * whole transaction is rolled back (null is returned), and the caller takes the lane again and
+   * applies the entry the usual way, each event under a savepoint, recording what fails (or finding
+   * that the entry is not pending any more).
+   */
+  private DeliveryApplier.Applied appliedAlone(final WriteSession writer, final Work work)
+      throws SQLException {
+    final PendingEntry entry = work.entry();
+    try {
+      final DeliveryApplier.Applied result =
+          DeliveryApplier.apply(
+              writer, entry, work.decoded(), work.contents(), work.fromThread(), false);
+      // recorded only if still pending, which is nearly always so
+      if (queue.markApplied(writer.connection(), entry)) {
+        return result;
+      }
+      writer.rollback(); // replayed or applied meanwhile: the usual way finds it is not pending
+      return null;
+    } catch (SQLException | RuntimeException failed) {
+      LOG.debug(
+          "Journal entry {} failed as a whole, applying it event by event: {}",
+          entry.id(),
+          failed.toString());
+      writer.rollback();
+      return null;
+    }
+  }
+
+  /**
+   * Writes threads {@code [from, to)} of a big history chunk in a transaction of their own (see
+   * Processor.leadingParts). Handled with the messages written, {@link Outcome#LANE_TAKEN}, or
+   * {@link Outcome#REFUSED} when the entry is not pending any more or the part failed (the chunk's
+   * own transaction then decides).
+   */
+  Outcome part(final Work work, final HistoryChunk chunk, final int from, final int to) {
+    final long started = System.nanoTime();
+    final int lane = work.entry().lane();
+    database.beginWriteTurn(false);
+    try {
+      final WriteSession writer = session.get();
+      if (!lanes.take(writer, lane)) {
+        return Outcome.LANE_TAKEN;
+      }
+      if (!queue.isPending(writer.connection(), work.entry())) {
+        writer.rollback();
+        return Outcome.REFUSED;
+      }
+      final int messages = DeliveryApplier.applyThreads(writer, chunk, from, to, work.contents());
+      DirtyThreads.list(writer, writer.touchedThreads(), true);
+      writer.touchedThreads().clear();
+      writer.commit();
+      transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      appliedMessages.increment(messages);
+      return new Outcome.Handled(messages);
+    } catch (SQLException | RuntimeException failed) {
+      // the chunk's own transaction applies these threads again and records what fails
+      LOG.debug("A part of journal entry {} failed: {}", work.entry().id(), failed.toString());
+      session.discard();
+      return Outcome.REFUSED;
+    } finally {
+      database.endWriteTurn();
+    }
+  }
+
+  /**
+   * A transaction failed as a whole (database locked or gone, or an entry that breaks the
+   * connection): retry entry by entry, and set aside an entry that keeps failing on its own, so one
+   * poisonous delivery never stops the queue.
+   */
+  private Outcome refused(final List<Work> batch, final Exception refused) {
+    LOG.warn(
+        "Apply transaction of {} entries from {} refused: {}",
+        batch.size(),
+        batch.get(0).entry().id(),
+        refused.getMessage());
+    if (batch.size() > 1) {
+      entriesPerTransaction = 1;
+      return Outcome.REFUSED;
+    }
+    final long id = batch.get(0).entry().id();
+    failingTries = failingEntry == id ? failingTries + 1 : 1;
+    failingEntry = id;
+    if (failingTries < settings.transactionTries()) {
+      return Outcome.REFUSED;
+    }
+    database.beginWriteTurn(false);
+    try {
+      final WriteSession writer = session.get();
+      if (writer.takeLane(batch.get(0).entry().lane())) {
+        queue.markFailed(
+            writer.connection(),
+            batch.get(0).entry(),
+            "cannot apply: the transaction failed "
+                + failingTries
+                + " times: "
+                + DeliveryApplier.describe(refused));
+        writer.commit();
+        failedEntries.increment();
+        failingEntry = -1;
+        entriesPerTransaction = Integer.MAX_VALUE;
+        return new Outcome.Handled(1);
+      }
+      writer.rollback();
+    } catch (SQLException | RuntimeException stillRefused) {
+      session.discard();
+    } finally {
+      database.endWriteTurn();
+    }
+    return Outcome.REFUSED;
+  }
+}

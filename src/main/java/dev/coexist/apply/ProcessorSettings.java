@@ -1,0 +1,83 @@
+package dev.coexist.apply;
+
+import java.time.Duration;
+
+/**
+ * The processor's tuning values, each with why it is what it is.
+ *
+ * @param pollInterval how often to look for entries nobody woke the processor for (another process
+ *     journalled them, a replay from the CLI)
+ * @param messagesPerTransaction a transaction is committed once it holds this many messages (a
+ *     single larger entry still goes in one transaction)
+ * @param entriesPerRead small enough that a transaction of live entries stays short
+ * @param bytesPerRead what one lane gets before the next lane's turn: a few history chunks at most,
+ *     so that a live message of another number waits for little more than one transaction
+ * @param claimBytes a read this big (a history chunk) claims its lane from the node's other
+ *     processor, is decoded on the decoder thread, and has the next read decoded behind it
+ * @param laneBusy how long a lane found held by another node is left alone
+ * @param bulkMessages a transaction of more messages than this (a history chunk) is followed by
+ *     another lane's turn at once, not by a rest; its threads are refreshed after live ones
+ * @param messagesPerPart while deliveries arrive on SQLite, a big chunk is written this many
+ *     messages per transaction: a few milliseconds of writing under load
+ * @param retryMax the longest pause after the database refused a transaction
+ * @param transactionTries a lone entry whose transaction keeps failing is set aside as failed after
+ *     this many tries, so one poisonous delivery never stops the queue
+ * @param threadRefreshEvery under a stream of live messages a busy thread is refreshed at most this
+ *     often instead of in every transaction (recomputing costs in proportion to its size)
+ * @param threadsPerRefresh the most threads one refresh brings up to date
+ * @param threadsPerRefreshTransaction one refresh transaction while deliveries arrive: during an
+ *     import on PostgreSQL a refresh of a hundred threads took 27-184 ms, and live messages waited
+ *     for it
+ * @param refreshBeforeEntries a refresh goes on at least this long when entries arrive meanwhile
+ *     (the figures of a busy store must still move on), and stops after it for them
+ * @param ingestActiveWindow deliveries journalled within this window mean senders are active
+ * @param maxYield the longest rest between two transactions while deliveries arrive (SQLite): on a
+ *     small machine the processor would otherwise take the CPU that acknowledging needs
+ * @param crashesMax the same failure in this many steps in a row will not heal: the thread ends so
+ *     that readiness and liveness fail and a supervisor restarts Coexist
+ */
+public record ProcessorSettings(
+    Duration pollInterval,
+    int messagesPerTransaction,
+    int entriesPerRead,
+    long bytesPerRead,
+    long claimBytes,
+    Duration laneBusy,
+    int bulkMessages,
+    int messagesPerPart,
+    Duration retryMax,
+    int transactionTries,
+    Duration threadRefreshEvery,
+    int threadsPerRefresh,
+    int threadsPerRefreshTransaction,
+    Duration refreshBeforeEntries,
+    Duration ingestActiveWindow,
+    Duration maxYield,
+    int crashesMax) {
+
+  /** The defaults: poll every 250 ms, up to 1,000 messages per transaction. */
+  public static final ProcessorSettings DEFAULTS = of(Duration.ofMillis(250), 1_000);
+
+  /** The defaults with another poll interval and transaction size. */
+  public static ProcessorSettings of(
+      final Duration pollInterval, final int messagesPerTransaction) {
+    return new ProcessorSettings(
+        pollInterval,
+        messagesPerTransaction,
+        16,
+        64L * 1024,
+        32L * 1024,
+        Duration.ofMillis(25),
+        100,
+        250,
+        Duration.ofSeconds(5),
+        3,
+        Duration.ofSeconds(1),
+        100,
+        10,
+        Duration.ofMillis(10),
+        Duration.ofMillis(100),
+        Duration.ofMillis(100),
+        5);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.coexist.apply;
+
+import dev.coexist.db.Database;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings thread figures (counts, unread, last message) up to date. The threads that wait for it are
+ * listed in {@code dirty_threads} by the transaction that touched them (see {@link DirtyThreads}),
+ * so the list survives any crash. Recomputing costs in proportion to a thread's size, so under a
+ * stream of live messages a busy thread is refreshed at most once per {@link
+ * ProcessorSettings#threadRefreshEvery()} instead of in every transaction; whenever the queue runs
+ * empty every listed thread is refreshed, so a quiet store is always exact. Threads touched by a
+ * history chunk only are listed as bulk: they come after the threads of live messages.
+ */
+final class ThreadRefresher {
+  private static final Logger LOG = LoggerFactory.getLogger(ThreadRefresher.class);
+
+  private final Database database;
+  private final ApplySession session;
+  private final ProcessorSettings settings;
+  private final LongSupplier lastWakeNanos;
+  private final Consumer<List<StoreChange>> publish;
+  private long refreshedAt = System.nanoTime();
+
+  /**
+   * @param lastWakeNanos when entries were last journalled: a refresh gives way to them
+   * @param publish told the threads each refresh commit brought up to date
+   */
+  ThreadRefresher(
+      final Database database,
+      final ApplySession session,
+      final ProcessorSettings settings,
+      final LongSupplier lastWakeNanos,
+      final Consumer<List<StoreChange>> publish) {
+    this.database = database;
+    this.session = session;
+    this.settings = settings;
+    this.lastWakeNanos = lastWakeNanos;
+    this.publish = publish;
+  }
+
+  /**
+   * Nothing is pending: bring the next listed threads up to date. {@link Outcome#REFRESHED} when
+   * threads were refreshed, {@link Outcome#NOTHING} when none is listed (or every listed one is
+   * being refreshed by another processor), {@link Outcome#REFUSED} when the database refused.
+   */
+  Outcome whenQuiet() {
+    try {
+      final WriteSession writer = session.get();
+      final boolean any = DirtyThreads.any(writer);
+      writer.commit(); // ends the read: a write transaction must start with its write
+      if (!any) {
+        return Outcome.NOTHING;
+      }
+    } catch (SQLException unreadable) {
+      LOG.warn("Cannot read the threads to refresh, retrying: {}", unreadable.getMessage());
+      session.discard();
+      return Outcome.REFUSED;
+    }
+    final int refreshed = refresh(settings.threadsPerRefresh());
+    return refreshed > 0 ? Outcome.REFRESHED : refreshed == 0 ? Outcome.NOTHING : Outcome.REFUSED;
+  }
+
+  /** After an apply transaction: refreshes when the last refresh is long enough ago. */
+  void ifDue() {
+    if (System.nanoTime() - refreshedAt >= settings.threadRefreshEvery().toNanos()) {
+      refresh(settings.threadsPerRefresh());
+    }
+  }
+
+  /**
+   * Recomputes the figures of up to {@code most} listed threads (live ones first) in transactions
+   * of their own, so that the refresh of a thousand threads touched by a history import never rides
+   * in, and delays, the transaction of a live message; and a few threads at a time, stopping as
+   * soon as new entries are journalled, so that such a message waits for one short transaction at
+   * most. Returns how many were refreshed, -1 when the database refused.
+   */
+  private int refresh(final int most) {
+    final long started = System.nanoTime();
+    int left = most;
+    int refreshed = 0;
+    while (left > 0) {
+      // with nothing arriving (a backlog, a replay) one transaction, as commits cost too; a wake
+      // since the start counts too (the difference is negative)
+      final boolean arriving =
+          started - lastWakeNanos.getAsLong() < settings.ingestActiveWindow().toNanos();
+      final int some = arriving ? Math.min(left, settings.threadsPerRefreshTransaction()) : left;
+      final int done = refreshSome(some);
+      if (done < 0) {
+        return refreshed > 0 ? refreshed : -1;
+      }
+      refreshed += done;
+      if (done < some) {
+        break; // none listed any more (or the rest is another processor's)
+      }
+      left -= some;
+      if (System.nanoTime() - started >= settings.refreshBeforeEntries().toNanos()
+          && lastWakeNanos.getAsLong() - started > 0) {
+        break; // entries were journalled meanwhile: they go first, the rest waits
+      }
+    }
+    return refreshed;
+  }
+
+  /**
+   * One refresh transaction of up to {@code most} listed threads: their figures are recomputed and
+   * they are unlisted in the same transaction. Returns how many, -1 when the database refused.
+   */
+  private int refreshSome(final int most) {
+    final List<StoreChange> changed = new ArrayList<>();
+    final List<Long> threads;
+    database.beginWriteTurn(false);
+    try {
+      final WriteSession writer = session.get();
+      writer.beginWrite();
+      threads = DirtyThreads.take(writer, most);
+      for (final long thread : threads) {
+        writer.touch(thread);
+        changed.add(StoreChange.thread(thread));
+      }
+      MessageWriter.refreshThreads(writer);
+      DirtyThreads.unlist(writer, threads);
+      writer.commit();
+    } catch (SQLException | RuntimeException refused) {
+      LOG.warn("Refreshing up to {} threads refused: {}", most, refused.getMessage());
+      session.discard();
+      return -1;
+    } finally {
+      database.endWriteTurn();
+    }
+    refreshedAt = System.nanoTime();
+    publish.accept(changed);
+    return threads.size();
+  }
+}
