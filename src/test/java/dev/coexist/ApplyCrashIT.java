@@ -2,7 +2,7 @@ package dev.coexist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.cli.bench.HistoryChunks;
+import dev.coexist.bench.HistoryChunks;
 import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
 import dev.coexist.db.Storage;

@@ -1,6 +1,5 @@
 package dev.coexist.cli;
 
-import dev.coexist.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,12 +9,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "WhatsApp Coexistence webhook receiver and conversation store.",
+    footer = {
+      "",
+      "Benchmarks run from a source checkout, apart from the service: ./coexist bench --help"
+    },
     subcommands = {
       ServeCommand.class,
       ReplayCommand.class,
       ImportCommand.class,
       ExportCommand.class,
-      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CoexistCommand implements Runnable {
