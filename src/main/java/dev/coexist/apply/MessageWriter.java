@@ -7,7 +7,6 @@ import dev.coexist.coexistence.Direction;
 import dev.coexist.coexistence.Media;
 import dev.coexist.coexistence.Message;
 import dev.coexist.coexistence.Status;
-import dev.coexist.coexistence.StatusUpdate;
 import dev.coexist.store.MessageSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -106,23 +105,6 @@ final class MessageWriter {
   private static final String LEAN_UPSERT_MANY =
       manyRows(LEAN_INSERT, ROWS_PER_STATEMENT) + ON_CONFLICT;
 
-  private static final String INSERT_STATUS =
-      """
-      INSERT INTO message_statuses (phone_number_id, wamid, status, status_at, status_rank,
-                                    recipient_phone, recipient_user_id, errors, pricing,
-                                    biz_opaque_callback_data)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (phone_number_id, wamid, status, status_at) DO NOTHING
-      """;
-
-  // forward only: a higher rank wins; at equal rank the earlier report wins
-  private static final String ADVANCE_STATUS =
-      """
-      UPDATE messages SET status = ?, status_rank = ?, status_at = ?
-       WHERE phone_number_id = ? AND wamid = ?
-         AND (status_rank < ? OR (status_rank = ? AND status_at > ?))
-      """;
-
   private static final String AWAIT =
       """
       INSERT INTO awaiting_messages (phone_number_id, wamid)
@@ -135,12 +117,6 @@ final class MessageWriter {
 
   private static final String STOP_AWAITING =
       "DELETE FROM awaiting_messages WHERE phone_number_id = ? AND wamid = ?";
-
-  private static final String STATUSES_OF =
-      """
-      SELECT status, status_rank, status_at FROM message_statuses
-       WHERE phone_number_id = ? AND wamid = ?
-      """;
 
   private static final String UPSERT_ACTION =
       """
@@ -173,49 +149,6 @@ final class MessageWriter {
                          AND a.target_wamid = messages.wamid AND a.kind = 'revoke')
        WHERE phone_number_id = ? AND wamid = ?
       RETURNING thread_id
-      """;
-
-  // Each figure is read from an index: the counts in one pass over the thread's entries of the
-  // (thread_id, sent_at, id, direction) index, which holds all they need (three counts were three
-  // passes; on PostgreSQL each pass also visits the rows of fresh pages); the newest message and
-  // the newest outbound walking it newest first (the outbound usually within a step or two); the
-  // newest live inbound a probe of the partial messages_live_inbound index. One aggregate over
-  // the thread's rows, reading sources from the table, made every live message pay for the whole
-  // history.
-  private static final String REFRESH_COUNTS =
-      """
-      UPDATE threads SET
-        (message_count, inbound_count, outbound_count) =
-          (SELECT count(*), count(*) FILTER (WHERE m.direction = 'inbound'),
-                  count(*) FILTER (WHERE m.direction = 'outbound')
-             FROM messages m WHERE m.thread_id = threads.id),
-        last_message_at = COALESCE((SELECT m.sent_at FROM messages m WHERE m.thread_id = threads.id
-                                     ORDER BY m.sent_at DESC LIMIT 1), 0),
-        last_live_inbound_at = (SELECT m.sent_at FROM messages m
-                                 WHERE m.thread_id = threads.id AND m.direction = 'inbound'
-                                   AND (m.sources & 4) <> 0
-                                 ORDER BY m.sent_at DESC LIMIT 1),
-        last_outbound_at = (SELECT m.sent_at FROM messages m
-                             WHERE m.thread_id = threads.id AND m.direction = 'outbound'
-                             ORDER BY m.sent_at DESC LIMIT 1)
-       WHERE id = ?
-      """;
-
-  // runs after REFRESH_COUNTS: unread = live inbound newer than the business's last answer
-  private static final String REFRESH_LAST =
-      """
-      UPDATE threads SET
-        unread_count = (SELECT count(*) FROM messages m
-                         WHERE m.thread_id = threads.id AND m.direction = 'inbound'
-                           AND (m.sources & 4) <> 0
-                           AND m.sent_at > COALESCE(threads.last_outbound_at, -1)),
-        (last_message_wamid, last_direction, last_preview) =
-          (SELECT m.wamid, m.direction,
-                  CASE WHEN m.revoked = 1 THEN '[deleted]'
-                       ELSE COALESCE(m.text, '[' || COALESCE(m.type, 'message') || ']') END
-             FROM messages m WHERE m.thread_id = threads.id
-            ORDER BY m.sent_at DESC, m.wamid DESC LIMIT 1)
-       WHERE id = ?
       """;
 
   // PostgreSQL's SQLSTATE for a unique key violation; the plain insert runs on PostgreSQL only
@@ -462,70 +395,12 @@ final class MessageWriter {
 
   private static void attach(final WriteSession session, final String number, final String wamid)
       throws SQLException {
-    final PreparedStatement statuses = session.prepare(STATUSES_OF);
-    statuses.setString(1, number);
-    statuses.setString(2, wamid);
-    final List<Object[]> found = new ArrayList<>();
-    try (ResultSet rows = statuses.executeQuery()) {
-      while (rows.next()) {
-        found.add(new Object[] {rows.getString(1), rows.getInt(2), rows.getLong(3)});
-      }
-    }
-    for (final Object[] status : found) {
-      advance(session, number, wamid, (String) status[0], (Integer) status[1], (Long) status[2]);
-    }
+    StatusWriter.attach(session, number, wamid);
     deriveActions(session, number, wamid);
     final PreparedStatement stop = session.prepare(STOP_AWAITING);
     stop.setString(1, number);
     stop.setString(2, wamid);
     stop.executeUpdate();
-  }
-
-  /** A {@code statuses[]} item: always kept in the history, current status only moves forward. */
-  static void status(final WriteSession session, final String number, final StatusUpdate update)
-      throws SQLException {
-    final String value = update.status().value();
-    final int rank = StatusRank.of(update.status());
-    final long at = seconds(update.timestamp());
-    final PreparedStatement insert = session.prepare(INSERT_STATUS);
-    insert.setString(1, number);
-    insert.setString(2, update.wamid());
-    insert.setString(3, value);
-    insert.setLong(4, at);
-    insert.setInt(5, rank);
-    insert.setString(6, update.recipient().phone());
-    insert.setString(7, update.recipient().userId());
-    insert.setString(8, errors(update.errors()));
-    insert.setString(9, update.pricing() == null ? null : json(update.pricing()));
-    insert.setString(10, update.bizOpaqueCallbackData());
-    insert.executeUpdate();
-    if (rank > StatusRank.NONE) {
-      advance(session, number, update.wamid(), value, rank, at);
-    }
-    awaitIfMissing(session, number, update.wamid());
-  }
-
-  private static void advance(
-      final WriteSession session,
-      final String number,
-      final String wamid,
-      final String status,
-      final int rank,
-      final long at)
-      throws SQLException {
-    if (rank <= StatusRank.NONE) {
-      return;
-    }
-    final PreparedStatement advance = session.prepare(ADVANCE_STATUS);
-    advance.setString(1, status);
-    advance.setInt(2, rank);
-    advance.setLong(3, at);
-    advance.setString(4, number);
-    advance.setString(5, wamid);
-    advance.setInt(6, rank);
-    advance.setInt(7, rank);
-    advance.setLong(8, at);
-    advance.executeUpdate();
   }
 
   /** An edit, revoke or reaction: kept by its own wamid and applied to its target when there. */
@@ -574,31 +449,14 @@ final class MessageWriter {
     }
   }
 
-  private static void awaitIfMissing(
-      final WriteSession session, final String number, final String wamid) throws SQLException {
+  static void awaitIfMissing(final WriteSession session, final String number, final String wamid)
+      throws SQLException {
     final PreparedStatement await = session.prepare(AWAIT);
     await.setString(1, number);
     await.setString(2, wamid);
     await.setString(3, number);
     await.setString(4, wamid);
     await.executeUpdate();
-  }
-
-  /** Recomputes the aggregates of every thread the transaction touched. */
-  static void refreshThreads(final WriteSession session) throws SQLException {
-    if (session.touchedThreads().isEmpty()) {
-      return;
-    }
-    final PreparedStatement counts = session.prepare(REFRESH_COUNTS);
-    final PreparedStatement last = session.prepare(REFRESH_LAST);
-    for (final long thread : session.touchedThreads()) {
-      counts.setLong(1, thread);
-      counts.addBatch();
-      last.setLong(1, thread);
-      last.addBatch();
-    }
-    counts.executeBatch();
-    last.executeBatch();
   }
 
   static String direction(final Direction direction) {

@@ -124,7 +124,7 @@ final class ThreadRefresher {
         writer.touch(thread);
         changed.add(StoreChange.thread(thread));
       }
-      MessageWriter.refreshThreads(writer);
+      ThreadFigures.refreshThreads(writer);
       DirtyThreads.unlist(writer, threads);
       writer.commit();
     } catch (SQLException | RuntimeException refused) {

@@ -1,0 +1,107 @@
+package dev.coexist.apply;
+
+import dev.coexist.coexistence.AccountUpdate;
+import dev.coexist.coexistence.CoexistenceEvent;
+import dev.coexist.coexistence.Origin;
+import dev.coexist.coexistence.PartnerEvent;
+import dev.coexist.journal.PendingEntry;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The business numbers a delivery speaks of, and the account and partner events it carries: each
+ * table's SQL, upserts on unique keys so that applying again changes nothing.
+ */
+final class NumberWriter {
+  private static final String UPSERT_NUMBER =
+      """
+      INSERT INTO numbers (phone_number_id, display_phone_number, display_digits, waba_id,
+                           first_seen_at, last_seen_at)
+      VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (phone_number_id) DO UPDATE SET
+        display_phone_number = COALESCE(excluded.display_phone_number, numbers.display_phone_number),
+        display_digits = COALESCE(excluded.display_digits, numbers.display_digits),
+        waba_id = COALESCE(excluded.waba_id, numbers.waba_id),
+        first_seen_at = CASE WHEN excluded.first_seen_at < numbers.first_seen_at
+                             THEN excluded.first_seen_at ELSE numbers.first_seen_at END,
+        last_seen_at = CASE WHEN excluded.last_seen_at > numbers.last_seen_at
+                            THEN excluded.last_seen_at ELSE numbers.last_seen_at END
+      """;
+
+  private static final String INSERT_ACCOUNT_EVENT =
+      """
+      INSERT INTO account_events (journal_id, location, waba_id, phone_number_id, phone_digits,
+                                  event, reason, initiated_by, received_at, payload)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (journal_id, location) DO NOTHING
+      """;
+
+  private static final String INSERT_PARTNER_EVENT =
+      """
+      INSERT INTO partner_events (journal_id, location, event, delivery_id, payload, received_at)
+      VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (journal_id, location) DO NOTHING
+      """;
+
+  private NumberWriter() {}
+
+  /** Every business number the delivery speaks of, seen now (before any event can fail). */
+  static void numbers(
+      final WriteSession session, final PendingEntry entry, final List<CoexistenceEvent> events)
+      throws SQLException {
+    final Map<String, Origin> numbers = new LinkedHashMap<>();
+    for (final CoexistenceEvent event : events) {
+      final Origin origin = event.origin();
+      if (origin.phoneNumberId() != null && !origin.phoneNumberId().isBlank()) {
+        numbers.putIfAbsent(origin.phoneNumberId(), origin);
+      }
+    }
+    for (final Origin origin : numbers.values()) {
+      final PreparedStatement upsert = session.prepare(UPSERT_NUMBER);
+      upsert.setString(1, origin.phoneNumberId());
+      upsert.setString(2, origin.displayPhoneNumber());
+      upsert.setString(3, Customers.digits(origin.displayPhoneNumber()));
+      upsert.setString(4, origin.wabaId());
+      upsert.setLong(5, entry.receivedAtMillis());
+      upsert.setLong(6, entry.receivedAtMillis());
+      upsert.executeUpdate();
+    }
+  }
+
+  static void accountEvent(
+      final WriteSession session, final PendingEntry entry, final AccountUpdate update)
+      throws SQLException {
+    final Origin origin = update.origin();
+    final PreparedStatement insert = session.prepare(INSERT_ACCOUNT_EVENT);
+    insert.setLong(1, entry.id());
+    insert.setString(2, origin.location());
+    insert.setString(3, origin.wabaId());
+    insert.setString(4, origin.phoneNumberId());
+    insert.setString(
+        5,
+        Customers.digits(
+            update.phoneNumber() != null ? update.phoneNumber() : origin.displayPhoneNumber()));
+    insert.setString(6, update.event());
+    insert.setString(7, update.disconnectionReason());
+    insert.setString(8, update.initiatedBy());
+    insert.setLong(9, entry.receivedAtMillis());
+    insert.setString(10, ProblemWriter.clip(update.raw()));
+    insert.executeUpdate();
+  }
+
+  static void partnerEvent(
+      final WriteSession session, final PendingEntry entry, final PartnerEvent partner)
+      throws SQLException {
+    final PreparedStatement insert = session.prepare(INSERT_PARTNER_EVENT);
+    insert.setLong(1, entry.id());
+    insert.setString(2, partner.origin().location());
+    insert.setString(3, partner.event());
+    insert.setString(4, partner.origin().deliveryId());
+    insert.setString(5, partner.raw().toString());
+    insert.setLong(6, entry.receivedAtMillis());
+    insert.executeUpdate();
+  }
+}

@@ -1,0 +1,104 @@
+package dev.coexist.apply;
+
+import dev.coexist.coexistence.StatusUpdate;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Statuses ({@code statuses[]}): every status is kept; a message's current status only moves
+ * forward ({@link StatusRank}), {@code failed} terminal; a status for a message not yet stored
+ * waits for it (see MessageWriter's awaiting messages) and is applied when it arrives.
+ */
+final class StatusWriter {
+  private static final String INSERT_STATUS =
+      """
+      INSERT INTO message_statuses (phone_number_id, wamid, status, status_at, status_rank,
+                                    recipient_phone, recipient_user_id, errors, pricing,
+                                    biz_opaque_callback_data)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (phone_number_id, wamid, status, status_at) DO NOTHING
+      """;
+
+  // forward only: a higher rank wins; at equal rank the earlier report wins
+  private static final String ADVANCE_STATUS =
+      """
+      UPDATE messages SET status = ?, status_rank = ?, status_at = ?
+       WHERE phone_number_id = ? AND wamid = ?
+         AND (status_rank < ? OR (status_rank = ? AND status_at > ?))
+      """;
+
+  private static final String STATUSES_OF =
+      """
+      SELECT status, status_rank, status_at FROM message_statuses
+       WHERE phone_number_id = ? AND wamid = ?
+      """;
+
+  private StatusWriter() {}
+
+  /** A {@code statuses[]} item: always kept in the history, current status only moves forward. */
+  static void status(final WriteSession session, final String number, final StatusUpdate update)
+      throws SQLException {
+    final String value = update.status().value();
+    final int rank = StatusRank.of(update.status());
+    final long at = MessageWriter.seconds(update.timestamp());
+    final PreparedStatement insert = session.prepare(INSERT_STATUS);
+    insert.setString(1, number);
+    insert.setString(2, update.wamid());
+    insert.setString(3, value);
+    insert.setLong(4, at);
+    insert.setInt(5, rank);
+    insert.setString(6, update.recipient().phone());
+    insert.setString(7, update.recipient().userId());
+    insert.setString(8, MessageWriter.errors(update.errors()));
+    insert.setString(9, update.pricing() == null ? null : MessageWriter.json(update.pricing()));
+    insert.setString(10, update.bizOpaqueCallbackData());
+    insert.executeUpdate();
+    if (rank > StatusRank.NONE) {
+      advance(session, number, update.wamid(), value, rank, at);
+    }
+    MessageWriter.awaitIfMissing(session, number, update.wamid());
+  }
+
+  static void advance(
+      final WriteSession session,
+      final String number,
+      final String wamid,
+      final String status,
+      final int rank,
+      final long at)
+      throws SQLException {
+    if (rank <= StatusRank.NONE) {
+      return;
+    }
+    final PreparedStatement advance = session.prepare(ADVANCE_STATUS);
+    advance.setString(1, status);
+    advance.setInt(2, rank);
+    advance.setLong(3, at);
+    advance.setString(4, number);
+    advance.setString(5, wamid);
+    advance.setInt(6, rank);
+    advance.setInt(7, rank);
+    advance.setLong(8, at);
+    advance.executeUpdate();
+  }
+
+  /** The statuses of a message that arrived before it, applied to it now. */
+  static void attach(final WriteSession session, final String number, final String wamid)
+      throws SQLException {
+    final PreparedStatement statuses = session.prepare(STATUSES_OF);
+    statuses.setString(1, number);
+    statuses.setString(2, wamid);
+    final List<Object[]> found = new ArrayList<>();
+    try (ResultSet rows = statuses.executeQuery()) {
+      while (rows.next()) {
+        found.add(new Object[] {rows.getString(1), rows.getInt(2), rows.getLong(3)});
+      }
+    }
+    for (final Object[] status : found) {
+      advance(session, number, wamid, (String) status[0], (Integer) status[1], (Long) status[2]);
+    }
+  }
+}
