@@ -1,5 +1,6 @@
 package dev.coexist.web;
 
+import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.concurrency.limits.Limit;
@@ -22,9 +23,10 @@ import java.util.function.Consumer;
 /**
  * One client connection as the front door sees it: Helidon's HTTP/1 connection reading through a
  * reader that knows which phase of a request the connection is in, how long it has been in it, and
- * whether it is waiting for the client. {@link FrontDoor} closes it when a phase overruns its
- * timeout; HTTP/1.0 request lines are handed to Helidon as HTTP/1.1 (see {@link
- * Http10RequestLine}).
+ * whether it is waiting for the client, and a writer that knows how long the response's current
+ * write has been waiting for the client to take its bytes. {@link FrontDoor} closes it when a phase
+ * or a write overruns its timeout; HTTP/1.0 request lines are handed to Helidon as HTTP/1.1 (see
+ * {@link Http10RequestLine}).
  */
 final class GuardedConnection
     implements ServerConnection, ConnectionContext, InterruptableTask<Void> {
@@ -40,18 +42,25 @@ final class GuardedConnection
     /** The request line is read, the headers are not complete. */
     HEADERS,
     /** The headers are read: the body, the handler and the response. */
-    BODY
+    BODY,
+    /**
+     * A write of the response is blocked because the client does not take its bytes (its receive
+     * window is full): it froze, vanished without a FIN, or stopped reading a live feed.
+     */
+    WRITE
   }
 
   private final ConnectionContext socketContext;
   private final HelidonSocket socket;
   private final ConnectionTimeouts timeouts;
   private final DataReader reader;
+  private final DataWriter writer;
   private final Consumer<GuardedConnection> ended;
   private volatile ServerConnection http1;
   private volatile Phase phase = Phase.IDLE;
   private volatile long phaseSince = System.nanoTime();
   private volatile long readingSince;
+  private volatile long writingSince;
   private volatile boolean scanRequestLine = true;
   private volatile boolean closeAfterResponse;
   private volatile boolean idleClockStarted = true;
@@ -66,6 +75,7 @@ final class GuardedConnection
     this.timeouts = timeouts;
     // Helidon's own reader has not read anything yet when a connection is selected at accept
     this.reader = DataReader.create(this::read);
+    this.writer = new TimedWriter(socketContext.dataWriter());
   }
 
   void attach(final ServerConnection http1) {
@@ -167,9 +177,15 @@ final class GuardedConnection
 
   /**
    * The phase this connection overran while waiting for the client, if it did; a connection that is
-   * not waiting for the client (a handler at work, a live feed writing) overruns nothing.
+   * not waiting for the client (a handler at work, a live feed waiting for events) overruns
+   * nothing; one whose write has waited too long for the client to take its bytes overran {@link
+   * Phase#WRITE}.
    */
   Optional<Phase> overdue(final long now) {
+    final long writing = writingSince;
+    if (writing != 0 && now - writing > timeouts.write().toNanos()) {
+      return Optional.of(Phase.WRITE);
+    }
     final long reading = readingSince;
     if (reading == 0) {
       return Optional.empty();
@@ -181,11 +197,16 @@ final class GuardedConnection
           case REQUEST_LINE -> now - phaseSince > timeouts.requestLine().toNanos();
           case HEADERS -> now - phaseSince > timeouts.headers().toNanos();
           case BODY -> now - reading > timeouts.body().toNanos();
+          // not a phase a connection is in: only the writer's clock (above) tells
+          case WRITE -> false;
         };
     return late ? Optional.of(current) : Optional.empty();
   }
 
-  /** Closes the socket: the read it is blocked in fails, and Helidon ends the connection. */
+  /**
+   * Closes the socket: the read or the write it is blocked in fails, and Helidon ends the
+   * connection.
+   */
   void drop() {
     socket.close();
   }
@@ -231,7 +252,7 @@ final class GuardedConnection
 
   @Override
   public DataWriter dataWriter() {
-    return socketContext.dataWriter();
+    return writer;
   }
 
   @Override
@@ -282,5 +303,90 @@ final class GuardedConnection
   @Override
   public String childSocketId() {
     return socketContext.childSocketId();
+  }
+
+  /**
+   * Helidon's writer for this socket, with the start of the write in progress marked: Helidon's
+   * socket writes block until the kernel took every byte, so a client that does not read keeps a
+   * write (and its thread) waiting, and only the clock tells. Marked per call, not per response, so
+   * a long response that keeps moving (a live feed) is never cut.
+   */
+  private final class TimedWriter implements DataWriter {
+    private final DataWriter socketWriter;
+
+    TimedWriter(final DataWriter socketWriter) {
+      this.socketWriter = socketWriter;
+    }
+
+    @Override
+    public void write(final BufferData... buffers) {
+      final long since = start();
+      try {
+        socketWriter.write(buffers);
+      } finally {
+        end(since);
+      }
+    }
+
+    @Override
+    public void write(final BufferData buffer) {
+      final long since = start();
+      try {
+        socketWriter.write(buffer);
+      } finally {
+        end(since);
+      }
+    }
+
+    @Override
+    public void writeNow(final BufferData... buffers) {
+      final long since = start();
+      try {
+        socketWriter.writeNow(buffers);
+      } finally {
+        end(since);
+      }
+    }
+
+    @Override
+    public void writeNow(final BufferData buffer) {
+      final long since = start();
+      try {
+        socketWriter.writeNow(buffer);
+      } finally {
+        end(since);
+      }
+    }
+
+    @Override
+    public void flush() {
+      final long since = start();
+      try {
+        socketWriter.flush();
+      } finally {
+        end(since);
+      }
+    }
+
+    @Override
+    public void close() {
+      socketWriter.close();
+    }
+
+    /** Marks a write as started, unless one already is (a writer calling itself): its start. */
+    private long start() {
+      final long outer = writingSince;
+      if (outer == 0) {
+        writingSince = System.nanoTime();
+      }
+      return outer;
+    }
+
+    /** Ends the mark this call set; an outer call's mark stays. */
+    private void end(final long outer) {
+      if (outer == 0) {
+        writingSince = 0;
+      }
+    }
   }
 }
