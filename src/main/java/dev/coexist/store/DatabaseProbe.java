@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DatabaseProbe implements AutoCloseable {
   // reads the database file on SQLite too, where SELECT 1 would not
-  private static final String PROBE = "SELECT probed_at FROM write_probe WHERE id = 1";
+  private static final String PROBE = "SELECT taken_at FROM processor_lanes WHERE lane = 0";
 
   /** Readiness must tell the truth within a second; the rest of the request needs some too. */
   static final Duration ANSWER_WITHIN = Duration.ofMillis(800);

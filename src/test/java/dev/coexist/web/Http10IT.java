@@ -41,8 +41,8 @@ class Http10IT {
       assertThat(answer).startsWith("HTTP/1.1 200 ");
       assertThat(answer).contains("Content-Type: application/json").contains("Connection: close");
       assertThat(RawHttp.body(answer)).isEqualTo("{\"id\":1,\"status\":\"accepted\"}");
-      assertThat(JournalRows.all(coexist.databaseFile())).hasSize(1);
-      assertThat(JournalRows.all(coexist.databaseFile()).get(0).body()).isEqualTo(fixture);
+      assertThat(JournalRows.all(coexist.journalFile())).hasSize(1);
+      assertThat(JournalRows.all(coexist.journalFile()).get(0).body()).isEqualTo(fixture);
     }
   }
 }
