@@ -141,6 +141,7 @@ final class AbuseReport {
     row(out, "max heap (MB)", alone, abused, p -> mb(p.samples().heapMax()));
     row(out, "RSS, peak (MB)", alone, abused, p -> mb(p.samples().rssPeak()));
     row(out, "samples", alone, abused, p -> count(p.samples().count()));
+    row(out, "benchmark CPU (cores)", alone, abused, p -> Report.number(p.load().clientCores()));
     row(
         out,
         "server CPU (cores)",
@@ -158,7 +159,9 @@ final class AbuseReport {
         String.format(
             Locale.ROOT,
             "Budgets: --ingest-memory %s, --journal-queue-bytes %s; heap used counts garbage not yet"
-                + " collected, live data after GC is what survived the last collection.%n%n",
+                + " collected, live data after GC is what survived the last collection. The abusers"
+                + " run in this benchmark's JVM, on the same CPUs as the valid senders and the"
+                + " server: on a small machine their uploads take CPU from both.%n%n",
             AbuseRun.INGEST_MEMORY,
             AbuseRun.JOURNAL_QUEUE));
     out.append(
