@@ -141,6 +141,19 @@ final class AbuseReport {
     row(out, "max heap (MB)", alone, abused, p -> mb(p.samples().heapMax()));
     row(out, "RSS, peak (MB)", alone, abused, p -> mb(p.samples().rssPeak()));
     row(out, "samples", alone, abused, p -> count(p.samples().count()));
+    row(
+        out,
+        "connections the server timed out",
+        alone,
+        abused,
+        p -> count(p.drain().connectionsTimedOut()));
+    row(
+        out,
+        "connections refused at the cap",
+        alone,
+        abused,
+        p -> count(p.drain().connectionsRefused()));
+    row(out, "deliveries answered 401", alone, abused, p -> count(p.drain().unauthorized()));
     row(out, "benchmark CPU (cores)", alone, abused, p -> Report.number(p.load().clientCores()));
     row(
         out,

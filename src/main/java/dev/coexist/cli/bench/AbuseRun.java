@@ -67,9 +67,16 @@ final class AbuseRun {
 
   /**
    * How the journal ended: the backlog when the wait ended, and the entries applied and failed
-   * since the child started.
+   * since the child started; with what the server counted of the abuse by then.
    */
-  record Drain(long backlog, long applied, long failed, Duration waited) {}
+  record Drain(
+      long backlog,
+      long applied,
+      long failed,
+      Duration waited,
+      long connectionsTimedOut,
+      long connectionsRefused,
+      long unauthorized) {}
 
   /** Both runs. */
   record Outcome(
@@ -163,7 +170,7 @@ final class AbuseRun {
     final long until = start + DRAIN_LIMIT.toNanos();
     try (HttpClient client =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-      Drain last = new Drain(-1, 0, 0, Duration.ZERO);
+      Drain last = new Drain(-1, 0, 0, Duration.ZERO, 0, 0, 0);
       while (System.nanoTime() < until) {
         final PrometheusText metrics = metrics(client, endpoint);
         if (metrics != null) {
@@ -172,7 +179,10 @@ final class AbuseRun {
                   metrics.sum("coexist_journal_backlog", ""),
                   metrics.sum("coexist_store_entries_total", "outcome=\"applied\""),
                   metrics.sum("coexist_store_entries_total", "outcome=\"failed\""),
-                  Duration.ofNanos(System.nanoTime() - start));
+                  Duration.ofNanos(System.nanoTime() - start),
+                  metrics.sum("coexist_http_connections_timed_out_total", ""),
+                  metrics.sum("coexist_http_connections_refused_total", ""),
+                  metrics.sum("coexist_deliveries_unauthorized_total", ""));
           if (last.backlog() == 0 && last.applied() + last.failed() >= acknowledged) {
             return last;
           }
