@@ -1,6 +1,5 @@
 package dev.coexist.web;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.concurrency.limits.Limit;
@@ -54,16 +53,16 @@ final class GuardedConnection
   private final HelidonSocket socket;
   private final ConnectionTimeouts timeouts;
   private final DataReader reader;
-  private final DataWriter writer;
+  private final TimedWriter writer;
   private final Consumer<GuardedConnection> ended;
   private volatile ServerConnection http1;
   private volatile Phase phase = Phase.IDLE;
   private volatile long phaseSince = System.nanoTime();
   private volatile long readingSince;
-  private volatile long writingSince;
   private volatile boolean scanRequestLine = true;
   private volatile boolean closeAfterResponse;
   private volatile boolean idleClockStarted = true;
+  private volatile boolean dropped;
 
   GuardedConnection(
       final ConnectionContext socketContext,
@@ -182,7 +181,10 @@ final class GuardedConnection
    * Phase#WRITE}.
    */
   Optional<Phase> overdue(final long now) {
-    final long writing = writingSince;
+    if (dropped) {
+      return Optional.empty();
+    }
+    final long writing = writer.writingSince();
     if (writing != 0 && now - writing > timeouts.write().toNanos()) {
       return Optional.of(Phase.WRITE);
     }
@@ -204,11 +206,21 @@ final class GuardedConnection
   }
 
   /**
-   * Closes the socket: the read or the write it is blocked in fails, and Helidon ends the
-   * connection.
+   * Closes the socket, once: the read or the write it is blocked in fails, and Helidon ends the
+   * connection. Until its thread has noticed (a moment, or longer on a busy machine) the connection
+   * is still open and still looks overdue; closing it again would throw (Helidon's close starts
+   * with a shutdown, which a closed socket refuses) and count it twice.
    */
   void drop() {
-    socket.close();
+    if (dropped) {
+      return;
+    }
+    dropped = true;
+    try {
+      socket.close();
+    } catch (UncheckedIOException alreadyClosed) {
+      // the client or Helidon closed it in the meantime: closed is what was wanted
+    }
   }
 
   @Override
@@ -303,90 +315,5 @@ final class GuardedConnection
   @Override
   public String childSocketId() {
     return socketContext.childSocketId();
-  }
-
-  /**
-   * Helidon's writer for this socket, with the start of the write in progress marked: Helidon's
-   * socket writes block until the kernel took every byte, so a client that does not read keeps a
-   * write (and its thread) waiting, and only the clock tells. Marked per call, not per response, so
-   * a long response that keeps moving (a live feed) is never cut.
-   */
-  private final class TimedWriter implements DataWriter {
-    private final DataWriter socketWriter;
-
-    TimedWriter(final DataWriter socketWriter) {
-      this.socketWriter = socketWriter;
-    }
-
-    @Override
-    public void write(final BufferData... buffers) {
-      final long since = start();
-      try {
-        socketWriter.write(buffers);
-      } finally {
-        end(since);
-      }
-    }
-
-    @Override
-    public void write(final BufferData buffer) {
-      final long since = start();
-      try {
-        socketWriter.write(buffer);
-      } finally {
-        end(since);
-      }
-    }
-
-    @Override
-    public void writeNow(final BufferData... buffers) {
-      final long since = start();
-      try {
-        socketWriter.writeNow(buffers);
-      } finally {
-        end(since);
-      }
-    }
-
-    @Override
-    public void writeNow(final BufferData buffer) {
-      final long since = start();
-      try {
-        socketWriter.writeNow(buffer);
-      } finally {
-        end(since);
-      }
-    }
-
-    @Override
-    public void flush() {
-      final long since = start();
-      try {
-        socketWriter.flush();
-      } finally {
-        end(since);
-      }
-    }
-
-    @Override
-    public void close() {
-      socketWriter.close();
-    }
-
-    /** Marks a write as started, unless one already is (a writer calling itself): its start. */
-    private long start() {
-      final long outer = writingSince;
-      if (outer == 0) {
-        writingSince = System.nanoTime();
-      }
-      return outer;
-    }
-
-    /** Ends the mark this call set; an outer call's mark stays. */
-    private void end(final long outer) {
-      if (outer == 0) {
-        writingSince = 0;
-      }
-    }
   }
 }
