@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +30,9 @@ import picocli.CommandLine.Spec;
           + " 'return 200' server (nginx, else a built-in JDK server) under the same load.",
       "By default starts its own 'coexist serve' (fresh data dir, free port) for every scenario.",
       "Scenarios: small-max (closed loop, max acks/s), small-2000 (open loop, 2,000/s),"
-          + " history-20 (1 MB history chunks, 20/s).",
+          + " history-20 (1 MB history chunks, 20/s); abuse (small-2000 alone, then again while"
+          + " 2,000 slowloris connections, 200 unsigned 8 MB uploads and 50 stalled connections"
+          + " attack the server; only when named).",
       "Exit code 0 when every run completed, whether its target was met or not (the report says);"
           + " 1 when a server could not be started."
     })
@@ -55,9 +54,10 @@ public final class BenchIngestCommand implements Callable<Integer> {
       names = "--scenario",
       split = ",",
       paramLabel = "NAME",
-      description = "Scenarios to run, comma separated: ${COMPLETION-CANDIDATES} (default: all).",
+      description =
+          "Scenarios to run, comma separated: ${COMPLETION-CANDIDATES} (default: all but abuse).",
       completionCandidates = ScenarioNames.class)
-  List<String> scenarios = new ArrayList<>(Scenarios.NAMES);
+  List<String> scenarios = new ArrayList<>(Scenarios.DEFAULTS);
 
   @Option(
       names = "--duration",
@@ -157,14 +157,20 @@ public final class BenchIngestCommand implements Callable<Integer> {
   }
 
   private int run() throws IOException, InterruptedException {
-    final String nonce = nonce();
+    final String nonce = RunHeader.nonce();
     final WebhookPayloads payloads = new WebhookPayloads(nonce);
     final List<Scenario> selected =
         Scenarios.select(
             scenarios, payloads, connections, historyConnections, smallRate, historyRate);
     final Ceiling ceilingUsed = resolveCeiling();
     final AtomicLong sequence = new AtomicLong();
-    final StringBuilder report = new StringBuilder(header(nonce, ceilingUsed));
+    final StringBuilder report =
+        new StringBuilder(
+            RunHeader.render(
+                // picocli keeps the whole original argument list, from the root command on
+                "coexist " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                nonce,
+                ceilingUsed.toString()));
     System.out.print(report);
     System.out.flush();
 
@@ -193,9 +199,17 @@ public final class BenchIngestCommand implements Callable<Integer> {
       System.out.print(section);
       System.out.flush();
     }
-    final String summary = Report.summary(outcomes);
-    report.append(summary).append('\n');
-    System.out.println(summary);
+    if (scenarios.contains(Scenarios.ABUSE)) {
+      final String section = abuse(payloads, sequence);
+      report.append(section);
+      System.out.print(section);
+      System.out.flush();
+    }
+    if (!outcomes.isEmpty()) {
+      final String summary = Report.summary(outcomes);
+      report.append(summary).append('\n');
+      System.out.println(summary);
+    }
     if (out != null) {
       Files.writeString(out, report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       LOG.info("report appended to {}", out.toAbsolutePath());
@@ -215,6 +229,10 @@ public final class BenchIngestCommand implements Callable<Integer> {
     }
     if (warmup.isNegative() || warmup.compareTo(Duration.ofHours(1)) > 0) {
       throw new ParameterException(spec.commandLine(), "--warmup must be within [0, 1h]");
+    }
+    if (url != null && scenarios.contains(Scenarios.ABUSE)) {
+      throw new ParameterException(
+          spec.commandLine(), "the abuse scenario starts its own servers: drop --url");
     }
     if (headerSecret != null && url == null) {
       throw new ParameterException(
@@ -262,6 +280,22 @@ public final class BenchIngestCommand implements Callable<Integer> {
     };
   }
 
+  private String abuse(WebhookPayloads payloads, AtomicLong sequence)
+      throws IOException, InterruptedException {
+    final Scenario valid = Scenarios.smallAtRate(payloads.small(), connections, smallRate);
+    final AbuseRun.Outcome outcome =
+        new AbuseRun(
+                valid,
+                Abusers.Shape.DEFAULT,
+                warmup,
+                duration,
+                serverJvmOptions,
+                keepData,
+                sequence)
+            .run();
+    return AbuseReport.render(outcome, valid, settings());
+  }
+
   private LoadResult measure(Scenario scenario, BenchServer server, AtomicLong sequence)
       throws InterruptedException {
     LOG.info(
@@ -290,44 +324,6 @@ public final class BenchIngestCommand implements Callable<Integer> {
         "%s s measured after %s s warm-up",
         Report.number(duration.toMillis() / 1_000.0),
         Report.number(warmup.toMillis() / 1_000.0));
-  }
-
-  private String header(String nonce, Ceiling ceilingUsed) {
-    final String command =
-        // picocli keeps the whole original argument list, from the root command on
-        "coexist " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    final Runtime runtime = Runtime.getRuntime();
-    return "## coexist bench ingest — "
-        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-        + "\n\n"
-        + "Command: `"
-        + command.trim()
-        + "`  \n"
-        + "Client: Java "
-        + System.getProperty("java.version")
-        + " ("
-        + System.getProperty("java.vm.name")
-        + "), "
-        + runtime.availableProcessors()
-        + " CPUs visible, max heap "
-        + runtime.maxMemory() / (1024 * 1024)
-        + " MiB; hand-rolled HTTP/1.1 keep-alive client on virtual threads, all over 127.0.0.1"
-        + "  \n"
-        + "Ceiling: "
-        + ceilingUsed
-        + "; run id "
-        + nonce
-        + " (in every wamid, so bodies never repeat across runs)\n\n";
-  }
-
-  private static String nonce() {
-    final String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-    final SecureRandom random = new SecureRandom();
-    final StringBuilder out = new StringBuilder(8);
-    for (int i = 0; i < 8; i++) {
-      out.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return out.toString();
   }
 
   /** For picocli's completion and help text. */

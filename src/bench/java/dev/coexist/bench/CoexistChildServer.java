@@ -44,6 +44,14 @@ final class CoexistChildServer implements BenchServer {
   }
 
   static CoexistChildServer start(List<String> jvmOptions, boolean keepData) throws IOException {
+    return start(jvmOptions, List.of(), keepData);
+  }
+
+  /**
+   * @param serveOptions more {@code coexist serve} options, e.g. {@code --max-connections 4096}
+   */
+  static CoexistChildServer start(
+      List<String> jvmOptions, List<String> serveOptions, boolean keepData) throws IOException {
     final String java =
         ProcessHandle.current()
             .info()
@@ -71,6 +79,7 @@ final class CoexistChildServer implements BenchServer {
             dataDir.toString(),
             "--header-secret",
             secret.asOption()));
+    command.addAll(serveOptions);
     LOG.info("starting coexist on 127.0.0.1:{}, data in {}, log {}", port, dataDir, log);
     final Process process =
         ChildProcesses.start(

@@ -44,6 +44,9 @@ final class LoadGenerator {
   private final Supplier<OptionalLong> serverCpuNanos;
   private final AtomicLong sequence;
 
+  /** Every 200 of the run, warm-up and drain included: what the server must apply in the end. */
+  private final AtomicLong acknowledged = new AtomicLong();
+
   /**
    * @param sequence shared across runs so that no two requests of a benchmark carry the same body
    */
@@ -204,6 +207,9 @@ final class LoadGenerator {
     try {
       final int status = connection.post(headPrefix, body, length);
       final long latency = System.nanoTime() - startedAt;
+      if (status == 200) {
+        acknowledged.incrementAndGet();
+      }
       if (stats != null) {
         final boolean duplicate = connection.response().bodyContains(DUPLICATE_MARKER);
         synchronized (stats) {
@@ -218,6 +224,11 @@ final class LoadGenerator {
       }
       LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
     }
+  }
+
+  /** The 200s of the whole run so far, measured or not. */
+  long acknowledged() {
+    return acknowledged.get();
   }
 
   /** Keep-alive should hold: more opened connections than workers means the server closed some. */

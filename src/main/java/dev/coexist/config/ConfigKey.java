@@ -79,6 +79,11 @@ public enum ConfigKey {
       "20s",
       "Longest a connection may wait for its first request, or between two requests, before it is"
           + " closed."),
+  WRITE_TIMEOUT(
+      "write-timeout",
+      "30s",
+      "Longest any one write of a response (a live feed event, an API page) may wait for the client"
+          + " to take its bytes; then the connection is closed."),
   DB_BUSY_TIMEOUT(
       "db-busy-timeout", "2s", "How long a SQLite write waits for a lock held by someone else."),
   DB_POOL_SIZE("db-pool-size", "8", "Connections for readers (and PostgreSQL writers)."),

@@ -147,9 +147,11 @@ public final class FrontDoor implements ServerConnectionSelector, AutoCloseable 
   }
 
   private void sweep() {
-    try {
-      final long now = System.nanoTime();
-      for (final GuardedConnection connection : open) {
+    final long now = System.nanoTime();
+    for (final GuardedConnection connection : open) {
+      // one connection's failure must not spare the connections after it, nor end the sweep: a
+      // scheduled task that throws is never run again
+      try {
         connection
             .overdue(now)
             .ifPresent(
@@ -159,10 +161,9 @@ public final class FrontDoor implements ServerConnectionSelector, AutoCloseable 
                   timedOut.increment();
                   connection.drop();
                 });
+      } catch (RuntimeException unexpected) {
+        LOG.error("Connection timeout sweep failed for one connection", unexpected);
       }
-    } catch (RuntimeException unexpected) {
-      // the sweep must go on: a scheduled task that throws is never run again
-      LOG.error("Connection timeout sweep failed", unexpected);
     }
   }
 

@@ -22,9 +22,10 @@ import java.util.function.Consumer;
 /**
  * One client connection as the front door sees it: Helidon's HTTP/1 connection reading through a
  * reader that knows which phase of a request the connection is in, how long it has been in it, and
- * whether it is waiting for the client. {@link FrontDoor} closes it when a phase overruns its
- * timeout; HTTP/1.0 request lines are handed to Helidon as HTTP/1.1 (see {@link
- * Http10RequestLine}).
+ * whether it is waiting for the client, and a writer that knows how long the response's current
+ * write has been waiting for the client to take its bytes. {@link FrontDoor} closes it when a phase
+ * or a write overruns its timeout; HTTP/1.0 request lines are handed to Helidon as HTTP/1.1 (see
+ * {@link Http10RequestLine}).
  */
 final class GuardedConnection
     implements ServerConnection, ConnectionContext, InterruptableTask<Void> {
@@ -40,13 +41,19 @@ final class GuardedConnection
     /** The request line is read, the headers are not complete. */
     HEADERS,
     /** The headers are read: the body, the handler and the response. */
-    BODY
+    BODY,
+    /**
+     * A write of the response is blocked because the client does not take its bytes (its receive
+     * window is full): it froze, vanished without a FIN, or stopped reading a live feed.
+     */
+    WRITE
   }
 
   private final ConnectionContext socketContext;
   private final HelidonSocket socket;
   private final ConnectionTimeouts timeouts;
   private final DataReader reader;
+  private final TimedWriter writer;
   private final Consumer<GuardedConnection> ended;
   private volatile ServerConnection http1;
   private volatile Phase phase = Phase.IDLE;
@@ -55,6 +62,7 @@ final class GuardedConnection
   private volatile boolean scanRequestLine = true;
   private volatile boolean closeAfterResponse;
   private volatile boolean idleClockStarted = true;
+  private volatile boolean dropped;
 
   GuardedConnection(
       final ConnectionContext socketContext,
@@ -66,6 +74,7 @@ final class GuardedConnection
     this.timeouts = timeouts;
     // Helidon's own reader has not read anything yet when a connection is selected at accept
     this.reader = DataReader.create(this::read);
+    this.writer = new TimedWriter(socketContext.dataWriter());
   }
 
   void attach(final ServerConnection http1) {
@@ -167,9 +176,18 @@ final class GuardedConnection
 
   /**
    * The phase this connection overran while waiting for the client, if it did; a connection that is
-   * not waiting for the client (a handler at work, a live feed writing) overruns nothing.
+   * not waiting for the client (a handler at work, a live feed waiting for events) overruns
+   * nothing; one whose write has waited too long for the client to take its bytes overran {@link
+   * Phase#WRITE}.
    */
   Optional<Phase> overdue(final long now) {
+    if (dropped) {
+      return Optional.empty();
+    }
+    final long writing = writer.writingSince();
+    if (writing != 0 && now - writing > timeouts.write().toNanos()) {
+      return Optional.of(Phase.WRITE);
+    }
     final long reading = readingSince;
     if (reading == 0) {
       return Optional.empty();
@@ -181,13 +199,28 @@ final class GuardedConnection
           case REQUEST_LINE -> now - phaseSince > timeouts.requestLine().toNanos();
           case HEADERS -> now - phaseSince > timeouts.headers().toNanos();
           case BODY -> now - reading > timeouts.body().toNanos();
+          // not a phase a connection is in: only the writer's clock (above) tells
+          case WRITE -> false;
         };
     return late ? Optional.of(current) : Optional.empty();
   }
 
-  /** Closes the socket: the read it is blocked in fails, and Helidon ends the connection. */
+  /**
+   * Closes the socket, once: the read or the write it is blocked in fails, and Helidon ends the
+   * connection. Until its thread has noticed (a moment, or longer on a busy machine) the connection
+   * is still open and still looks overdue; closing it again would throw (Helidon's close starts
+   * with a shutdown, which a closed socket refuses) and count it twice.
+   */
   void drop() {
-    socket.close();
+    if (dropped) {
+      return;
+    }
+    dropped = true;
+    try {
+      socket.close();
+    } catch (UncheckedIOException alreadyClosed) {
+      // the client or Helidon closed it in the meantime: closed is what was wanted
+    }
   }
 
   @Override
@@ -231,7 +264,7 @@ final class GuardedConnection
 
   @Override
   public DataWriter dataWriter() {
-    return socketContext.dataWriter();
+    return writer;
   }
 
   @Override

@@ -62,7 +62,8 @@ public final class HttpListener implements AutoCloseable {
                 config.idleTimeout(),
                 config.requestLineTimeout(),
                 config.headerTimeout(),
-                config.readTimeout()),
+                config.readTimeout(),
+                config.writeTimeout()),
             meters);
     final ListenerWatch watch = new ListenerWatch(lost);
     final WebServer server;

@@ -1,0 +1,47 @@
+package dev.coexist.bench;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** The head of an ingest benchmark's report: when, the command, the client, the run id. */
+final class RunHeader {
+
+  private RunHeader() {}
+
+  /** A random run id, put in every wamid so that bodies never repeat across runs. */
+  static String nonce() {
+    final String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    final SecureRandom random = new SecureRandom();
+    final StringBuilder out = new StringBuilder(8);
+    for (int i = 0; i < 8; i++) {
+      out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return out.toString();
+  }
+
+  static String render(String command, String nonce, String ceiling) {
+    final Runtime runtime = Runtime.getRuntime();
+    return "## coexist bench ingest — "
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + "\n\n"
+        + "Command: `"
+        + command.trim()
+        + "`  \n"
+        + "Client: Java "
+        + System.getProperty("java.version")
+        + " ("
+        + System.getProperty("java.vm.name")
+        + "), "
+        + runtime.availableProcessors()
+        + " CPUs visible, max heap "
+        + runtime.maxMemory() / (1024 * 1024)
+        + " MiB; hand-rolled HTTP/1.1 keep-alive client on virtual threads, all over 127.0.0.1"
+        + "  \n"
+        + "Ceiling: "
+        + ceiling
+        + "; run id "
+        + nonce
+        + " (in every wamid, so bodies never repeat across runs)\n\n";
+  }
+}
