@@ -31,7 +31,7 @@ class StartupWaitIT {
   @Test
   void startUpWaitsForPostgresqlAndComesUpWhenItAnswers() throws Exception {
     final String database = Engines.url(Engine.POSTGRESQL, dataDir);
-    final Logger log = (Logger) LoggerFactory.getLogger("dev.coexist.store.DatabaseWait");
+    final Logger log = (Logger) LoggerFactory.getLogger("dev.coexist.db.DatabaseWait");
     final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
     log.addAppender(lines);
