@@ -27,6 +27,7 @@ final class CoexistChildServer implements BenchServer {
   private final Path dataDir;
   private final boolean keepData;
   private final List<String> jvmOptions;
+  private final String storage;
 
   private CoexistChildServer(
       Process process,
@@ -34,16 +35,28 @@ final class CoexistChildServer implements BenchServer {
       Path workDir,
       Path dataDir,
       boolean keepData,
-      List<String> jvmOptions) {
+      List<String> jvmOptions,
+      String storage) {
     this.process = process;
     this.endpoint = endpoint;
     this.workDir = workDir;
     this.dataDir = dataDir;
     this.keepData = keepData;
     this.jvmOptions = jvmOptions;
+    this.storage = storage;
   }
 
   static CoexistChildServer start(List<String> jvmOptions, boolean keepData) throws IOException {
+    return start(jvmOptions, keepData, List.of(), "SQLite in a fresh temp dir");
+  }
+
+  /**
+   * @param serveOptions more {@code coexist serve} options, e.g. {@code --database URL}
+   * @param storage where the data goes, in words, for the description
+   */
+  static CoexistChildServer start(
+      List<String> jvmOptions, boolean keepData, List<String> serveOptions, String storage)
+      throws IOException {
     final String java =
         ProcessHandle.current()
             .info()
@@ -71,13 +84,14 @@ final class CoexistChildServer implements BenchServer {
             dataDir.toString(),
             "--header-secret",
             secret.asOption()));
+    command.addAll(serveOptions);
     LOG.info("starting coexist on 127.0.0.1:{}, data in {}, log {}", port, dataDir, log);
     final Process process =
         ChildProcesses.start(
             new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()));
     final LoopbackEndpoint endpoint = new LoopbackEndpoint("coexist", port, List.of(secret));
     final CoexistChildServer server =
-        new CoexistChildServer(process, endpoint, workDir, dataDir, keepData, jvmOptions);
+        new CoexistChildServer(process, endpoint, workDir, dataDir, keepData, jvmOptions, storage);
     final String notReady =
         LoopbackPorts.awaitOk(endpoint, "/health/ready", READY_TIMEOUT, process::isAlive);
     if (notReady != null) {
@@ -105,7 +119,8 @@ final class CoexistChildServer implements BenchServer {
     return "coexist serve (child JVM pid "
         + process.pid()
         + (jvmOptions.isEmpty() ? "" : ", " + String.join(" ", jvmOptions))
-        + "), SQLite in a fresh temp dir";
+        + "), "
+        + storage;
   }
 
   long pid() {

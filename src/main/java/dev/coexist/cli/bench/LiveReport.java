@@ -1,0 +1,233 @@
+package dev.coexist.cli.bench;
+
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+
+/** Prints what {@code bench live} measured: per step, per engine, and the verdicts. */
+final class LiveReport {
+
+  /** p99 of ack → visible at the latency rate, on both engines. */
+  static final double TARGET_P99_MS = 250;
+
+  /**
+   * The ack rate Coexist reached with this load: either a step whose acks could not keep up with
+   * its offered rate showed the most it acknowledges, or every step kept up and the ceiling is
+   * above the highest rate offered.
+   */
+  sealed interface AckCeiling {
+    String label();
+
+    /** The highest ack rate of any step, and at least one step did not keep up. */
+    record Reached(double acksPerSecond, double offered) implements AckCeiling {
+      @Override
+      public String label() {
+        return String.format(
+            Locale.ROOT,
+            "%s acks/s (the most any step acknowledged; offered %s/s there)",
+            Report.number(acksPerSecond),
+            Report.number(offered));
+      }
+    }
+
+    /** Every step kept up. */
+    record AboveOffered(double highestOffered) implements AckCeiling {
+      @Override
+      public String label() {
+        return "above "
+            + Report.number(highestOffered)
+            + "/s: every step's acks kept up (offer more with --rates to find it)";
+      }
+    }
+
+    static AckCeiling of(final List<LiveStep.Outcome> steps) {
+      if (steps.stream().allMatch(LiveStep.Outcome::keptUp)) {
+        return new AboveOffered(steps.stream().mapToDouble(LiveStep.Outcome::rate).max().orElse(0));
+      }
+      final LiveStep.Outcome best =
+          steps.stream().max(Comparator.comparingDouble(LiveStep.Outcome::ackRate)).orElseThrow();
+      return new Reached(best.ackRate(), best.rate());
+    }
+  }
+
+  /** One engine's steps. */
+  record EngineRun(String engine, String storage, double targetRate, List<LiveStep.Outcome> steps) {
+    double highestSustained() {
+      return steps.stream()
+          .filter(step -> step.sustainment().sustained())
+          .mapToDouble(LiveStep.Outcome::rate)
+          .max()
+          .orElse(0);
+    }
+
+    Optional<LiveStep.Outcome> latencyStep() {
+      return steps.stream().filter(step -> step.latency().isPresent()).findFirst();
+    }
+  }
+
+  private LiveReport() {}
+
+  static void step(final PrintWriter out, final String engine, final LiveStep.Outcome step) {
+    out.printf(
+        Locale.ROOT,
+        "%-10s %,7.0f/s: acks %,.0f/s, applied %,.0f/s, backlog at the end %,d (max %,d);"
+            + " sustained: %s%n",
+        engine,
+        step.rate(),
+        step.ackRate(),
+        step.appliedRate(),
+        step.endBacklog(),
+        step.maxBacklog(),
+        step.sustainment().label());
+    out.flush();
+  }
+
+  static void engine(final PrintWriter out, final EngineRun run) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "Live deliveries applied end to end on %s (%s)%n"
+            + "(target: highest sustained rate >= %s deliveries/s; sustained = every delivery"
+            + " acknowledged 200 and the backlog flat: end <= baseline + max(1,000, 5%% of"
+            + " acks), slope over the last half <= max(50, 1%% of the rate)/s)%n",
+        run.engine(),
+        run.storage(),
+        Report.number(run.targetRate()));
+    out.printf(
+        Locale.ROOT,
+        "%9s %9s %9s %9s %9s %9s %9s %8s %8s  %s%n",
+        "offered/s",
+        "acks/s",
+        "applied/s",
+        "baseline",
+        "end",
+        "max",
+        "slope/s",
+        "server",
+        "machine",
+        "sustained");
+    for (final LiveStep.Outcome step : run.steps()) {
+      final Optional<Sustainment.Flatness> flatness =
+          Optional.ofNullable(
+              Sustainment.flatness(
+                  step.samples(), step.windowSeconds(), step.rate(), step.sent().acks()));
+      out.printf(
+          Locale.ROOT,
+          "%,9.0f %,9.0f %,9.0f %9s %,9d %,9d %9s %8s %8s  %s%n",
+          step.rate(),
+          step.ackRate(),
+          step.appliedRate(),
+          flatness.map(f -> String.format(Locale.ROOT, "%,d", f.baseline())).orElse("-"),
+          step.endBacklog(),
+          step.maxBacklog(),
+          flatness.map(f -> String.format(Locale.ROOT, "%,.0f", f.slope())).orElse("-"),
+          Double.isNaN(step.serverCores())
+              ? "-"
+              : String.format(Locale.ROOT, "%.2f", step.serverCores()),
+          Double.isNaN(step.machineBusy())
+              ? "-"
+              : String.format(Locale.ROOT, "%.0f%%", 100 * step.machineBusy()),
+          step.sustainment().label());
+    }
+    out.println(
+        "(server: Coexist's CPU in cores; machine: all cores busy, this client and PostgreSQL"
+            + " included)");
+    final double highest = run.highestSustained();
+    final double offered = run.steps().stream().mapToDouble(LiveStep.Outcome::rate).max().orElse(0);
+    out.printf(
+        Locale.ROOT,
+        "%s: highest sustained rate %s deliveries/s%s%n",
+        run.engine(),
+        Report.number(highest),
+        highest > 0 && highest >= offered ? " (the highest offered: try higher --rates)" : "");
+    out.printf(
+        Locale.ROOT, "%s: ack ceiling %s%n", run.engine(), AckCeiling.of(run.steps()).label());
+    out.printf(
+        Locale.ROOT,
+        "%s: sustained rate %s%n",
+        run.engine(),
+        Verdict.atLeast("highest sustained rate", highest, run.targetRate(), "deliveries/s")
+            .label());
+    out.flush();
+  }
+
+  static void latency(final PrintWriter out, final List<EngineRun> runs) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "Ack -> visible in GET /api/v1/messages/{wamid}, every %dth inbound message after the first"
+            + " seconds (target: p99 <= %s ms)%n",
+        LiveDeliveries.SAMPLE_EVERY,
+        Report.number(TARGET_P99_MS));
+    out.printf(
+        Locale.ROOT,
+        "%-11s %9s %7s %8s %8s %8s %8s %11s  %s%n",
+        "engine",
+        "offered/s",
+        "samples",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "not visible",
+        "verdict");
+    for (final EngineRun run : runs) {
+      final Optional<LiveStep.Outcome> step = run.latencyStep();
+      if (step.isEmpty()) {
+        continue;
+      }
+      final AckToVisible.Outcome latency = step.get().latency().orElseThrow();
+      final Histogram micros = latency.micros();
+      out.printf(
+          Locale.ROOT,
+          "%-11s %,9.0f %7d %8s %8s %8s %8s %11d  %s%n",
+          run.engine(),
+          step.get().rate(),
+          latency.samples(),
+          millis(micros, 50),
+          millis(micros, 90),
+          millis(micros, 99),
+          micros.getTotalCount() == 0 ? "-" : Report.number(micros.getMaxValue() / 1_000.0),
+          latency.notVisible(),
+          p99Verdict(latency).label());
+    }
+    out.printf(
+        Locale.ROOT,
+        "(not visible: acknowledged but not shown within %d s; they count as slower than any"
+            + " timed one)%n",
+        AckToVisible.LIMIT.toSeconds());
+    out.flush();
+  }
+
+  /** The p99 of all samples, the ones not visible within the limit counted as the slowest. */
+  static Verdict p99Verdict(final AckToVisible.Outcome latency) {
+    final long samples = latency.samples();
+    if (samples == 0) {
+      return new Verdict(false, "no samples");
+    }
+    final double visibleShare = (double) latency.micros().getTotalCount() / samples;
+    if (visibleShare < 0.99) {
+      return new Verdict(
+          false,
+          String.format(
+              Locale.ROOT,
+              "p99 > %d s: %,d of %,d samples not visible in time",
+              AckToVisible.LIMIT.toSeconds(),
+              latency.notVisible(),
+              samples));
+    }
+    // the 99th percentile of all samples is this percentile of the visible ones
+    final double percentile = Math.min(100, 99 / visibleShare);
+    return Verdict.atMost(
+        "p99", latency.micros().getValueAtPercentile(percentile) / 1_000.0, TARGET_P99_MS, "ms");
+  }
+
+  private static String millis(final Histogram micros, final double percentile) {
+    return micros.getTotalCount() == 0
+        ? "-"
+        : Report.number(micros.getValueAtPercentile(percentile) / 1_000.0);
+  }
+}
