@@ -31,8 +31,10 @@ final class BacklogSampler {
    * @param backlog journal entries waiting to be applied
    * @param applied journal entries applied since Coexist started
    * @param failed journal entries that could not be applied since Coexist started
+   * @param problems items recorded as problems instead of being applied (a status that could not
+   *     attach, an unreadable change) since Coexist started
    */
-  record Sample(double seconds, long backlog, long applied, long failed) {}
+  record Sample(double seconds, long backlog, long applied, long failed, long problems) {}
 
   private final URI metrics;
   private final HttpClient client =
@@ -74,6 +76,7 @@ final class BacklogSampler {
           value(text, "coexist_store_entries_total", "outcome=\"applied\"");
       final OptionalDouble failed =
           value(text, "coexist_store_entries_total", "outcome=\"failed\"");
+      final OptionalDouble problems = value(text, "coexist_store_problems_total", "");
       if (backlog.isEmpty() || applied.isEmpty()) {
         return Optional.empty();
       }
@@ -82,7 +85,8 @@ final class BacklogSampler {
               seconds,
               (long) backlog.getAsDouble(),
               (long) applied.getAsDouble(),
-              (long) failed.orElse(0)));
+              (long) failed.orElse(0),
+              (long) problems.orElse(0)));
     } catch (IOException unreadable) {
       // a missed second is a gap in the series, not a failed run
       return Optional.empty();

@@ -74,13 +74,15 @@ final class LiveReport {
     out.printf(
         Locale.ROOT,
         "%-10s %,7.0f/s: acks %,.0f/s, applied %,.0f/s, backlog at the end %,d (max %,d);"
-            + " sustained: %s%n",
+            + " entries failed %,d, problems %,d; sustained: %s%n",
         engine,
         step.rate(),
         step.ackRate(),
         step.appliedRate(),
         step.endBacklog(),
         step.maxBacklog(),
+        step.samples().isEmpty() ? -1 : step.samples().getLast().failed(),
+        step.samples().isEmpty() ? -1 : step.samples().getLast().problems(),
         step.sustainment().label());
     out.flush();
   }
