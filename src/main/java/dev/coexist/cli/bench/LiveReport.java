@@ -93,8 +93,9 @@ final class LiveReport {
         Locale.ROOT,
         "Live deliveries applied end to end on %s (%s)%n"
             + "(target: highest sustained rate >= %s deliveries/s; sustained = every delivery"
-            + " acknowledged 200 and the backlog flat: end <= baseline + max(1,000, 5%% of"
-            + " acks), slope over the last half <= max(50, 1%% of the rate)/s)%n",
+            + " acknowledged 200, the last within 1 s of the window, and the backlog flat: end <="
+            + " baseline (after 5 s) + max(1,000, 5%% of acks), slope over the last half <="
+            + " max(50, 1%% of the rate)/s)%n",
         run.engine(),
         run.storage(),
         Report.number(run.targetRate()));

@@ -16,12 +16,6 @@ final class LiveStep {
 
   static final String API_KEY = "bench-live-api-key";
 
-  /**
-   * Acks that come back later than this after the window's end mean Coexist did not keep up with
-   * the offered rate (they were queued in its front door or in the client).
-   */
-  static final Duration ACK_GRACE = Duration.ofSeconds(1);
-
   /** Lets every sender start and the first backlog reading be taken before the first delivery. */
   private static final long START_DELAY_NANOS = 200_000_000L;
 
@@ -30,7 +24,8 @@ final class LiveStep {
    *
    * @param rate offered deliveries/s
    * @param ackRate 200s per second, over the window or until the last 200 when that came later
-   * @param keptUp every delivery acknowledged, the last within {@link #ACK_GRACE} of the window
+   * @param keptUp every delivery acknowledged, the last within {@link
+   *     Sustainment#ACK_GRACE_SECONDS} of the window
    * @param appliedRate journal entries applied per second over the window
    * @param serverCores CPU of the Coexist process over the window, in cores, if known
    * @param machineBusy the whole machine's CPU busy share over the window (0..1), if known
@@ -109,9 +104,11 @@ final class LiveStep {
             sent.lastAckNanos() == 0
                 ? windowSeconds
                 : Math.max(windowSeconds, (sent.lastAckNanos() - start) / 1e9);
+        final double lastAckSeconds =
+            sent.lastAckNanos() == 0 ? 0 : (sent.lastAckNanos() - start) / 1e9;
         final boolean keptUp =
             sent.acks() == sent.due()
-                && sent.lastAckNanos() - start <= window.plus(ACK_GRACE).toNanos();
+                && lastAckSeconds <= windowSeconds + Sustainment.ACK_GRACE_SECONDS;
         final List<BacklogSampler.Sample> readings = samples.get();
         final double busy = machineEnd.busySince(machineStart);
         return new Outcome(
@@ -119,7 +116,7 @@ final class LiveStep {
             windowSeconds,
             sent,
             readings,
-            Sustainment.judge(readings, windowSeconds, rate, sent),
+            Sustainment.judge(readings, windowSeconds, rate, sent, lastAckSeconds),
             sent.acks() / ackSeconds,
             keptUp,
             appliedRate(readings),

@@ -7,13 +7,20 @@ import java.util.Locale;
  * Whether one step's offered rate was sustained: every delivery acknowledged 200, and the journal
  * backlog flat over the window.
  *
- * <p>Flat means both: the backlog at the end is at most the backlog after the first seconds plus
- * {@code max(1,000, 5 % of the deliveries acknowledged)}, and its least-squares slope over the last
- * half of the window is at most {@code max(50, 1 % of the offered rate)} entries/s. The first
- * bounds what the window left behind, the second catches a slow growth that a short window would
- * not yet show at its end.
+ * <p>Every delivery acknowledged means a 200 for each, the last within {@link #ACK_GRACE_SECONDS}
+ * of the window's end. Flat means both: the backlog at the end is at most the backlog after the
+ * first seconds plus {@code max(1,000, 5 % of the deliveries acknowledged)}, and its least-squares
+ * slope over the last half of the window is at most {@code max(50, 1 % of the offered rate)}
+ * entries/s. The first bounds what the window left behind, the second catches a slow growth that a
+ * short window would not yet show at its end.
  */
 sealed interface Sustainment {
+
+  /**
+   * Acks that come back later than this after the window's end mean Coexist did not keep up with
+   * the offered rate (the deliveries queued in its front door or in the client).
+   */
+  double ACK_GRACE_SECONDS = 1;
 
   /** The backlog after these first seconds (or a quarter of a shorter window) is the baseline. */
   double SETTLE_SECONDS = 5;
@@ -67,6 +74,24 @@ sealed interface Sustainment {
     public String label() {
       return String.format(
           Locale.ROOT, "no: %,d of %,d without a 200 (%,d unsent)", due - acks, due, unsent);
+    }
+  }
+
+  /**
+   * Every delivery got its 200, but the last came more than {@link #ACK_GRACE} after the window:
+   * the acks fell behind the offered rate, and the deliveries waited in front of the journal, where
+   * its backlog does not show them.
+   */
+  record AcksBehind(double ackRate, double rate) implements Sustainment {
+    @Override
+    public boolean sustained() {
+      return false;
+    }
+
+    @Override
+    public String label() {
+      return String.format(
+          Locale.ROOT, "no: acks %,.0f/s behind the offered %,.0f/s", ackRate, rate);
     }
   }
 
@@ -131,14 +156,19 @@ sealed interface Sustainment {
    * @param samples the backlog readings, in time order, seconds from the window's start
    * @param windowSeconds the window's length
    * @param rate the offered rate, deliveries/s
+   * @param lastAckSeconds when the last 200 came, seconds from the window's start
    */
   static Sustainment judge(
       final List<BacklogSampler.Sample> samples,
       final double windowSeconds,
       final double rate,
-      final LiveLoad.Sent sent) {
+      final LiveLoad.Sent sent,
+      final double lastAckSeconds) {
     if (sent.acks() != sent.due() || sent.failed() > 0 || sent.unsent() > 0) {
       return new Unacknowledged(sent.due(), sent.acks(), sent.failed(), sent.unsent());
+    }
+    if (lastAckSeconds > windowSeconds + ACK_GRACE_SECONDS) {
+      return new AcksBehind(sent.acks() / lastAckSeconds, rate);
     }
     final Flatness flatness = flatness(samples, windowSeconds, rate, sent.acks());
     if (flatness == null) {

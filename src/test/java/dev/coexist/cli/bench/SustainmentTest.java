@@ -33,7 +33,11 @@ class SustainmentTest {
     // batches of up to a thousand entries: the backlog jumps up and down with no trend
     final Sustainment judged =
         Sustainment.judge(
-            backlog(second -> second % 2 == 0 ? 900 : 100), WINDOW, RATE, allAcknowledged());
+            backlog(second -> second % 2 == 0 ? 900 : 100),
+            WINDOW,
+            RATE,
+            allAcknowledged(),
+            WINDOW);
 
     assertThat(judged).isInstanceOf(Sustainment.Sustained.class);
     assertThat(judged.sustained()).isTrue();
@@ -43,7 +47,7 @@ class SustainmentTest {
   void aBacklogGrowingAtTheMissingApplyRateIsNot() {
     // offered 2,000/s, applied 1,200/s: 800 entries more every second
     final Sustainment judged =
-        Sustainment.judge(backlog(second -> 800 * second), WINDOW, RATE, allAcknowledged());
+        Sustainment.judge(backlog(second -> 800 * second), WINDOW, RATE, allAcknowledged(), WINDOW);
 
     assertThat(judged).isInstanceOf(Sustainment.BacklogGrew.class);
     final Sustainment.Flatness flatness = ((Sustainment.BacklogGrew) judged).flatness();
@@ -61,7 +65,8 @@ class SustainmentTest {
             backlog(second -> second < 30 ? 0 : 60 * (second - 30)),
             WINDOW,
             RATE,
-            allAcknowledged());
+            allAcknowledged(),
+            WINDOW);
 
     assertThat(judged).isInstanceOf(Sustainment.BacklogGrew.class);
     assertThat(judged.label()).doesNotContain("end backlog").contains("growing 60/s > 50/s");
@@ -72,7 +77,11 @@ class SustainmentTest {
     // a cold start leaves 5,000 entries after the first seconds; the processor then catches up
     final Sustainment judged =
         Sustainment.judge(
-            backlog(second -> Math.max(0, 6_000 - 200 * second)), WINDOW, RATE, allAcknowledged());
+            backlog(second -> Math.max(0, 6_000 - 200 * second)),
+            WINDOW,
+            RATE,
+            allAcknowledged(),
+            WINDOW);
 
     assertThat(judged.sustained()).isTrue();
   }
@@ -81,10 +90,20 @@ class SustainmentTest {
   void deliveriesWithoutTheir200AreNotSustainedWhateverTheBacklog() {
     final LiveLoad.Sent sent = new LiveLoad.Sent(120_000, 119_000, 10, 990, 1, 200);
 
-    final Sustainment judged = Sustainment.judge(backlog(second -> 0), WINDOW, RATE, sent);
+    final Sustainment judged = Sustainment.judge(backlog(second -> 0), WINDOW, RATE, sent, WINDOW);
 
     assertThat(judged).isInstanceOf(Sustainment.Unacknowledged.class);
     assertThat(judged.label()).isEqualTo("no: 1,000 of 120,000 without a 200 (990 unsent)");
+  }
+
+  @Test
+  void acksThatComeBackLateAreNotSustainedEvenWithAFlatBacklog() {
+    // 120,000 deliveries acknowledged over 80 s: the queue is in front of the journal
+    final Sustainment judged =
+        Sustainment.judge(backlog(second -> 0), WINDOW, RATE, allAcknowledged(), 80);
+
+    assertThat(judged).isInstanceOf(Sustainment.AcksBehind.class);
+    assertThat(judged.label()).isEqualTo("no: acks 1,500/s behind the offered 2,000/s");
   }
 
   @Test
@@ -93,7 +112,7 @@ class SustainmentTest {
         List.of(
             new BacklogSampler.Sample(10, 0, 0, 0, 0), new BacklogSampler.Sample(59, 0, 0, 0, 0));
 
-    assertThat(Sustainment.judge(two, WINDOW, RATE, allAcknowledged()))
+    assertThat(Sustainment.judge(two, WINDOW, RATE, allAcknowledged(), WINDOW))
         .isInstanceOf(Sustainment.Unmeasured.class);
   }
 
