@@ -142,17 +142,27 @@ final class LiveReport {
     final double offered = run.steps().stream().mapToDouble(LiveStep.Outcome::rate).max().orElse(0);
     out.printf(
         Locale.ROOT,
-        "%s: highest sustained rate %s deliveries/s%s%n",
+        "%s: highest sustained rate %s%n",
         run.engine(),
-        Report.number(highest),
-        highest > 0 && highest >= offered ? " (the highest offered: try higher --rates)" : "");
+        highest == 0
+            ? "none: no rate offered was sustained"
+            : Report.number(highest)
+                + " deliveries/s"
+                + (highest >= offered ? " (the highest offered: try higher --rates)" : ""));
     out.printf(
         Locale.ROOT, "%s: ack ceiling %s%n", run.engine(), AckCeiling.of(run.steps()).label());
     out.printf(
         Locale.ROOT,
         "%s: sustained rate %s%n",
         run.engine(),
-        Verdict.atLeast("highest sustained rate", highest, run.targetRate(), "deliveries/s")
+        (highest == 0
+                ? new Verdict(
+                    false,
+                    "no rate sustained, target "
+                        + Report.number(run.targetRate())
+                        + " deliveries/s")
+                : Verdict.atLeast(
+                    "highest sustained rate", highest, run.targetRate(), "deliveries/s"))
             .label());
     out.flush();
   }
