@@ -154,8 +154,6 @@ final class LiveLoad {
         sleepUntil(due);
         final int length = deliveries.renderInto(slot, body);
         final boolean sampled = probe != null && due >= probeFrom && LiveDeliveries.sampled(slot);
-        final AckToVisible.Pending pending =
-            sampled ? probe.expect(deliveries.inboundWamid(slot)) : null;
         try {
           final int status = connection.post(headPrefix, body, length);
           final long answered = System.nanoTime();
@@ -167,15 +165,15 @@ final class LiveLoad {
               counts.failed++;
             }
           }
-          if (pending != null) {
-            pending.acknowledged(status, answered);
+          if (sampled) {
+            probe.acknowledged(deliveries.inboundWamid(slot), status, answered);
           }
         } catch (IOException e) {
           synchronized (counts) {
             counts.failed++;
           }
-          if (pending != null) {
-            pending.acknowledged(-1, System.nanoTime());
+          if (sampled) {
+            probe.acknowledged(deliveries.inboundWamid(slot), -1, System.nanoTime());
           }
           LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
         }

@@ -177,10 +177,11 @@ final class LiveReport {
         Report.number(TARGET_P99_MS));
     out.printf(
         Locale.ROOT,
-        "%-11s %9s %7s %8s %8s %8s %8s %11s  %s%n",
+        "%-11s %9s %7s %6s %8s %8s %8s %8s %11s  %s%n",
         "engine",
         "offered/s",
         "samples",
+        "GETs/s",
         "p50 ms",
         "p90 ms",
         "p99 ms",
@@ -196,10 +197,11 @@ final class LiveReport {
       final Histogram micros = latency.micros();
       out.printf(
           Locale.ROOT,
-          "%-11s %,9.0f %7d %8s %8s %8s %8s %11d  %s%n",
+          "%-11s %,9.0f %7d %6.0f %8s %8s %8s %8s %11d  %s%n",
           run.engine(),
           step.get().rate(),
           latency.samples(),
+          latency.gets() / step.get().windowSeconds(),
           millis(micros, 50),
           millis(micros, 90),
           millis(micros, 99),
@@ -209,8 +211,9 @@ final class LiveReport {
     }
     out.printf(
         Locale.ROOT,
-        "(not visible: acknowledged but not shown within %d s; they count as slower than any"
-            + " timed one)%n",
+        "(polled: the first 50 ms every 5 ms, then every tenth of the wait so far, at most every"
+            + " 250 ms; not visible: acknowledged but not shown within %d s, counted as slower than"
+            + " any timed one)%n",
         AckToVisible.LIMIT.toSeconds());
     out.flush();
   }
