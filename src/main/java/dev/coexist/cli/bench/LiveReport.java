@@ -14,42 +14,44 @@ final class LiveReport {
   static final double TARGET_P99_MS = 250;
 
   /**
-   * The ack rate Coexist reached with this load: either a step whose acks could not keep up with
-   * its offered rate showed the most it acknowledges, or every step kept up and the ceiling is
-   * above the highest rate offered.
+   * The most Coexist acknowledged with this load in the run: the highest ack rate of any step. When
+   * that step's acks fell behind its offered rate, it is the ceiling; when they kept up, the
+   * ceiling is at least that.
    */
   sealed interface AckCeiling {
     String label();
 
-    /** The highest ack rate of any step, and at least one step did not keep up. */
+    /** The step with the highest ack rate fell behind its offered rate. */
     record Reached(double acksPerSecond, double offered) implements AckCeiling {
       @Override
       public String label() {
         return String.format(
             Locale.ROOT,
-            "%s acks/s (the most any step acknowledged; offered %s/s there)",
+            "%s acks/s (the most any step acknowledged; its acks fell behind the offered %s/s)",
             Report.number(acksPerSecond),
             Report.number(offered));
       }
     }
 
-    /** Every step kept up. */
-    record AboveOffered(double highestOffered) implements AckCeiling {
+    /** The step with the highest ack rate kept up with its offered rate. */
+    record AtLeast(double acksPerSecond, double offered) implements AckCeiling {
       @Override
       public String label() {
-        return "above "
-            + Report.number(highestOffered)
-            + "/s: every step's acks kept up (offer more with --rates to find it)";
+        return String.format(
+            Locale.ROOT,
+            "at least %s acks/s (the most any step acknowledged; its acks kept up with the"
+                + " offered %s/s: offer more with --rates to find the ceiling)",
+            Report.number(acksPerSecond),
+            Report.number(offered));
       }
     }
 
     static AckCeiling of(final List<LiveStep.Outcome> steps) {
-      if (steps.stream().allMatch(LiveStep.Outcome::keptUp)) {
-        return new AboveOffered(steps.stream().mapToDouble(LiveStep.Outcome::rate).max().orElse(0));
-      }
       final LiveStep.Outcome best =
           steps.stream().max(Comparator.comparingDouble(LiveStep.Outcome::ackRate)).orElseThrow();
-      return new Reached(best.ackRate(), best.rate());
+      return best.keptUp()
+          ? new AtLeast(best.ackRate(), best.rate())
+          : new Reached(best.ackRate(), best.rate());
     }
   }
 
