@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +40,29 @@ final class LiveLoad {
    * @param acks answered 200
    * @param failed answered otherwise, or not at all (I/O error)
    * @param unsent never sent before the drain limit (the server was too far behind)
-   * @param lastAckNanos when the last 200 came, in {@link System#nanoTime()}; 0 when none came
+   * @param acksInWindow 200s that came before the window's end (the rest came during the drain)
+   * @param ackMicros time from each delivery's due time to its 200, in microseconds: a client queue
+   *     behind a slow server shows here, not hidden by the open loop
    */
-  record Sent(long due, long acks, long failed, long unsent, long lastAckNanos, long connects) {}
+  record Sent(
+      long due,
+      long acks,
+      long failed,
+      long unsent,
+      long acksInWindow,
+      Histogram ackMicros,
+      long connects) {
+
+    /** Share of the 200s slower than {@code millis} from their due time, 0..1. */
+    double shareSlowerThan(final double millis) {
+      final long limit = (long) (millis * 1_000);
+      if (ackMicros.getTotalCount() == 0 || limit >= ackMicros.getMaxValue()) {
+        return 0;
+      }
+      return (double) ackMicros.getCountBetweenValues(limit + 1, ackMicros.getMaxValue())
+          / ackMicros.getTotalCount();
+    }
+  }
 
   private final LiveDeliveries deliveries;
   private final LoopbackEndpoint endpoint;
@@ -106,7 +127,8 @@ final class LiveLoad {
     long acks = 0;
     long failed = 0;
     long unsent = 0;
-    long lastAck = 0;
+    long acksInWindow = 0;
+    final Histogram ackMicros = new Histogram(WorkerStats.HIGHEST_MICROS, 3);
     long connects = 0;
     for (final Counts one : counts) {
       synchronized (one) {
@@ -114,11 +136,12 @@ final class LiveLoad {
         acks += one.acks;
         failed += one.failed;
         unsent += one.unsent;
-        lastAck = Math.max(lastAck, one.lastAckNanos);
+        acksInWindow += one.acksInWindow;
+        ackMicros.add(one.ackMicros);
         connects += one.connects;
       }
     }
-    return new Sent(due, acks, failed, unsent, lastAck, connects);
+    return new Sent(due, acks, failed, unsent, acksInWindow, ackMicros, connects);
   }
 
   private void loop(
@@ -160,7 +183,11 @@ final class LiveLoad {
           synchronized (counts) {
             if (status == 200) {
               counts.acks++;
-              counts.lastAckNanos = Math.max(counts.lastAckNanos, answered);
+              if (answered < until) {
+                counts.acksInWindow++;
+              }
+              counts.ackMicros.recordValue(
+                  Math.min(WorkerStats.HIGHEST_MICROS, Math.max(0, (answered - due) / 1_000)));
             } else {
               counts.failed++;
             }
@@ -200,7 +227,8 @@ final class LiveLoad {
     long acks;
     long failed;
     long unsent;
-    long lastAckNanos;
+    long acksInWindow;
+    final Histogram ackMicros = new Histogram(WorkerStats.HIGHEST_MICROS, 3);
     long connects;
   }
 }

@@ -23,9 +23,9 @@ final class LiveStep {
    * What one step measured.
    *
    * @param rate offered deliveries/s
-   * @param ackRate 200s per second, over the window or until the last 200 when that came later
-   * @param keptUp every delivery acknowledged, the last within {@link
-   *     Sustainment#ACK_GRACE_SECONDS} of the window
+   * @param ackRate 200s that came during the window, per second
+   * @param keptUp every delivery acknowledged, under 1 % of them more than a second after their due
+   *     time
    * @param appliedRate journal entries applied per second over the window
    * @param serverCores CPU of the Coexist process over the window, in cores, if known
    * @param machineBusy the whole machine's CPU busy share over the window (0..1), if known
@@ -100,15 +100,6 @@ final class LiveStep {
         final Optional<AckToVisible.Outcome> latency =
             probe == null ? Optional.empty() : Optional.of(probe.finish());
         final double windowSeconds = window.toNanos() / 1e9;
-        final double ackSeconds =
-            sent.lastAckNanos() == 0
-                ? windowSeconds
-                : Math.max(windowSeconds, (sent.lastAckNanos() - start) / 1e9);
-        final double lastAckSeconds =
-            sent.lastAckNanos() == 0 ? 0 : (sent.lastAckNanos() - start) / 1e9;
-        final boolean keptUp =
-            sent.acks() == sent.due()
-                && lastAckSeconds <= windowSeconds + Sustainment.ACK_GRACE_SECONDS;
         final List<BacklogSampler.Sample> readings = samples.get();
         final double busy = machineEnd.busySince(machineStart);
         return new Outcome(
@@ -116,9 +107,10 @@ final class LiveStep {
             windowSeconds,
             sent,
             readings,
-            Sustainment.judge(readings, windowSeconds, rate, sent, lastAckSeconds),
-            sent.acks() / ackSeconds,
-            keptUp,
+            Sustainment.judge(readings, windowSeconds, rate, sent),
+            sent.acksInWindow() / windowSeconds,
+            sent.acks() == sent.due()
+                && sent.shareSlowerThan(Sustainment.LATE_ACK_MILLIS) <= Sustainment.LATE_ACK_SHARE,
             appliedRate(readings),
             serverCpuStart.isPresent() && serverCpuEnd.isPresent()
                 ? (serverCpuEnd.getAsLong() - serverCpuStart.getAsLong()) / 1e9 / elapsed
