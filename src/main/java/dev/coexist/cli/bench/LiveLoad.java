@@ -79,7 +79,9 @@ final class LiveLoad {
    * Sends from {@code start} for {@code window} at {@code rate}/s and returns once every due
    * delivery was answered or the drain limit passed.
    *
-   * @param probe times sampled inbound messages that are due at or after {@code probeFrom}; null
+   * @param settledAt the end of the first seconds (a cold JVM's): only deliveries due from then on
+   *     count in {@link Sent#ackMicros} and are timed by {@code probe}
+   * @param probe times sampled inbound messages that are due at or after {@code settledAt}; null
    *     for none
    */
   Sent run(
@@ -87,7 +89,7 @@ final class LiveLoad {
       final Duration window,
       final double rate,
       final AckToVisible probe,
-      final long probeFrom)
+      final long settledAt)
       throws InterruptedException {
     final byte[] headPrefix = endpoint.postHeadPrefix("/webhooks/whatsapp");
     final long until = start + window.toNanos();
@@ -113,7 +115,7 @@ final class LiveLoad {
                           until,
                           hardDeadline,
                           probe,
-                          probeFrom)));
+                          settledAt)));
     }
     for (final Thread worker : workers) {
       final long left =
@@ -153,7 +155,7 @@ final class LiveLoad {
       final long until,
       final long hardDeadline,
       final AckToVisible probe,
-      final long probeFrom) {
+      final long settledAt) {
     final byte[] body = new byte[deliveries.maxLength()];
     final HttpConnection connection = new HttpConnection(endpoint.address(), READ_TIMEOUT_MILLIS);
     try (connection) {
@@ -176,7 +178,7 @@ final class LiveLoad {
         }
         sleepUntil(due);
         final int length = deliveries.renderInto(slot, body);
-        final boolean sampled = probe != null && due >= probeFrom && LiveDeliveries.sampled(slot);
+        final boolean sampled = probe != null && due >= settledAt && LiveDeliveries.sampled(slot);
         try {
           final int status = connection.post(headPrefix, body, length);
           final long answered = System.nanoTime();
@@ -186,8 +188,10 @@ final class LiveLoad {
               if (answered < until) {
                 counts.acksInWindow++;
               }
-              counts.ackMicros.recordValue(
-                  Math.min(WorkerStats.HIGHEST_MICROS, Math.max(0, (answered - due) / 1_000)));
+              if (due >= settledAt) {
+                counts.ackMicros.recordValue(
+                    Math.min(WorkerStats.HIGHEST_MICROS, Math.max(0, (answered - due) / 1_000)));
+              }
             } else {
               counts.failed++;
             }

@@ -95,7 +95,8 @@ final class LiveReport {
         Locale.ROOT,
         "Live deliveries applied end to end on %s (%s)%n"
             + "(target: highest sustained rate >= %s deliveries/s; sustained = every delivery"
-            + " acknowledged 200, under 1%% of them over 1 s after due, and the backlog flat: end <="
+            + " acknowledged 200, under 1%% of them (due after 5 s) over 1 s after due, and the backlog"
+            + " flat: end <="
             + " baseline (after 5 s) + max(1,000, 5%% of acks), slope over the last half <="
             + " max(50, 1%% of the rate)/s)%n",
         run.engine(),

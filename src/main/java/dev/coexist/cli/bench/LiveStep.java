@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * One step of {@code bench live}: a fresh Coexist (so no step inherits another's backlog), live
@@ -70,9 +71,7 @@ final class LiveStep {
       final String storage)
       throws IOException, InterruptedException {
     final List<String> options =
-        java.util.stream.Stream.concat(
-                serveOptions.stream(), List.of("--api-key", API_KEY).stream())
-            .toList();
+        Stream.concat(serveOptions.stream(), Stream.of("--api-key", API_KEY)).toList();
     try (CoexistChildServer server =
         CoexistChildServer.start(jvmOptions, false, options, storage)) {
       final String baseUrl = server.endpoint().baseUrl();

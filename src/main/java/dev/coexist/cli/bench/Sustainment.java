@@ -7,12 +7,12 @@ import java.util.Locale;
  * Whether one step's offered rate was sustained: every delivery acknowledged 200, and the journal
  * backlog flat over the window.
  *
- * <p>Every delivery acknowledged means a 200 for each, the last within {@link #ACK_GRACE_SECONDS}
- * of the window's end. Flat means both: the backlog at the end is at most the backlog after the
- * first seconds plus {@code max(1,000, 5 % of the deliveries acknowledged)}, and its least-squares
- * slope over the last half of the window is at most {@code max(50, 1 % of the offered rate)}
- * entries/s. The first bounds what the window left behind, the second catches a slow growth that a
- * short window would not yet show at its end.
+ * <p>Every delivery acknowledged means a 200 for each, and of those due after the first seconds
+ * under 1 % more than a second after the delivery was due. Flat means both: the backlog at the end
+ * is at most the backlog after the first seconds plus {@code max(1,000, 5 % of the deliveries
+ * acknowledged)}, and its least-squares slope over the last half of the window is at most {@code
+ * max(50, 1 % of the offered rate)} entries/s. The first bounds what the window left behind, the
+ * second catches a slow growth that a short window would not yet show at its end.
  */
 sealed interface Sustainment {
 
