@@ -18,10 +18,10 @@ import org.HdrHistogram.Histogram;
  * polling the API on a virtual thread per sample (nothing blocks the sender).
  *
  * <p>Not through the live feed, as the store benchmark's live scenario waits: a feed subscriber
- * makes Coexist serialise every change of every number, which at 2,000 deliveries/s halved the
- * applied rate on two cores. Polling costs a few GETs per sample instead: every {@link
- * #FIRST_POLLS} for the first {@link #FIRST_PHASE}, then every tenth of the time waited so far (the
- * figure is at most 10 % late), at most every {@link #LONGEST_POLL}.
+ * makes Coexist serialise and send every change of every number, work that competes with applying
+ * on a small machine. Polling costs a few GETs per sample instead: every {@link #FIRST_POLLS} for
+ * the first {@link #FIRST_PHASE}, then every tenth of the time waited so far (a figure is at most 5
+ * ms or a tenth late), at most every {@link #LONGEST_POLL}.
  */
 final class AckToVisible implements AutoCloseable {
 
