@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = "Measure Coexist's performance on this machine (loopback only).",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchIngestCommand.class, BenchStoreCommand.class})
+    subcommands = {BenchIngestCommand.class, BenchStoreCommand.class, BenchLiveCommand.class})
 public final class BenchCommand {}

@@ -27,6 +27,7 @@ final class CoexistChildServer implements BenchServer {
   private final Path dataDir;
   private final boolean keepData;
   private final List<String> jvmOptions;
+  private final String storage;
 
   private CoexistChildServer(
       Process process,
@@ -34,17 +35,19 @@ final class CoexistChildServer implements BenchServer {
       Path workDir,
       Path dataDir,
       boolean keepData,
-      List<String> jvmOptions) {
+      List<String> jvmOptions,
+      String storage) {
     this.process = process;
     this.endpoint = endpoint;
     this.workDir = workDir;
     this.dataDir = dataDir;
     this.keepData = keepData;
     this.jvmOptions = jvmOptions;
+    this.storage = storage;
   }
 
   static CoexistChildServer start(List<String> jvmOptions, boolean keepData) throws IOException {
-    return start(jvmOptions, List.of(), keepData);
+    return start(jvmOptions, keepData, List.of(), "SQLite in a fresh temp dir");
   }
 
   /**
@@ -52,6 +55,16 @@ final class CoexistChildServer implements BenchServer {
    */
   static CoexistChildServer start(
       List<String> jvmOptions, List<String> serveOptions, boolean keepData) throws IOException {
+    return start(jvmOptions, keepData, serveOptions, "SQLite in a fresh temp dir");
+  }
+
+  /**
+   * @param serveOptions more {@code coexist serve} options, e.g. {@code --database URL}
+   * @param storage where the data goes, in words, for the description
+   */
+  static CoexistChildServer start(
+      List<String> jvmOptions, boolean keepData, List<String> serveOptions, String storage)
+      throws IOException {
     final String java =
         ProcessHandle.current()
             .info()
@@ -86,7 +99,7 @@ final class CoexistChildServer implements BenchServer {
             new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()));
     final LoopbackEndpoint endpoint = new LoopbackEndpoint("coexist", port, List.of(secret));
     final CoexistChildServer server =
-        new CoexistChildServer(process, endpoint, workDir, dataDir, keepData, jvmOptions);
+        new CoexistChildServer(process, endpoint, workDir, dataDir, keepData, jvmOptions, storage);
     final String notReady =
         LoopbackPorts.awaitOk(endpoint, "/health/ready", READY_TIMEOUT, process::isAlive);
     if (notReady != null) {
@@ -114,7 +127,8 @@ final class CoexistChildServer implements BenchServer {
     return "coexist serve (child JVM pid "
         + process.pid()
         + (jvmOptions.isEmpty() ? "" : ", " + String.join(" ", jvmOptions))
-        + "), SQLite in a fresh temp dir";
+        + "), "
+        + storage;
   }
 
   long pid() {

@@ -78,7 +78,7 @@ final class WebhookPayloads {
     return "1650555" + String.format("%04d", 1_000 + variant * 37);
   }
 
-  private static String text(int length, int shift) {
+  static String text(int length, int shift) {
     final StringBuilder out = new StringBuilder(length);
     int at = shift % LOREM.length();
     while (out.length() < length) {
@@ -89,6 +89,11 @@ final class WebhookPayloads {
   }
 
   private static String metaEnvelope(int variant, String field, String valueBody) {
+    return metaEnvelope(phoneNumberId(variant), field, valueBody);
+  }
+
+  /** The Meta envelope around one change of {@code field} for one phone number. */
+  static String metaEnvelope(String phoneNumberId, String field, String valueBody) {
     return "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\""
         + WABA_ID
         + "\",\"changes\":[{\"field\":\""
@@ -96,7 +101,7 @@ final class WebhookPayloads {
         + "\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\""
         + BUSINESS_NUMBER
         + "\",\"phone_number_id\":\""
-        + phoneNumberId(variant)
+        + phoneNumberId
         + "\"},"
         + valueBody
         + "}}]}]}";

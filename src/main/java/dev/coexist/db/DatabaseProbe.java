@@ -18,8 +18,9 @@ import java.util.concurrent.TimeoutException;
  * #ANSWER_WITHIN} whatever the database does, and asked at most once per {@link #FRESH_FOR}.
  */
 public final class DatabaseProbe implements AutoCloseable {
-  // reads the database file on SQLite too, where SELECT 1 would not
-  private static final String PROBE = "SELECT taken_at FROM processor_lanes WHERE lane = 0";
+  // reads the database file on SQLite too, where SELECT 1 would not; a table of the store on both
+  // engines (on SQLite write_probe lives in the journal's own file, which this connection lacks)
+  private static final String PROBE = "SELECT applied_up_to FROM processor_lanes LIMIT 1";
 
   /** Readiness must tell the truth within a second; the rest of the request needs some too. */
   static final Duration ANSWER_WITHIN = Duration.ofMillis(800);
