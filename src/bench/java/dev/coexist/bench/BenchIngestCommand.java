@@ -168,7 +168,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         new StringBuilder(
             RunHeader.render(
                 // picocli keeps the whole original argument list, from the root command on
-                "coexist " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                "coexist bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 nonce,
                 ceilingUsed.toString()));
     System.out.print(report);

@@ -237,7 +237,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
       final String nonce) {
     final String command =
         // picocli keeps the whole original argument list, from the root command on
-        "coexist " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        "coexist bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     out.println("coexist bench live — " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
     out.println("Command: " + command.trim());
     out.println("Machine: " + BenchMachine.describe());

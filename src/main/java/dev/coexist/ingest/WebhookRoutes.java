@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * deliver it again later.
  */
 public final class WebhookRoutes implements AutoCloseable {
+  // A refused body is read into nothing so that a client still sending it gets its answer rather
+  // than a reset connection; but only this much: reading loopback bytes never blocks, and a storm
+  // of large unauthenticated uploads kept the server's two carrier threads busy reading them while
+  // signed deliveries waited 23-34 s for a thread (bench ingest --scenario abuse). A bigger refused
+  // body is cut here, answered, and its connection closed.
+  private static final long REFUSED_BODY_READ_MAX = 64L * 1024;
+
   public static final String DIALOG_ROUTE = "360dialog";
   public static final String WHATSAPP_ROUTE = "whatsapp";
 
@@ -259,11 +266,12 @@ public final class WebhookRoutes implements AutoCloseable {
 
   /**
    * Reads a refused body into nothing, so that a client still sending it reads its answer rather
-   * than a reset connection; false when the client is gone and there is no one left to answer.
+   * than a reset connection; a body bigger than {@link #REFUSED_BODY_READ_MAX} is cut, and its
+   * connection closed after the answer. False when the client is gone and no one is left to answer.
    */
   private boolean discardBody(
       final String route, final InputStream in, final ServerResponse response) {
-    return switch (bodyReader.discard(in, maxBodyBytes)) {
+    return switch (bodyReader.discard(in, Math.min(maxBodyBytes, REFUSED_BODY_READ_MAX))) {
       case BodyReader.Discarded discarded -> true;
       case BodyReader.TooLarge tooLarge -> {
         // the rest was not read: the connection cannot carry another request
