@@ -143,27 +143,22 @@ public final class Processor implements AutoCloseable {
     int handled = 0;
     int refusals = 0;
     while (!closing) {
-      switch (step()) {
-        case Outcome.Refreshed refreshed -> {
-          // figures brought up to date: look again
-        }
-        case Outcome.Handled done when done.count() == 0 -> {
-          return handled;
-        }
-        case Outcome.Handled done -> {
-          handled += done.count();
-          refusals = 0;
-        }
-        case Outcome.Refused refused -> {
-          if (++refusals > settings.transactionTries() + 1) {
-            return handled;
-          }
-          pause(Duration.ofMillis(50));
-        }
-        case Outcome.LaneTaken taken -> {
-          return handled;
-        }
+      final Outcome step = step();
+      if (step instanceof Outcome.Refreshed) {
+        continue; // figures brought up to date: look again
       }
+      if (step instanceof Outcome.Refused) {
+        if (++refusals > settings.transactionTries() + 1) {
+          return handled;
+        }
+        pause(Duration.ofMillis(50));
+        continue;
+      }
+      if (step.handled() == 0) {
+        return handled; // nothing pending (or the rest is another node's)
+      }
+      handled += step.handled();
+      refusals = 0;
     }
     return handled;
   }
@@ -198,14 +193,14 @@ public final class Processor implements AutoCloseable {
         continue;
       }
       crashes = 0;
-      switch (step) {
-        case Outcome.Handled done when done.count() == 0 -> idle();
-        case Outcome.Refused refused -> {
-          // the database refused the transaction; back off, the entries stay pending
-          pause(retry);
-          retry = longer(retry);
-        }
-        default -> retry = settings.pollInterval();
+      if (step instanceof Outcome.Refused) {
+        // the database refused the transaction; back off, the entries stay pending
+        pause(retry);
+        retry = longer(retry);
+      } else if (step.equals(Outcome.NOTHING)) {
+        idle();
+      } else {
+        retry = settings.pollInterval();
       }
     }
     applying.lock();
