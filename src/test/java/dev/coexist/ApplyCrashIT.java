@@ -6,9 +6,9 @@ import dev.coexist.bench.HistoryChunks;
 import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
 import dev.coexist.db.Storage;
+import dev.coexist.testing.CoexistProcess;
 import dev.coexist.testing.Engines;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,21 +72,16 @@ class ApplyCrashIT {
     final AtomicInteger nextChunk = new AtomicInteger(1);
     final AtomicInteger nextLive = new AtomicInteger();
     for (int cycle = 1; cycle <= CYCLES; cycle++) {
-      final int port = freePort();
-      final Process server = startServer(databaseUrl, port, "cycle-" + cycle);
-      try {
-        awaitReady(port, server);
+      final int port = CoexistProcess.freePort();
+      try (CoexistProcess server = start(databaseUrl, port, "cycle-" + cycle)) {
+        server.awaitReady(port);
         deliverUntilKilled(port, server, acknowledged, nextChunk, nextLive);
-      } finally {
-        server.destroyForcibly();
-        server.waitFor();
       }
     }
 
-    final int port = freePort();
-    final Process server = startServer(databaseUrl, port, "final");
-    try {
-      awaitReady(port, server);
+    final int port = CoexistProcess.freePort();
+    try (CoexistProcess server = start(databaseUrl, port, "final")) {
+      server.awaitReady(port);
       try (Connection store = connect(databaseUrl)) {
         awaitDrained(store, server);
         assertEveryAcknowledgedDeliveryAppliedOnce(store, acknowledged);
@@ -100,16 +95,13 @@ class ApplyCrashIT {
             nextChunk.get() - 1,
             count(store, "SELECT count(*) FROM threads"));
       }
-    } finally {
-      server.destroy();
-      server.waitFor();
     }
   }
 
   /** One history poster (chunks in order) and a few live posters, until the server is killed. */
   private static void deliverUntilKilled(
       final int port,
-      final Process server,
+      final CoexistProcess server,
       final Set<String> acknowledged,
       final AtomicInteger nextChunk,
       final AtomicInteger nextLive)
@@ -154,8 +146,7 @@ class ApplyCrashIT {
       }
       // a random moment: in the middle of a chunk's apply, a refresh, a commit, a checkpoint
       Thread.sleep(ThreadLocalRandom.current().nextInt(20, 1_500));
-      server.destroyForcibly();
-      server.waitFor();
+      server.kill();
       running.set(false);
       for (final Future<?> worker : workers) {
         worker.get();
@@ -211,10 +202,11 @@ class ApplyCrashIT {
   }
 
   /** Waits until nothing is pending in the journal and no thread waits for its figures. */
-  private static void awaitDrained(final Connection store, final Process server) throws Exception {
+  private static void awaitDrained(final Connection store, final CoexistProcess server)
+      throws Exception {
     final Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
     while (Instant.now().isBefore(deadline)) {
-      assertThat(server.isAlive()).as("server process alive").isTrue();
+      assertThat(server.process().isAlive()).as("server process alive").isTrue();
       if (count(store, PENDING) == 0 && count(store, "SELECT count(*) FROM dirty_threads") == 0) {
         return;
       }
@@ -371,50 +363,9 @@ class ApplyCrashIT {
     return connection;
   }
 
-  private Process startServer(final String databaseUrl, final int port, final String name)
+  private CoexistProcess start(final String databaseUrl, final int port, final String name)
       throws IOException {
-    final String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(
-            java,
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.coexist.cli.Main",
-            "serve",
-            "--port",
-            String.valueOf(port),
-            "--database",
-            databaseUrl)
-        .redirectErrorStream(true)
-        .redirectOutput(dataDir.resolve("server-" + name + ".log").toFile())
-        .start();
-  }
-
-  private static void awaitReady(final int port, final Process server) throws Exception {
-    final HttpClient client = HttpClient.newHttpClient();
-    final Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (Instant.now().isBefore(deadline)) {
-      assertThat(server.isAlive()).as("server process alive").isTrue();
-      try {
-        final HttpResponse<Void> ready =
-            client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("server did not become ready on port " + port);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return CoexistProcess.start(
+        dataDir.resolve(name), 0, "--port", String.valueOf(port), "--database", databaseUrl);
   }
 }

@@ -3,9 +3,9 @@ package dev.coexist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.ingest.WebhookRoutes;
+import dev.coexist.testing.CoexistProcess;
 import dev.coexist.testing.JournalRows;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,14 +47,17 @@ class CrashIT {
     final AtomicInteger sequence = new AtomicInteger();
     int refusedOrBroken = 0;
     for (int cycle = 1; cycle <= CYCLES; cycle++) {
-      final int port = freePort();
-      final Process server = startServer(port, cycle);
-      try {
-        awaitReady(port, server);
+      final int port = CoexistProcess.freePort();
+      try (CoexistProcess server =
+          CoexistProcess.start(
+              dataDir.resolve("cycle-" + cycle),
+              0,
+              "--port",
+              String.valueOf(port),
+              "--data-dir",
+              dataDir.toString())) {
+        server.awaitReady(port);
         refusedOrBroken += deliverUntilKilled(port, server, acknowledged, sequence);
-      } finally {
-        server.destroyForcibly();
-        server.waitFor();
       }
     }
 
@@ -88,52 +91,12 @@ class CrashIT {
         CYCLES, acknowledged.size(), refusedOrBroken);
   }
 
-  private Process startServer(final int port, final int cycle) throws IOException {
-    final String java = ProcessHandle.current().info().command().orElse("java");
-    final Path log = dataDir.resolve("server-" + cycle + ".log");
-    return new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.coexist.cli.Main",
-            "serve",
-            "--port",
-            String.valueOf(port),
-            "--data-dir",
-            dataDir.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-  }
-
-  private static void awaitReady(final int port, final Process server) throws Exception {
-    final HttpClient client = HttpClient.newHttpClient();
-    final Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (Instant.now().isBefore(deadline)) {
-      assertThat(server.isAlive()).as("server process alive").isTrue();
-      try {
-        final HttpResponse<Void> ready =
-            client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("server did not become ready on port " + port);
-  }
-
   /**
    * Sends unique deliveries from several clients, kills the server mid-load, returns the failures.
    */
   private static int deliverUntilKilled(
       final int port,
-      final Process server,
+      final CoexistProcess server,
       final Map<String, byte[]> acknowledged,
       final AtomicInteger sequence)
       throws Exception {
@@ -177,8 +140,7 @@ class CrashIT {
         Thread.sleep(10);
       }
       Thread.sleep(ThreadLocalRandom.current().nextInt(50, 400));
-      server.destroyForcibly();
-      server.waitFor();
+      server.kill();
       running.set(false);
       for (final java.util.concurrent.Future<?> worker : workers) {
         worker.get();
@@ -198,11 +160,5 @@ class CrashIT {
             + "x".repeat(padding)
             + "\"}}]}}]}]}")
         .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

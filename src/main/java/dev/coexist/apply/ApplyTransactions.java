@@ -140,7 +140,11 @@ final class ApplyTransactions {
             final DeliveryApplier.Applied result =
                 DeliveryApplier.apply(
                     writer, entry, work.decoded(), work.contents(), work.fromThread(), true);
-            queue.markApplied(writer.connection(), entry);
+            if (!queue.markApplied(writer.connection(), entry)) {
+              // not the lane's next any more: it is applied in its turn, by a later read
+              writer.rollbackTo(savepoint);
+              continue;
+            }
             writer.release(savepoint);
             changed.addAll(StoreChange.of(entry.id(), work.decoded()));
             applied++;
@@ -155,7 +159,10 @@ final class ApplyTransactions {
         } else {
           LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error);
         }
-        queue.markFailed(writer.connection(), entry, error);
+        if (!queue.markFailed(writer.connection(), entry, error)) {
+          writer.rollbackTo(savepoint);
+          continue;
+        }
         writer.release(savepoint);
         changed.add(StoreChange.failed(entry.id(), error));
         failed++;
@@ -273,14 +280,14 @@ final class ApplyTransactions {
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
-      if (writer.takeLane(batch.get(0).entry().lane())) {
-        queue.markFailed(
-            writer.connection(),
-            batch.get(0).entry(),
-            "cannot apply: the transaction failed "
-                + failingTries
-                + " times: "
-                + DeliveryApplier.describe(refused));
+      if (writer.takeLane(batch.get(0).entry().lane())
+          && queue.markFailed(
+              writer.connection(),
+              batch.get(0).entry(),
+              "cannot apply: the transaction failed "
+                  + failingTries
+                  + " times: "
+                  + DeliveryApplier.describe(refused))) {
         writer.commit();
         failedEntries.increment();
         failingEntry = -1;

@@ -73,12 +73,30 @@ public final class JournalQueue {
           OR EXISTS (SELECT 1 FROM replay_requests r WHERE r.lane = p.lane)
       """;
 
+  // The lane's position only moves over entries in order: an entry is next when nothing taken for
+  // processing lies between the position and it. Entries a processor read but did not apply (its
+  // transaction found the lane taken, or was refused) stay there, and a later read must not pass
+  // them: without this check a processor that went on to later entries of the lane in the same
+  // step moved the position over them, and they were never applied (ApplyCrashIT, PostgreSQL).
+  private static final String IS_NEXT =
+      """
+      SELECT 1 FROM processor_lanes p
+       WHERE p.lane = ? AND p.applied_up_to < ?
+         AND NOT EXISTS (SELECT 1 FROM journal j
+                          WHERE j.state = 'pending' AND j.lane = p.lane
+                            AND j.id > p.applied_up_to AND j.id < ?)
+      """;
+
   private static final String IS_REPLAY = "SELECT 1 FROM replay_requests WHERE journal_id = ?";
 
   // the lane's row is this transaction's already (every apply transaction takes it first)
   private static final String ADVANCE =
       """
-      UPDATE processor_lanes SET applied_up_to = ? WHERE lane = ? AND applied_up_to < ?
+      UPDATE processor_lanes SET applied_up_to = ?
+       WHERE lane = ? AND applied_up_to < ?
+         AND NOT EXISTS (SELECT 1 FROM journal j
+                          WHERE j.state = 'pending' AND j.lane = processor_lanes.lane
+                            AND j.id > processor_lanes.applied_up_to AND j.id < ?)
       """;
 
   private static final String REPLAYED = "DELETE FROM replay_requests WHERE journal_id = ?";
@@ -180,11 +198,20 @@ public final class JournalQueue {
     }
   }
 
-  /** Whether the entry is still to be applied (a replay or another node may have changed it). */
+  /**
+   * Whether the entry is to be applied now: the next of its lane (a replay, another node or an
+   * earlier transaction may have changed that), or asked for again.
+   */
   public boolean isPending(final Connection connection, final PendingEntry entry)
       throws SQLException {
-    if (entry.id() > position(connection, entry.lane())) {
-      return true;
+    final PreparedStatement next = statement(connection, IS_NEXT);
+    next.setInt(1, entry.lane());
+    next.setLong(2, entry.id());
+    next.setLong(3, entry.id());
+    try (ResultSet row = next.executeQuery()) {
+      if (row.next()) {
+        return true;
+      }
     }
     final PreparedStatement replay = statement(connection, IS_REPLAY);
     replay.setLong(1, entry.id());
@@ -216,8 +243,9 @@ public final class JournalQueue {
   }
 
   /**
-   * Moves the lane's position to the entry (entries apply in id order, so everything before it in
-   * the lane is done), or takes its replay request; then records the outcome.
+   * Moves the lane's position to the entry when it is the lane's next (entries apply in id order,
+   * so everything before it in the lane is done), or takes its replay request; then records the
+   * outcome. False, with nothing recorded, when it is neither.
    */
   private boolean done(
       final Connection connection, final PendingEntry entry, final String state, final String error)
@@ -226,6 +254,7 @@ public final class JournalQueue {
     advance.setLong(1, entry.id());
     advance.setInt(2, entry.lane());
     advance.setLong(3, entry.id());
+    advance.setLong(4, entry.id());
     if (advance.executeUpdate() != 1) {
       final PreparedStatement replayed = statement(connection, REPLAYED);
       replayed.setLong(1, entry.id());

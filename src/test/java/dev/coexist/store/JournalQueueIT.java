@@ -76,4 +76,46 @@ class JournalQueueIT {
       }
     }
   }
+
+  /**
+   * A lane's position only moves over entries in order: an entry read but not applied (its
+   * transaction found the lane taken) is never passed by a later entry of the lane.
+   */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void theLanePositionNeverPassesAnEntryNotYetApplied(final Engine engine) throws Exception {
+    try (DataPath dataPath =
+        DataPath.open(
+            DataPath.Settings.forTool(Engines.url(engine, folder)),
+            new SimpleMeterRegistry(),
+            change -> {})) {
+      for (final String name : List.of("first", "second", "third")) {
+        assertThat(dataPath.journal().append(delivery(name, 10)).join().outcome())
+            .isEqualTo(Receipt.Outcome.ACCEPTED);
+      }
+      final JournalQueue queue = new JournalQueue(engine);
+      final int lane = Lanes.ofNumber(NUMBER);
+      try (Connection connection = dataPath.storage().store().openWriterConnection()) {
+        final List<PendingEntry> entries = queue.pending(connection, lane, 0, 16, 1_000_000);
+        assertThat(entries).hasSize(3);
+        final PendingEntry first = entries.get(0);
+        final PendingEntry third = entries.get(2);
+        // a later read of the same lane reached the third before the first was applied
+        assertThat(queue.isPending(connection, third))
+            .as("the third is not the lane's next")
+            .isFalse();
+        assertThat(queue.markApplied(connection, third)).isFalse();
+        assertThat(queue.isPending(connection, first)).isTrue();
+        assertThat(queue.markApplied(connection, first)).isTrue();
+        connection.commit();
+        // the second and third are still to come, in order
+        assertThat(queue.pending(connection, lane, 0, 16, 1_000_000))
+            .extracting(PendingEntry::id)
+            .containsExactly(entries.get(1).id(), third.id());
+        assertThat(dataPath.states().summary(third.id()).orElseThrow().state())
+            .isEqualTo("pending");
+        connection.commit();
+      }
+    }
+  }
 }

@@ -72,20 +72,29 @@ public final class CoexistProcess implements AutoCloseable {
 
   /** Waits until {@code /health/live} answers 200 on the port. */
   public void awaitLive(final int port) throws IOException, InterruptedException {
+    await(port, "/health/live");
+  }
+
+  /** Waits until {@code /health/ready} answers 200 on the port: it takes deliveries. */
+  public void awaitReady(final int port) throws IOException, InterruptedException {
+    await(port, "/health/ready");
+  }
+
+  private void await(final int port, final String path) throws IOException, InterruptedException {
     final HttpClient client = HttpClient.newHttpClient();
-    final Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    final Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new AssertionError("coexist exited " + process.exitValue() + ": " + stdoutText());
       }
       try {
-        final HttpResponse<Void> live =
+        final HttpResponse<Void> answer =
             client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(2))
                     .build(),
                 HttpResponse.BodyHandlers.discarding());
-        if (live.statusCode() == 200) {
+        if (answer.statusCode() == 200) {
           return;
         }
       } catch (IOException notYet) {
@@ -93,7 +102,12 @@ public final class CoexistProcess implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("coexist did not listen on port " + port);
+    throw new AssertionError("coexist did not answer 200 on " + path + " of port " + port);
+  }
+
+  /** SIGKILL: the process ends at once, wherever it is. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   public Process process() {
