@@ -44,6 +44,8 @@ public final class Processor implements AutoCloseable {
   private final Wakeups wakeups = new Wakeups();
   private final Thread thread;
   private volatile boolean closing;
+  // per lane, the last entry the current step read (applied or not); see applyAll
+  private long[] readUpTo = new long[Lanes.COUNT];
 
   /**
    * @param changes told what each commit changed
@@ -223,7 +225,7 @@ public final class Processor implements AutoCloseable {
   private Outcome step() {
     applying.lock();
     try {
-      final long[] readUpTo = new long[Lanes.COUNT];
+      readUpTo = new long[Lanes.COUNT];
       final List<PendingEntry> batch = readNext(readUpTo, -1);
       if (batch == null) {
         return Outcome.REFUSED;
@@ -374,6 +376,10 @@ public final class Processor implements AutoCloseable {
       }
       final Outcome done = transactions.apply(batch);
       if (!(done instanceof Outcome.Handled)) {
+        // the rest of this read is not applied: the lane's next read in this step starts again
+        // from its position, so that it never reads past entries still to apply (each would be
+        // read, decoded and then found not to be the lane's next)
+        this.readUpTo[batch.get(0).entry().lane()] = 0;
         return done.after(handled);
       }
       refresher.ifDue();
