@@ -1,5 +1,6 @@
 package dev.coexist.apply;
 
+import dev.coexist.coexistence.Decoded;
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.db.Database;
 import dev.coexist.journal.PendingEntry;
@@ -18,10 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Apply transactions: entries of one lane, decoded, written in one transaction with their position
  * in the journal ({@link JournalQueue}), the threads they touched ({@link DirtyThreads}) and their
- * problems. Several entries share a transaction, each under its own savepoint: an entry that cannot
- * be applied is marked failed with its error and the others go on, so the queue never gets stuck.
- * An entry alone in its transaction (a history chunk) is first applied without savepoints; should
- * anything fail, the transaction is rolled back and the entry applied the usual way.
+ * problems. A read is first applied in one go, without savepoints; should anything fail, it is
+ * rolled back and applied entry by entry, each under its own savepoint: an entry that cannot be
+ * applied is marked failed with its error and the others go on, so the queue never gets stuck.
  */
 final class ApplyTransactions {
   private static final Logger LOG = LoggerFactory.getLogger(ApplyTransactions.class);
@@ -100,11 +100,7 @@ final class ApplyTransactions {
   /** Applies entries of one lane in one transaction. */
   Outcome apply(final List<Work> batch) {
     final long started = System.nanoTime();
-    int applied = 0;
-    int failed = 0;
-    int messages = 0;
-    int itemProblems = 0;
-    final List<StoreChange> changed = new ArrayList<>();
+    final Tally tally = new Tally();
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
@@ -113,61 +109,15 @@ final class ApplyTransactions {
         database.endWriteTurn();
         return Outcome.LANE_TAKEN;
       }
-      for (final Work work : batch) {
-        final PendingEntry entry = work.entry();
-        if (batch.size() == 1 && work.error() == null) {
-          final DeliveryApplier.Applied alone = appliedAlone(writer, work);
-          if (alone != null) {
-            changed.addAll(StoreChange.of(entry.id(), work.decoded()));
-            applied++;
-            messages += alone.messages();
-            itemProblems += alone.problems();
-            continue;
-          }
-          if (!lanes.take(writer, lane)) {
-            database.endWriteTurn();
-            return Outcome.LANE_TAKEN; // the node that took it meanwhile applies the entry
-          }
-        }
-        final Savepoint savepoint = writer.savepoint();
-        if (!queue.isPending(writer.connection(), entry)) {
-          writer.release(savepoint);
-          continue;
-        }
-        String error = work.error();
-        if (error == null) {
-          try {
-            final DeliveryApplier.Applied result =
-                DeliveryApplier.apply(
-                    writer, entry, work.decoded(), work.contents(), work.fromThread(), true);
-            if (!queue.markApplied(writer.connection(), entry)) {
-              // not the lane's next any more: it is applied in its turn, by a later read
-              writer.rollbackTo(savepoint);
-              continue;
-            }
-            writer.release(savepoint);
-            changed.addAll(StoreChange.of(entry.id(), work.decoded()));
-            applied++;
-            messages += result.messages();
-            itemProblems += result.problems();
-            continue;
-          } catch (SQLException | RuntimeException cannotApply) {
-            writer.rollbackTo(savepoint);
-            error = "cannot apply: " + DeliveryApplier.describe(cannotApply);
-            LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error, cannotApply);
-          }
-        } else {
-          LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error);
-        }
-        if (!queue.markFailed(writer.connection(), entry, error)) {
-          writer.rollbackTo(savepoint);
-          continue;
-        }
-        writer.release(savepoint);
-        changed.add(StoreChange.failed(entry.id(), error));
-        failed++;
+      final InOneGo first = inOneGo(writer, batch, tally);
+      if (first == InOneGo.ROLLED_BACK && !lanes.take(writer, lane)) {
+        database.endWriteTurn();
+        return Outcome.LANE_TAKEN; // the node that took it meanwhile applies the entries
       }
-      DirtyThreads.list(writer, writer.touchedThreads(), messages > settings.bulkMessages());
+      if (first != InOneGo.APPLIED) {
+        entryByEntry(writer, batch, tally);
+      }
+      DirtyThreads.list(writer, writer.touchedThreads(), tally.messages > settings.bulkMessages());
       writer.touchedThreads().clear();
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
@@ -177,46 +127,151 @@ final class ApplyTransactions {
     }
     database.endWriteTurn();
     lastTransactionNanos = System.nanoTime() - started;
-    lastTransactionWasBulk = messages > settings.bulkMessages();
+    lastTransactionWasBulk = tally.messages > settings.bulkMessages();
     entriesPerTransaction = Integer.MAX_VALUE;
     failingEntry = -1;
     transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    appliedEntries.increment(applied);
-    failedEntries.increment(failed);
-    appliedMessages.increment(messages);
-    problems.increment(itemProblems);
-    publish.accept(changed);
+    appliedEntries.increment(tally.applied);
+    failedEntries.increment(tally.failed);
+    appliedMessages.increment(tally.messages);
+    problems.increment(tally.problems);
+    publish.accept(tally.changed);
     return new Outcome.Handled(batch.size());
   }
 
+  /** What became of the attempt to apply a read in one go. */
+  private enum InOneGo {
+    APPLIED,
+    /** Not the lane's next entries (a replay, or entries before them still to apply). */
+    NOT_NEXT,
+    /** Something failed: the transaction was rolled back, and the lane with it. */
+    ROLLED_BACK
+  }
+
   /**
-   * Applies an entry that is alone in its transaction without savepoints, the entry's or its
-   * events': under a savepoint SQLite first copies every page the entry changes to its statement
-   * journal, which cost a history chunk about a tenth of its insert. Should anything fail, the
-   * whole transaction is rolled back (null is returned), and the caller takes the lane again and
-   * applies the entry the usual way, each event under a savepoint, recording what fails (or finding
-   * that the entry is not pending any more).
+   * Applies a read that is the lane's next, as the lane's position shows it once for all of its
+   * entries, without savepoints (neither the entries' nor their events'), recording their outcomes
+   * and the lane's new position with one update and one batch. A read of small live deliveries
+   * costs a few statements per transaction instead of a dozen per entry, and under a savepoint
+   * SQLite would first copy every page an entry changes to its statement journal (a tenth of a
+   * history chunk's insert). Should anything fail, the whole transaction is rolled back, and the
+   * caller applies the read entry by entry, each event under a savepoint, recording what fails.
    */
-  private DeliveryApplier.Applied appliedAlone(final WriteSession writer, final Work work)
+  private InOneGo inOneGo(final WriteSession writer, final List<Work> batch, final Tally tally)
       throws SQLException {
-    final PendingEntry entry = work.entry();
+    final List<PendingEntry> entries = new ArrayList<>(batch.size());
+    for (final Work work : batch) {
+      entries.add(work.entry());
+    }
+    final long position = queue.position(writer.connection(), entries.get(0).lane());
+    if (!queue.areNext(writer.connection(), position, entries)) {
+      return InOneGo.NOT_NEXT;
+    }
+    final List<JournalQueue.Done> done = new ArrayList<>(batch.size());
+    writer.gatherNumbers();
     try {
-      final DeliveryApplier.Applied result =
-          DeliveryApplier.apply(
-              writer, entry, work.decoded(), work.contents(), work.fromThread(), false);
-      // recorded only if still pending, which is nearly always so
-      if (queue.markApplied(writer.connection(), entry)) {
-        return result;
+      for (final Work work : batch) {
+        final PendingEntry entry = work.entry();
+        if (work.error() != null) {
+          LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), work.error());
+          done.add(new JournalQueue.Done(entry, work.error()));
+          tally.failed(entry, work.error());
+          continue;
+        }
+        final DeliveryApplier.Applied result =
+            DeliveryApplier.apply(
+                writer, entry, work.decoded(), work.contents(), work.fromThread(), false, true);
+        done.add(new JournalQueue.Done(entry, null));
+        tally.applied(entry, work.decoded(), result);
       }
-      writer.rollback(); // replayed or applied meanwhile: the usual way finds it is not pending
-      return null;
+      NumberWriter.flush(writer);
+      if (queue.markAll(writer.connection(), position, done)) {
+        return InOneGo.APPLIED;
+      }
     } catch (SQLException | RuntimeException failed) {
       LOG.debug(
-          "Journal entry {} failed as a whole, applying it event by event: {}",
-          entry.id(),
+          "{} entries from {} failed as a whole, applying them one by one: {}",
+          batch.size(),
+          entries.get(0).id(),
           failed.toString());
-      writer.rollback();
-      return null;
+    }
+    writer.rollback();
+    tally.clear();
+    return InOneGo.ROLLED_BACK;
+  }
+
+  /**
+   * Applies the entries one by one, each under a savepoint (and each event under one of its own):
+   * an entry that cannot be applied is marked failed with its error and the others go on; an entry
+   * that is not the lane's next any more is left for a later read.
+   */
+  private void entryByEntry(final WriteSession writer, final List<Work> batch, final Tally tally)
+      throws SQLException {
+    for (final Work work : batch) {
+      final PendingEntry entry = work.entry();
+      final Savepoint savepoint = writer.savepoint();
+      if (!queue.isPending(writer.connection(), entry)) {
+        writer.release(savepoint);
+        continue;
+      }
+      String error = work.error();
+      if (error == null) {
+        try {
+          final DeliveryApplier.Applied result =
+              DeliveryApplier.apply(
+                  writer, entry, work.decoded(), work.contents(), work.fromThread(), true, false);
+          if (!queue.markApplied(writer.connection(), entry)) {
+            // not the lane's next any more: it is applied in its turn, by a later read
+            writer.rollbackTo(savepoint);
+            continue;
+          }
+          writer.release(savepoint);
+          tally.applied(entry, work.decoded(), result);
+          continue;
+        } catch (SQLException | RuntimeException cannotApply) {
+          writer.rollbackTo(savepoint);
+          error = "cannot apply: " + DeliveryApplier.describe(cannotApply);
+          LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error, cannotApply);
+        }
+      } else {
+        LOG.warn("Journal entry {} cannot be applied: {}", entry.id(), error);
+      }
+      if (!queue.markFailed(writer.connection(), entry, error)) {
+        writer.rollbackTo(savepoint);
+        continue;
+      }
+      writer.release(savepoint);
+      tally.failed(entry, error);
+    }
+  }
+
+  /** What one apply transaction did, for its metrics and its changes. */
+  private static final class Tally {
+    private final List<StoreChange> changed = new ArrayList<>();
+    private int applied;
+    private int failed;
+    private int messages;
+    private int problems;
+
+    void applied(
+        final PendingEntry entry, final Decoded decoded, final DeliveryApplier.Applied result) {
+      changed.addAll(StoreChange.of(entry.id(), decoded));
+      applied++;
+      messages += result.messages();
+      problems += result.problems();
+    }
+
+    void failed(final PendingEntry entry, final String error) {
+      changed.add(StoreChange.failed(entry.id(), error));
+      failed++;
+    }
+
+    void clear() {
+      changed.clear();
+      applied = 0;
+      failed = 0;
+      messages = 0;
+      problems = 0;
     }
   }
 

@@ -54,6 +54,8 @@ final class DeliveryApplier {
    * @param eventsIsolated each event under a savepoint: one that fails is recorded as a problem and
    *     the others are kept. Without, the first failure throws, and the caller rolls back and
    *     applies the entry again with them.
+   * @param firstAttempt the entry was never applied (it is beyond its lane's position), so it has
+   *     no problems recorded by an earlier attempt to clear
    */
   static Applied apply(
       final WriteSession session,
@@ -61,9 +63,13 @@ final class DeliveryApplier {
       final Decoded decoded,
       final Map<JsonNode, String> contents,
       final int fromThread,
-      final boolean eventsIsolated)
+      final boolean eventsIsolated,
+      final boolean firstAttempt)
       throws SQLException {
-    final ProblemWriter problems = ProblemWriter.startingOver(session, entry.id());
+    final ProblemWriter problems =
+        firstAttempt
+            ? ProblemWriter.first(session, entry.id())
+            : ProblemWriter.startingOver(session, entry.id());
     for (final DecodeProblem problem : decoded.problems()) {
       problems.add(problem.location(), "decode", problem.message(), problem.item());
     }

@@ -85,6 +85,17 @@ public final class JournalQueue {
        LIMIT 1
       """;
 
+  // The pending entries of a lane from its position up to the last of a read, in order: when they
+  // are exactly the read, the whole read is the lane's next and is applied in one go (see
+  // ApplyTransactions), its position checked once instead of per entry.
+  private static final String NEXT_IDS =
+      """
+      SELECT id FROM journal
+       WHERE state = 'pending' AND lane = ? AND id > ? AND id <= ?
+       ORDER BY id
+       LIMIT ?
+      """;
+
   private static final String IS_REPLAY = "SELECT 1 FROM replay_requests WHERE journal_id = ?";
 
   // the lane's row is this transaction's already (every apply transaction takes it first)
@@ -184,7 +195,8 @@ public final class JournalQueue {
     return entries;
   }
 
-  private long position(final Connection connection, final int lane) throws SQLException {
+  /** How far the store has applied the lane: every entry up to this id is applied or failed. */
+  long position(final Connection connection, final int lane) throws SQLException {
     final PreparedStatement select = statement(connection, POSITION);
     select.setInt(1, lane);
     try (ResultSet row = select.executeQuery()) {
@@ -209,6 +221,61 @@ public final class JournalQueue {
     try (ResultSet row = gap.executeQuery()) {
       return row.next() ? -1 : position;
     }
+  }
+
+  /**
+   * Whether {@code entries} (of one lane, in id order) are exactly the lane's next entries after
+   * {@code position}: nothing before them still to apply, none of them a replay.
+   */
+  boolean areNext(
+      final Connection connection, final long position, final List<PendingEntry> entries)
+      throws SQLException {
+    final PreparedStatement next = statement(connection, NEXT_IDS);
+    next.setInt(1, entries.get(0).lane());
+    next.setLong(2, position);
+    next.setLong(3, entries.get(entries.size() - 1).id());
+    next.setInt(4, entries.size() + 1);
+    int index = 0;
+    try (ResultSet rows = next.executeQuery()) {
+      while (rows.next()) {
+        if (index >= entries.size() || rows.getLong(1) != entries.get(index).id()) {
+          return false;
+        }
+        index++;
+      }
+    }
+    return index == entries.size();
+  }
+
+  /** What became of one entry of a read applied in one go; a null error: applied. */
+  record Done(PendingEntry entry, String error) {}
+
+  /**
+   * Records in the apply transaction the outcome of every entry of a read that {@link #areNext}
+   * found to be the lane's next, and moves the lane's position past the last of them: one update
+   * and one batch. False, with nothing recorded, when the position is not {@code position} any more
+   * (the caller then rolls back).
+   */
+  boolean markAll(final Connection connection, final long position, final List<Done> done)
+      throws SQLException {
+    final PreparedStatement advance = statement(connection, ADVANCE);
+    advance.setLong(1, done.get(done.size() - 1).entry().id());
+    advance.setInt(2, done.get(0).entry().lane());
+    advance.setLong(3, position);
+    if (advance.executeUpdate() != 1) {
+      return false;
+    }
+    final PreparedStatement outcome = statement(connection, OUTCOME);
+    final long now = System.currentTimeMillis();
+    for (final Done entry : done) {
+      outcome.setLong(1, entry.entry().id());
+      outcome.setString(2, entry.error() == null ? "applied" : "failed");
+      outcome.setString(3, clipped(entry.error()));
+      outcome.setLong(4, now);
+      outcome.addBatch();
+    }
+    outcome.executeBatch();
+    return true;
   }
 
   /**
@@ -240,13 +307,13 @@ public final class JournalQueue {
   public boolean markFailed(
       final Connection connection, final PendingEntry entry, final String error)
       throws SQLException {
-    return done(
-        connection,
-        entry,
-        "failed",
-        error == null || error.length() <= ERROR_MAX_CHARS
-            ? error
-            : error.substring(0, ERROR_MAX_CHARS));
+    return done(connection, entry, "failed", clipped(error));
+  }
+
+  private static String clipped(final String error) {
+    return error == null || error.length() <= ERROR_MAX_CHARS
+        ? error
+        : error.substring(0, ERROR_MAX_CHARS);
   }
 
   /**

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The business numbers a delivery speaks of, and the account and partner events it carries: each
@@ -48,7 +49,27 @@ final class NumberWriter {
 
   private NumberWriter() {}
 
-  /** Every business number the delivery speaks of, seen now (before any event can fail). */
+  /**
+   * A business number seen in the deliveries of one transaction: what its row becomes, the same as
+   * upserting each sighting in turn (a later non-null display or WABA replaces an earlier one).
+   */
+  record Sighting(String phoneNumberId, String display, String wabaId, long first, long last) {
+    Sighting then(final Sighting later) {
+      return new Sighting(
+          phoneNumberId,
+          later.display != null ? later.display : display,
+          later.wabaId != null ? later.wabaId : wabaId,
+          Math.min(first, later.first),
+          Math.max(last, later.last));
+    }
+  }
+
+  /**
+   * Every business number the delivery speaks of, seen now (before any event can fail); or, when
+   * the session gathers them ({@link WriteSession#gatherNumbers}), once per transaction in {@link
+   * #flush}: a read of live deliveries names the same few numbers again and again, and each upsert
+   * was a round trip and a new row version.
+   */
   static void numbers(
       final WriteSession session, final PendingEntry entry, final List<CoexistenceEvent> events)
       throws SQLException {
@@ -60,15 +81,44 @@ final class NumberWriter {
       }
     }
     for (final Origin origin : numbers.values()) {
-      final PreparedStatement upsert = session.prepare(UPSERT_NUMBER);
-      upsert.setString(1, origin.phoneNumberId());
-      upsert.setString(2, origin.displayPhoneNumber());
-      upsert.setString(3, Customers.digits(origin.displayPhoneNumber()));
-      upsert.setString(4, origin.wabaId());
-      upsert.setLong(5, entry.receivedAtMillis());
-      upsert.setLong(6, entry.receivedAtMillis());
-      upsert.executeUpdate();
+      final Sighting sighting =
+          new Sighting(
+              origin.phoneNumberId(),
+              origin.displayPhoneNumber(),
+              origin.wabaId(),
+              entry.receivedAtMillis(),
+              entry.receivedAtMillis());
+      final Map<String, Sighting> gathered = session.gatheredNumbers();
+      if (gathered != null) {
+        gathered.merge(sighting.phoneNumberId(), sighting, Sighting::then);
+      } else {
+        upsert(session, sighting);
+      }
     }
+  }
+
+  /** Writes the numbers the transaction gathered, in a fixed order (no deadlocks between nodes). */
+  static void flush(final WriteSession session) throws SQLException {
+    final Map<String, Sighting> gathered = session.gatheredNumbers();
+    if (gathered == null) {
+      return;
+    }
+    for (final Sighting sighting : new TreeMap<>(gathered).values()) {
+      upsert(session, sighting);
+    }
+    gathered.clear();
+  }
+
+  private static void upsert(final WriteSession session, final Sighting sighting)
+      throws SQLException {
+    final PreparedStatement upsert = session.prepare(UPSERT_NUMBER);
+    upsert.setString(1, sighting.phoneNumberId());
+    upsert.setString(2, sighting.display());
+    upsert.setString(3, Customers.digits(sighting.display()));
+    upsert.setString(4, sighting.wabaId());
+    upsert.setLong(5, sighting.first());
+    upsert.setLong(6, sighting.last());
+    upsert.executeUpdate();
   }
 
   static void accountEvent(

@@ -43,6 +43,11 @@ final class ProblemWriter {
     this.journalId = journalId;
   }
 
+  /** The problems of an entry applied for the first time: it has none recorded yet. */
+  static ProblemWriter first(final WriteSession session, final long journalId) {
+    return new ProblemWriter(session, journalId);
+  }
+
   /**
    * Starts the problems of an entry afresh: a replay rewrites them, since those of an earlier
    * attempt may be gone now.

@@ -25,6 +25,9 @@ final class WriteSession implements AutoCloseable {
   private final Map<String, Long> customers = new HashMap<>();
   private final Set<Long> knownThreads = new java.util.HashSet<>();
   private final Set<Long> touchedThreads = new LinkedHashSet<>();
+  // the business numbers seen by the transaction, written once before it commits; null: written
+  // at once (see NumberWriter.numbers)
+  private Map<String, NumberWriter.Sighting> gatheredNumbers;
 
   WriteSession(final Connection connection, final Dialect dialect) {
     this.connection = connection;
@@ -76,6 +79,9 @@ final class WriteSession implements AutoCloseable {
   }
 
   Savepoint savepoint() throws SQLException {
+    if (gatheredNumbers != null) {
+      throw new IllegalStateException("a savepoint while numbers are gathered");
+    }
     return connection.setSavepoint();
   }
 
@@ -90,6 +96,10 @@ final class WriteSession implements AutoCloseable {
   }
 
   void commit() throws SQLException {
+    if (gatheredNumbers != null && !gatheredNumbers.isEmpty()) {
+      throw new IllegalStateException("numbers gathered but not written: " + gatheredNumbers);
+    }
+    gatheredNumbers = null;
     connection.commit();
     touchedThreads.clear();
     if (customers.size() > CACHE_MAX) {
@@ -100,6 +110,7 @@ final class WriteSession implements AutoCloseable {
 
   void rollback() throws SQLException {
     forget();
+    gatheredNumbers = null;
     touchedThreads.clear();
     connection.rollback();
   }
@@ -127,6 +138,19 @@ final class WriteSession implements AutoCloseable {
 
   Set<Long> touchedThreads() {
     return touchedThreads;
+  }
+
+  /**
+   * From now until the transaction ends, numbers are gathered and written by {@link
+   * NumberWriter#flush} rather than at once. Only for a transaction without savepoints: a rollback
+   * to one would not take back what was gathered since.
+   */
+  void gatherNumbers() {
+    gatheredNumbers = new HashMap<>();
+  }
+
+  Map<String, NumberWriter.Sighting> gatheredNumbers() {
+    return gatheredNumbers;
   }
 
   private void forget() {
