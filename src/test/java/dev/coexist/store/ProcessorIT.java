@@ -52,6 +52,86 @@ class ProcessorIT {
 
   @ParameterizedTest
   @EnumSource(Engine.class)
+  void aReadWithAnItemThatFailsIsAppliedEntryByEntryAndItsNumberSeenOnce(final Engine engine)
+      throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      final List<Long> ids = new ArrayList<>();
+      for (final String to : List.of(PABLO, "", StoreHarness.ANA)) {
+        ids.add(
+            store.appendJson(
+                Payloads.meta(
+                    "smb_message_echoes",
+                    """
+                    "message_echoes":[
+                     {"from":"15550001111",%s"id":"wamid.read%d","timestamp":"1740000001",
+                      "type":"text","text":{"body":"hello"}}]"""
+                        .formatted(to.isEmpty() ? "" : "\"to\":\"" + to + "\",", ids.size()))));
+        Thread.sleep(5); // each entry received at its own millisecond
+      }
+      // the three entries are one read of their lane: applied in one go that fails on the second's
+      // item, then entry by entry
+      assertThat(store.processor.drain()).isEqualTo(3);
+
+      assertThat(ids).allSatisfy(id -> assertThat(store.journalState(id)).isEqualTo("applied"));
+      assertThat(store.rows("SELECT wamid FROM messages ORDER BY wamid"))
+          .containsExactly(List.of("wamid.read0"), List.of("wamid.read2"));
+      assertThat(store.problems.all(ids.get(1)))
+          .singleElement()
+          .satisfies(problem -> assertThat(problem.message()).contains("no customer"));
+      assertThat(store.problems.all(ids.get(0))).isEmpty();
+      final List<Object> received =
+          store
+              .rows(
+                  "SELECT min(received_at), max(received_at) FROM journal WHERE id BETWEEN ? AND ?",
+                  ids.get(0),
+                  ids.get(2))
+              .get(0);
+      assertThat(store.rows("SELECT first_seen_at, last_seen_at FROM numbers"))
+          .extracting(row -> List.of(asLong(row.get(0)), asLong(row.get(1))))
+          .containsExactly(List.of(asLong(received.get(0)), asLong(received.get(1))));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aReadThatIsItsLanesNextIsAppliedInOneGoWithItsNumberSeenOnce(final Engine engine)
+      throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      final List<Long> ids = new ArrayList<>();
+      for (int index = 0; index < 5; index++) {
+        ids.add(
+            store.appendJson(
+                Payloads.meta(
+                    "smb_message_echoes",
+                    """
+                    "message_echoes":[
+                     {"from":"15550001111","to":"%s","id":"wamid.go%d","timestamp":"1740000001",
+                      "type":"text","text":{"body":"hello"}}]"""
+                        .formatted(PABLO, index))));
+        Thread.sleep(5);
+      }
+      assertThat(store.processor.drain()).isEqualTo(5);
+
+      assertThat(ids).allSatisfy(id -> assertThat(store.journalState(id)).isEqualTo("applied"));
+      assertThat(store.count("messages")).isEqualTo(5);
+      assertThat(store.rows("SELECT count(*) FROM entry_outcomes WHERE state = 'applied'"))
+          .extracting(row -> asLong(row.get(0)))
+          .containsExactly(5L);
+      final List<Object> received =
+          store
+              .rows(
+                  "SELECT min(received_at), max(received_at) FROM journal WHERE id BETWEEN ? AND ?",
+                  ids.get(0),
+                  ids.get(4))
+              .get(0);
+      assertThat(store.rows("SELECT first_seen_at, last_seen_at FROM numbers"))
+          .extracting(row -> List.of(asLong(row.get(0)), asLong(row.get(1))))
+          .containsExactly(List.of(asLong(received.get(0)), asLong(received.get(1))));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
   void anUndecodableDeliveryFailsAndTheNextIsApplied(final Engine engine) throws Exception {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       final long broken = store.appendJson("{\"this is\": not json");
@@ -227,6 +307,10 @@ class ProcessorIT {
       assertThat(first.messages().get(0).sentAt())
           .isBeforeOrEqualTo(first.messages().get(2).sentAt());
     }
+  }
+
+  private static long asLong(final Object value) {
+    return Long.parseLong(String.valueOf(value));
   }
 
   private static void awaitState(final StoreHarness store, final long id, final String state)
