@@ -60,8 +60,8 @@ public final class ExportCommand implements Callable<Integer> {
             : new PrintStream(Files.newOutputStream(out), false, StandardCharsets.UTF_8);
     try (Storage storage = Storage.open(config.databaseUrl(), Duration.ofSeconds(5), 2)) {
       final StoreQueries queries =
-          new StoreQueries(storage.store(), Clock.systemUTC(), Duration.ofDays(1));
-      if (queries.number(number).isEmpty()) {
+          StoreQueries.of(storage.store(), Clock.systemUTC(), Duration.ofDays(1));
+      if (queries.numbers().find(number).isEmpty()) {
         spec.commandLine().getErr().println("coexist export: no phone number " + number);
         return 1;
       }
@@ -69,7 +69,8 @@ public final class ExportCommand implements Callable<Integer> {
       long messages = 0;
       ThreadCursor threadCursor = null;
       do {
-        final Page<ThreadView, ThreadCursor> page = queries.threads(number, threadCursor, PAGE);
+        final Page<ThreadView, ThreadCursor> page =
+            queries.threads().page(number, threadCursor, PAGE);
         for (final ThreadView thread : page.items()) {
           lines.println(JSON.writeValueAsString(line("thread", ApiJson.thread(thread))));
           threads++;
@@ -92,9 +93,9 @@ public final class ExportCommand implements Callable<Integer> {
     long written = 0;
     MessageCursor after = null;
     while (true) {
-      final MessagePage page = queries.messages(number, threadId, null, after, PAGE);
+      final MessagePage page = queries.messages().page(number, threadId, null, after, PAGE);
       final List<String> wamids = page.messages().stream().map(MessageView::wamid).toList();
-      final var reactions = queries.reactions(number, wamids);
+      final var reactions = queries.messages().reactions(number, wamids);
       for (final MessageView message : page.messages()) {
         lines.println(
             JSON.writeValueAsString(
