@@ -1,9 +1,9 @@
 package dev.coexist.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.DataPath;
 import dev.coexist.api.ApiJson;
 import dev.coexist.config.Config;
-import dev.coexist.db.Storage;
 import dev.coexist.store.MessageCursor;
 import dev.coexist.store.MessagePage;
 import dev.coexist.store.MessageView;
@@ -11,6 +11,7 @@ import dev.coexist.store.Page;
 import dev.coexist.store.StoreQueries;
 import dev.coexist.store.ThreadCursor;
 import dev.coexist.store.ThreadView;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,9 +59,16 @@ public final class ExportCommand implements Callable<Integer> {
         out == null
             ? System.out
             : new PrintStream(Files.newOutputStream(out), false, StandardCharsets.UTF_8);
-    try (Storage storage = Storage.open(config.databaseUrl(), Duration.ofSeconds(5), 2)) {
+    // Opened the one way every command opens the data path; the processors are neither started
+    // nor drained, so the export shows the store as it is and applies nothing (not even entries
+    // still pending).
+    try (DataPath dataPath =
+        DataPath.open(
+            DataPath.Settings.forTool(config.databaseUrl()),
+            new SimpleMeterRegistry(),
+            change -> {})) {
       final StoreQueries queries =
-          StoreQueries.of(storage.store(), Clock.systemUTC(), Duration.ofDays(1));
+          StoreQueries.of(dataPath.storage().store(), Clock.systemUTC(), Duration.ofDays(1));
       if (queries.numbers().find(number).isEmpty()) {
         spec.commandLine().getErr().println("coexist export: no phone number " + number);
         return 1;
