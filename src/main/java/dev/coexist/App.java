@@ -98,7 +98,7 @@ public final class App implements AutoCloseable {
       final ApiGuard guard = new ApiGuard(keys);
       final ReadApi readApi =
           new ReadApi(
-              new StoreQueries(database, Clock.systemUTC(), config.historyStallAfter()), guard);
+              StoreQueries.of(database, Clock.systemUTC(), config.historyStallAfter()), guard);
       final JournalApi journalApi =
           new JournalApi(dataPath.states(), new ProblemQueries(database), guard, dataPath::wake);
       final List<Supervised> supervised = new ArrayList<>();

@@ -66,7 +66,7 @@ public final class ReadApi {
             .map(text -> Cursor.decode(text, "numbers", 1))
             .map(cursor -> cursor.position().get(0))
             .orElse("");
-    final List<NumberView> all = queries.numbers();
+    final List<NumberView> all = queries.numbers().all();
     final List<Map<String, Object>> page = new ArrayList<>();
     String last = null;
     boolean more = false;
@@ -92,7 +92,8 @@ public final class ReadApi {
     final String id = request.path().pathParameters().get("number");
     final NumberView number =
         queries
-            .number(id)
+            .numbers()
+            .find(id)
             .orElseThrow(() -> new ApiGuard.NotFoundException("no phone number " + id));
     Replies.json(response, Status.OK_200, ApiJson.number(number));
   }
@@ -108,7 +109,7 @@ public final class ReadApi {
             .map(text -> Cursor.decode(text, "threads", 2))
             .map(cursor -> new ThreadCursor(cursor.longAt(0), cursor.longAt(1)))
             .orElse(null);
-    final Page<ThreadView, ThreadCursor> page = queries.threads(number, after, limit);
+    final Page<ThreadView, ThreadCursor> page = queries.threads().page(number, after, limit);
     final Map<String, Object> body = new LinkedHashMap<>();
     body.put("threads", page.items().stream().map(ApiJson::thread).toList());
     body.put(
@@ -130,7 +131,8 @@ public final class ReadApi {
     final long threadId =
         ApiGuard.wholeNumber(request.path().pathParameters().get("thread"), "thread id");
     queries
-        .thread(number, threadId)
+        .threads()
+        .find(number, threadId)
         .orElseThrow(
             () -> new ApiGuard.NotFoundException("no thread " + threadId + " in number " + number));
     final int limit = PageLimit.parse(request.query().first("limit").orElse(null));
@@ -141,16 +143,20 @@ public final class ReadApi {
     }
     // no cursor: the newest page, which is the page before the end
     final MessagePage page =
-        queries.messages(
-            number,
-            threadId,
-            before == null && after == null
-                ? new MessageCursor(Long.MAX_VALUE, Long.MAX_VALUE)
-                : before,
-            after,
-            limit);
+        queries
+            .messages()
+            .page(
+                number,
+                threadId,
+                before == null && after == null
+                    ? new MessageCursor(Long.MAX_VALUE, Long.MAX_VALUE)
+                    : before,
+                after,
+                limit);
     final Map<String, List<ActionView>> reactions =
-        queries.reactions(number, page.messages().stream().map(MessageView::wamid).toList());
+        queries
+            .messages()
+            .reactions(number, page.messages().stream().map(MessageView::wamid).toList());
     final Map<String, Object> body = new LinkedHashMap<>();
     body.put(
         "messages",
@@ -194,7 +200,7 @@ public final class ReadApi {
             .first("cursor")
             .map(text -> Cursor.decode(text, "contacts", 1).longAt(0))
             .orElse(0L);
-    final Page<ContactView, Long> page = queries.contacts(number, after, limit);
+    final Page<ContactView, Long> page = queries.contacts().page(number, after, limit);
     final Map<String, Object> body = new LinkedHashMap<>();
     body.put("contacts", page.items().stream().map(ApiJson::contact).toList());
     body.put(
@@ -210,14 +216,15 @@ public final class ReadApi {
     final String wamid = request.path().pathParameters().get("wamid");
     final var detail =
         queries
-            .message(wamid)
+            .messages()
+            .find(wamid)
             .orElseThrow(() -> new ApiGuard.NotFoundException("no message " + wamid));
     Replies.json(response, Status.OK_200, ApiJson.messageDetail(detail));
   }
 
   private String existingNumber(final ServerRequest request) throws SQLException {
     final String number = request.path().pathParameters().get("number");
-    if (queries.number(number).isEmpty()) {
+    if (queries.numbers().find(number).isEmpty()) {
       throw new ApiGuard.NotFoundException("no phone number " + number);
     }
     return number;

@@ -47,7 +47,7 @@ final class ContactWriter {
     upsert.setString(5, change.contact().username());
     upsert.setString(6, change.actionValue());
     upsert.setInt(7, removed ? 1 : 0);
-    upsert.setLong(8, MessageWriter.seconds(change.timestamp()));
+    upsert.setLong(8, ColumnValues.seconds(change.timestamp()));
     upsert.executeUpdate();
   }
 }

@@ -200,7 +200,7 @@ final class Customers {
     final PreparedStatement among = session.prepare(session.dialect().identitiesAmong);
     among.setString(1, number);
     among.setString(2, kind);
-    among.setString(3, MessageWriter.json(values));
+    among.setString(3, ColumnValues.json(values));
     try (ResultSet rows = among.executeQuery()) {
       while (rows.next()) {
         session.cacheCustomer(identityKey(number, kind, rows.getString(1)), rows.getLong(2));
@@ -228,7 +228,7 @@ final class Customers {
     }
     final PreparedStatement create = session.prepare(session.dialect().createCustomers);
     create.setString(1, number);
-    create.setString(2, MessageWriter.json(rows));
+    create.setString(2, ColumnValues.json(rows));
     final Map<String, Long> ids = new HashMap<>();
     try (ResultSet returned = create.executeQuery()) {
       while (returned.next()) {

@@ -232,7 +232,7 @@ final class DeliveryApplier {
           "message " + message.wamid() + " names no customer (no phone number, no user id)");
     }
     Customers.profileName(
-        session, customer, profileName, MessageWriter.seconds(message.timestamp()));
+        session, customer, profileName, ColumnValues.seconds(message.timestamp()));
     Customers.ensureThread(session, customer, number);
     MessageWriter.upsert(
         session,
@@ -250,7 +250,7 @@ final class DeliveryApplier {
       throw new IllegalArgumentException(
           message.type() + " " + message.wamid() + " does not name the message it acts on");
     }
-    MessageWriter.action(session, number, message, message.type(), source);
+    ActionWriter.action(session, number, message, message.type(), source);
   }
 
   /**

@@ -137,7 +137,7 @@ final class HistoryWriter {
     insert.setString(3, first == null ? null : first.title());
     insert.setString(4, first == null ? null : first.message());
     insert.setString(5, first == null ? null : first.details());
-    insert.setString(6, MessageWriter.json(declined.errors()));
+    insert.setString(6, ColumnValues.json(declined.errors()));
     insert.setLong(7, entry.receivedAtMillis());
     insert.executeUpdate();
   }

@@ -1,33 +1,30 @@
 package dev.coexist.apply;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.coexistence.ApiError;
-import dev.coexist.coexistence.Direction;
+import static dev.coexist.apply.ColumnValues.direction;
+import static dev.coexist.apply.ColumnValues.errors;
+import static dev.coexist.apply.ColumnValues.seconds;
+
 import dev.coexist.coexistence.Media;
 import dev.coexist.coexistence.Message;
 import dev.coexist.coexistence.Status;
 import dev.coexist.store.MessageSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Types;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Writes messages, their statuses and the messages about messages (edits, revokes, reactions).
- * Every write is an upsert whose merge is order-free (bit-or of sources, maximum of status rank,
- * earliest time, a placeholder giving way to real media), so any replay in any order converges.
+ * Writes messages. Every write is an upsert whose merge is order-free (bit-or of sources, maximum
+ * of status rank, earliest time, a placeholder giving way to real media), so any replay in any
+ * order converges. A big batch takes the cheapest way its engine offers (a plain insert first,
+ * multi-row statements); statuses and actions that arrived first are attached ({@link
+ * AwaitingMessages}).
  */
 final class MessageWriter {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   // a message not stored yet: exactly the row UPSERT writes for it
   private static final String INSERT =
       """
@@ -105,52 +102,6 @@ final class MessageWriter {
   private static final String LEAN_UPSERT_MANY =
       manyRows(LEAN_INSERT, ROWS_PER_STATEMENT) + ON_CONFLICT;
 
-  private static final String AWAIT =
-      """
-      INSERT INTO awaiting_messages (phone_number_id, wamid)
-      SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE phone_number_id = ? AND wamid = ?)
-      ON CONFLICT (phone_number_id, wamid) DO NOTHING
-      """;
-
-  private static final String ANY_AWAITING =
-      "SELECT 1 FROM awaiting_messages WHERE phone_number_id = ? LIMIT 1";
-
-  private static final String STOP_AWAITING =
-      "DELETE FROM awaiting_messages WHERE phone_number_id = ? AND wamid = ?";
-
-  private static final String UPSERT_ACTION =
-      """
-      INSERT INTO message_actions (phone_number_id, wamid, target_wamid, kind, direction, sources,
-                                   actor, acted_at, emoji, text, content)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (phone_number_id, wamid) DO UPDATE SET sources = message_actions.sources | excluded.sources
-      """;
-
-  // the target's edit/revoke state, derived from all its actions: the same whatever their order
-  private static final String DERIVE_ACTIONS =
-      """
-      UPDATE messages SET
-        edit_count = (SELECT count(*) FROM message_actions a
-                       WHERE a.phone_number_id = messages.phone_number_id
-                         AND a.target_wamid = messages.wamid AND a.kind = 'edit'),
-        edited_at = (SELECT max(a.acted_at) FROM message_actions a
-                      WHERE a.phone_number_id = messages.phone_number_id
-                        AND a.target_wamid = messages.wamid AND a.kind = 'edit'),
-        text = COALESCE((SELECT a.text FROM message_actions a
-                          WHERE a.phone_number_id = messages.phone_number_id
-                            AND a.target_wamid = messages.wamid AND a.kind = 'edit'
-                          ORDER BY a.acted_at DESC, a.wamid DESC LIMIT 1), messages.text_original),
-        revoked = CASE WHEN EXISTS (SELECT 1 FROM message_actions a
-                                     WHERE a.phone_number_id = messages.phone_number_id
-                                       AND a.target_wamid = messages.wamid AND a.kind = 'revoke')
-                       THEN 1 ELSE 0 END,
-        revoked_at = (SELECT min(a.acted_at) FROM message_actions a
-                       WHERE a.phone_number_id = messages.phone_number_id
-                         AND a.target_wamid = messages.wamid AND a.kind = 'revoke')
-       WHERE phone_number_id = ? AND wamid = ?
-      RETURNING thread_id
-      """;
-
   // PostgreSQL's SQLSTATE for a unique key violation; the plain insert runs on PostgreSQL only
   // (sqlite-jdbc reports no SQLSTATE, so there every violation would fail the batch)
   private static final String UNIQUE_VIOLATION = "23505";
@@ -197,7 +148,7 @@ final class MessageWriter {
     if (all.size() >= INSERT_FIRST_AT_LEAST
         && session.dialect().insertsNewRowsFirst
         && insertedAllAsNew(session, number, all, lean)) {
-      attachAwaiting(session, number, all);
+      AwaitingMessages.attachAwaiting(session, number, all);
       return;
     }
     int from = 0;
@@ -219,7 +170,7 @@ final class MessageWriter {
       upsert.addBatch();
     }
     upsert.executeBatch();
-    attachAwaiting(session, number, all);
+    AwaitingMessages.attachAwaiting(session, number, all);
   }
 
   /**
@@ -358,127 +309,6 @@ final class MessageWriter {
     upsert.setLong(++next, statusRank > StatusRank.NONE ? sentAt : 0);
     if (!lean) {
       upsert.setString(++next, errors(message.errors()));
-    }
-  }
-
-  /**
-   * Statuses and actions that arrived before their message: attach them now. One query for the
-   * whole batch; usually it finds nothing.
-   */
-  private static void attachAwaiting(
-      final WriteSession session, final String number, final List<MessageWrite> all)
-      throws SQLException {
-    final PreparedStatement any = session.prepare(ANY_AWAITING);
-    any.setString(1, number);
-    try (ResultSet row = any.executeQuery()) {
-      if (!row.next()) {
-        return;
-      }
-    }
-    final List<String> wamids = new ArrayList<>(all.size());
-    for (final MessageWrite write : all) {
-      wamids.add(write.message().wamid());
-    }
-    final Set<String> awaiting = new HashSet<>();
-    final PreparedStatement among = session.prepare(session.dialect().awaitingAmong);
-    among.setString(1, number);
-    among.setString(2, json(wamids));
-    try (ResultSet rows = among.executeQuery()) {
-      while (rows.next()) {
-        awaiting.add(rows.getString(1));
-      }
-    }
-    for (final String wamid : awaiting) {
-      attach(session, number, wamid);
-    }
-  }
-
-  private static void attach(final WriteSession session, final String number, final String wamid)
-      throws SQLException {
-    StatusWriter.attach(session, number, wamid);
-    deriveActions(session, number, wamid);
-    final PreparedStatement stop = session.prepare(STOP_AWAITING);
-    stop.setString(1, number);
-    stop.setString(2, wamid);
-    stop.executeUpdate();
-  }
-
-  /** An edit, revoke or reaction: kept by its own wamid and applied to its target when there. */
-  static void action(
-      final WriteSession session,
-      final String number,
-      final Message message,
-      final String kind,
-      final MessageSource source)
-      throws SQLException {
-    final PreparedStatement upsert = session.prepare(UPSERT_ACTION);
-    final var actor = message.direction() == Direction.OUTBOUND ? null : message.from();
-    upsert.setString(1, number);
-    upsert.setString(2, message.wamid());
-    upsert.setString(3, message.targetWamid());
-    upsert.setString(4, kind);
-    upsert.setString(5, direction(message.direction()));
-    upsert.setInt(6, source.bit());
-    upsert.setString(
-        7,
-        message.direction() == Direction.OUTBOUND
-            ? "business"
-            : actor.phone() != null ? actor.phone() : actor.userId());
-    upsert.setLong(8, seconds(message.timestamp()));
-    upsert.setString(9, message.emoji());
-    upsert.setString(10, "edit".equals(kind) ? message.text() : null);
-    upsert.setString(11, message.content() == null ? null : message.content().toString());
-    upsert.executeUpdate();
-    if (!deriveActions(session, number, message.targetWamid())) {
-      awaitIfMissing(session, number, message.targetWamid());
-    }
-  }
-
-  /** Whether the target exists; its thread's preview may have changed (edit, revoke). */
-  private static boolean deriveActions(
-      final WriteSession session, final String number, final String target) throws SQLException {
-    final PreparedStatement derive = session.prepare(DERIVE_ACTIONS);
-    derive.setString(1, number);
-    derive.setString(2, target);
-    try (ResultSet row = derive.executeQuery()) {
-      if (row.next()) {
-        session.touch(row.getLong(1));
-        return true;
-      }
-      return false;
-    }
-  }
-
-  static void awaitIfMissing(final WriteSession session, final String number, final String wamid)
-      throws SQLException {
-    final PreparedStatement await = session.prepare(AWAIT);
-    await.setString(1, number);
-    await.setString(2, wamid);
-    await.setString(3, number);
-    await.setString(4, wamid);
-    await.executeUpdate();
-  }
-
-  static String direction(final Direction direction) {
-    return switch (direction) {
-      case INBOUND -> "inbound";
-      case OUTBOUND -> "outbound";
-    };
-  }
-
-  static long seconds(final Instant instant) {
-    return instant == null ? 0 : instant.getEpochSecond();
-  }
-
-  static String errors(final List<ApiError> errors) {
-    return errors == null || errors.isEmpty() ? null : json(errors);
-  }
-
-  static String json(final Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException unexpected) {
-      throw new IllegalStateException("cannot write JSON of " + value, unexpected);
     }
   }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Statuses ({@code statuses[]}): every status is kept; a message's current status only moves
  * forward ({@link StatusRank}), {@code failed} terminal; a status for a message not yet stored
- * waits for it (see MessageWriter's awaiting messages) and is applied when it arrives.
+ * waits for it (see AwaitingMessages) and is applied when it arrives.
  */
 final class StatusWriter {
   private static final String INSERT_STATUS =
@@ -43,7 +43,7 @@ final class StatusWriter {
       throws SQLException {
     final String value = update.status().value();
     final int rank = StatusRank.of(update.status());
-    final long at = MessageWriter.seconds(update.timestamp());
+    final long at = ColumnValues.seconds(update.timestamp());
     final PreparedStatement insert = session.prepare(INSERT_STATUS);
     insert.setString(1, number);
     insert.setString(2, update.wamid());
@@ -52,14 +52,14 @@ final class StatusWriter {
     insert.setInt(5, rank);
     insert.setString(6, update.recipient().phone());
     insert.setString(7, update.recipient().userId());
-    insert.setString(8, MessageWriter.errors(update.errors()));
-    insert.setString(9, update.pricing() == null ? null : MessageWriter.json(update.pricing()));
+    insert.setString(8, ColumnValues.errors(update.errors()));
+    insert.setString(9, update.pricing() == null ? null : ColumnValues.json(update.pricing()));
     insert.setString(10, update.bizOpaqueCallbackData());
     insert.executeUpdate();
     if (rank > StatusRank.NONE) {
       advance(session, number, update.wamid(), value, rank, at);
     }
-    MessageWriter.awaitIfMissing(session, number, update.wamid());
+    AwaitingMessages.awaitIfMissing(session, number, update.wamid());
   }
 
   static void advance(

@@ -1,9 +1,9 @@
 package dev.coexist.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.DataPath;
 import dev.coexist.api.ApiJson;
 import dev.coexist.config.Config;
-import dev.coexist.db.Storage;
 import dev.coexist.store.MessageCursor;
 import dev.coexist.store.MessagePage;
 import dev.coexist.store.MessageView;
@@ -11,6 +11,7 @@ import dev.coexist.store.Page;
 import dev.coexist.store.StoreQueries;
 import dev.coexist.store.ThreadCursor;
 import dev.coexist.store.ThreadView;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,10 +59,17 @@ public final class ExportCommand implements Callable<Integer> {
         out == null
             ? System.out
             : new PrintStream(Files.newOutputStream(out), false, StandardCharsets.UTF_8);
-    try (Storage storage = Storage.open(config.databaseUrl(), Duration.ofSeconds(5), 2)) {
+    // Opened the one way every command opens the data path; the processors are neither started
+    // nor drained, so the export shows the store as it is and applies nothing (not even entries
+    // still pending).
+    try (DataPath dataPath =
+        DataPath.open(
+            DataPath.Settings.forTool(config.databaseUrl()),
+            new SimpleMeterRegistry(),
+            change -> {})) {
       final StoreQueries queries =
-          new StoreQueries(storage.store(), Clock.systemUTC(), Duration.ofDays(1));
-      if (queries.number(number).isEmpty()) {
+          StoreQueries.of(dataPath.storage().store(), Clock.systemUTC(), Duration.ofDays(1));
+      if (queries.numbers().find(number).isEmpty()) {
         spec.commandLine().getErr().println("coexist export: no phone number " + number);
         return 1;
       }
@@ -69,7 +77,8 @@ public final class ExportCommand implements Callable<Integer> {
       long messages = 0;
       ThreadCursor threadCursor = null;
       do {
-        final Page<ThreadView, ThreadCursor> page = queries.threads(number, threadCursor, PAGE);
+        final Page<ThreadView, ThreadCursor> page =
+            queries.threads().page(number, threadCursor, PAGE);
         for (final ThreadView thread : page.items()) {
           lines.println(JSON.writeValueAsString(line("thread", ApiJson.thread(thread))));
           threads++;
@@ -92,9 +101,9 @@ public final class ExportCommand implements Callable<Integer> {
     long written = 0;
     MessageCursor after = null;
     while (true) {
-      final MessagePage page = queries.messages(number, threadId, null, after, PAGE);
+      final MessagePage page = queries.messages().page(number, threadId, null, after, PAGE);
       final List<String> wamids = page.messages().stream().map(MessageView::wamid).toList();
-      final var reactions = queries.reactions(number, wamids);
+      final var reactions = queries.messages().reactions(number, wamids);
       for (final MessageView message : page.messages()) {
         lines.println(
             JSON.writeValueAsString(

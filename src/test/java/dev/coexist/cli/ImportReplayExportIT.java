@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.DataPath;
+import dev.coexist.ingest.WebhookRoutes;
+import dev.coexist.journal.Delivery;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -108,6 +112,39 @@ class ImportReplayExportIT {
     final Run neither = run("replay", "--data-dir", folder.toString());
     assertThat(neither.exitCode()).isEqualTo(2);
     assertThat(neither.err()).contains("give one of ID, --from A --to B, or --failed");
+  }
+
+  @Test
+  void exportAppliesNothingThatIsPending() throws Exception {
+    final Path data = Files.createDirectories(folder.resolve("data"));
+    final String url = "jdbc:sqlite:" + data.resolve("coexist.db");
+    final byte[] body = fixture("meta/messages-text.json").getBytes(StandardCharsets.UTF_8);
+    // journalled, never applied: the processors are neither started nor drained
+    try (DataPath dataPath =
+        DataPath.open(DataPath.Settings.forTool(url), new SimpleMeterRegistry(), change -> {})) {
+      dataPath
+          .journal()
+          .append(
+              new Delivery(
+                  System.currentTimeMillis(),
+                  "whatsapp",
+                  "{}",
+                  body,
+                  WebhookRoutes.sha256Hex(body),
+                  null,
+                  null))
+          .join();
+    }
+
+    final Run exported =
+        run("export", "--number", "106540352242922", "--data-dir", data.toString());
+
+    assertThat(exported.exitCode()).isEqualTo(1);
+    assertThat(exported.err()).contains("no phone number 106540352242922");
+    try (DataPath dataPath =
+        DataPath.open(DataPath.Settings.forTool(url), new SimpleMeterRegistry(), change -> {})) {
+      assertThat(dataPath.states().entries("pending", 0, 10)).hasSize(1);
+    }
   }
 
   @Test

@@ -45,7 +45,7 @@ class FixturesApplyIT {
       assertThat(store.journalState(store.apply("360dialog/history-phase1-chunk3.json")))
           .isEqualTo("applied");
 
-      final NumberView number = store.queries.number(NUMBER).orElseThrow();
+      final NumberView number = store.queries.numbers().find(NUMBER).orElseThrow();
       assertThat(number.displayPhoneNumber()).isEqualTo("15550001111");
       assertThat(number.wabaId()).isEqualTo("102290129340398");
       assertThat(number.history().state()).isEqualTo(HistorySyncState.IN_PROGRESS);
@@ -66,7 +66,7 @@ class FixturesApplyIT {
       assertThat(thanks.direction()).isEqualTo("inbound");
       assertThat(thanks.replyToWamid()).isEqualTo(WAMID_A);
 
-      final List<ThreadView> threads = store.queries.threads(NUMBER, null, 10).items();
+      final List<ThreadView> threads = store.queries.threads().page(NUMBER, null, 10).items();
       assertThat(threads)
           .extracting(thread -> thread.customer().phone())
           .containsExactly(PABLO, OLIVER);
@@ -82,10 +82,10 @@ class FixturesApplyIT {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       store.apply("meta/history-phase0-chunk1.json");
 
-      final HistorySync history = store.queries.number(NUMBER).orElseThrow().history();
+      final HistorySync history = store.queries.numbers().find(NUMBER).orElseThrow().history();
       assertThat(history.phases()).containsExactly(new PhaseProgress(0, 1, 1, 2));
       assertThat(history.progress()).isEqualTo(5);
-      final ThreadView pablo = store.queries.threads(NUMBER, null, 10).items().get(0);
+      final ThreadView pablo = store.queries.threads().page(NUMBER, null, 10).items().get(0);
       assertThat(pablo.inboundCount()).isEqualTo(1);
       assertThat(pablo.outboundCount()).isEqualTo(1);
       assertThat(pablo.lastPreview()).isEqualTo("Until 10pm");
@@ -119,7 +119,7 @@ class FixturesApplyIT {
       store.apply("meta/echo-bsuid.json");
       store.apply("360dialog/state-sync-bsuid.json");
 
-      final List<ThreadView> threads = store.queries.threads(NUMBER, null, 10).items();
+      final List<ThreadView> threads = store.queries.threads().page(NUMBER, null, 10).items();
       assertThat(threads).hasSize(1);
       final ThreadView maria = threads.get(0);
       assertThat(maria.customer())
@@ -127,7 +127,7 @@ class FixturesApplyIT {
       assertThat(maria.messageCount()).isEqualTo(3);
       assertThat(maria.displayName()).isEqualTo("Maria Becker");
       assertThat(maria.lastPreview()).isEqualTo("The jacket in L");
-      assertThat(store.queries.contacts(NUMBER, 0, 10).items())
+      assertThat(store.queries.contacts().page(NUMBER, 0, 10).items())
           .singleElement()
           .satisfies(
               contact -> {
@@ -142,7 +142,7 @@ class FixturesApplyIT {
   void historyDeclinedAndProgressOnlyChunk(final Engine engine) throws Exception {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       store.apply("360dialog/history-progress-only.json");
-      HistorySync history = store.queries.number(NUMBER).orElseThrow().history();
+      HistorySync history = store.queries.numbers().find(NUMBER).orElseThrow().history();
       assertThat(history.state()).isEqualTo(HistorySyncState.COMPLETED);
       assertThat(history.progress()).isEqualTo(100);
       assertThat(history.messages()).isZero();
@@ -150,7 +150,7 @@ class FixturesApplyIT {
     }
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       store.apply("360dialog/history-declined.json");
-      final HistorySync history = store.queries.number(NUMBER).orElseThrow().history();
+      final HistorySync history = store.queries.numbers().find(NUMBER).orElseThrow().history();
       assertThat(history.state()).isEqualTo(HistorySyncState.DECLINED);
       assertThat(history.declinedCode()).isEqualTo(2593109);
       assertThat(history.declinedDetails())
@@ -200,7 +200,7 @@ class FixturesApplyIT {
       store.apply("360dialog/state-sync-remove.json");
       store.apply("meta/state-sync-add.json");
 
-      final List<ContactView> contacts = store.queries.contacts(NUMBER, 0, 10).items();
+      final List<ContactView> contacts = store.queries.contacts().page(NUMBER, 0, 10).items();
       assertThat(contacts)
           .extracting(ContactView::identity)
           .extracting(CustomerIdentity::phone)
@@ -213,7 +213,7 @@ class FixturesApplyIT {
       final ContactView oliver = contactOf(contacts, OLIVER);
       assertThat(oliver.removed()).isTrue();
       assertThat(oliver.source()).isEqualTo("app_sync");
-      assertThat(store.queries.number(NUMBER).orElseThrow().contacts())
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().contacts())
           .isEqualTo(new ContactsSync(3, 1, Instant.ofEpochSecond(1740004000)));
     }
   }
@@ -280,7 +280,7 @@ class FixturesApplyIT {
                   .text())
           .startsWith("User Pablo Morales changed");
       assertThat(threadOf(store, ANA).lastPreview()).isEqualTo("[unsupported]");
-      assertThat(store.queries.contacts(NUMBER, 0, 10).items())
+      assertThat(store.queries.contacts().page(NUMBER, 0, 10).items())
           .extracting(ContactView::source)
           .containsOnly("message_profile");
     }
@@ -361,7 +361,7 @@ class FixturesApplyIT {
       final long errors = store.apply("meta/messages-value-errors.json");
 
       assertThat(store.journalState(removed)).isEqualTo("applied");
-      final List<NumberView> numbers = store.queries.numbers();
+      final List<NumberView> numbers = store.queries.numbers().all();
       assertThat(numbers)
           .extracting(NumberView::phoneNumberId)
           .containsExactly(NUMBER, "107777777777777");
@@ -369,16 +369,16 @@ class FixturesApplyIT {
           .extracting(AccountState::event, AccountState::reason, AccountState::initiatedBy)
           .containsExactly("PARTNER_REMOVED", "PRIMARY_INACTIVITY", "SYSTEM");
       assertThat(numbers.get(1).account().event()).isEqualTo("ACCOUNT_RECONNECTED");
-      assertThat(store.queries.threads("107777777777777", null, 10).items())
+      assertThat(store.queries.threads().page("107777777777777", null, 10).items())
           .singleElement()
           .extracting(ThreadView::displayName)
           .isEqualTo("Lena Ortiz");
-      assertThat(store.queries.threads(NUMBER, null, 10).items())
+      assertThat(store.queries.threads().page(NUMBER, null, 10).items())
           .extracting(thread -> thread.customer().phone())
           .containsExactlyInAnyOrder(PABLO, ANA);
       assertThat(store.rows("SELECT wamid FROM awaiting_messages"))
           .containsExactly(List.of("wamid.MULTI.api.sent"));
-      assertThat(store.queries.partnerEvents(0, 10))
+      assertThat(store.queries.partnerEvents().after(0, 10))
           .extracting(PartnerEventView::event)
           .containsExactly("channel_created", "account_violation");
       assertThat(store.problems.all(calls))
@@ -420,12 +420,12 @@ class FixturesApplyIT {
       assertThat(store.rows("SELECT wamid, status FROM message_statuses"))
           .containsExactly(List.of("wamid.BAD.status.ok", "read"));
       assertThat(store.problems.all(history)).hasSize(4);
-      assertThat(store.queries.number(NUMBER).orElseThrow().history().phases())
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().history().phases())
           .containsExactly(new PhaseProgress(1, 1, 4, 1));
       assertThat(store.problems.all(contacts))
           .extracting(ProblemView::kind)
           .containsExactlyInAnyOrder("decode", "decode", "unknown_change");
-      assertThat(store.queries.contacts(NUMBER, 0, 10).items())
+      assertThat(store.queries.contacts().page(NUMBER, 0, 10).items())
           .extracting(ContactView::fullName)
           .contains("Pablo Morales");
       assertThat(store.problems.all(entries)).hasSize(4);
@@ -455,12 +455,13 @@ class FixturesApplyIT {
       throws Exception {
     return store
         .queries
-        .messages(NUMBER, threadOf(store, phone).threadId(), null, null, 100)
+        .messages()
+        .page(NUMBER, threadOf(store, phone).threadId(), null, null, 100)
         .messages();
   }
 
   static ThreadView threadOf(final StoreHarness store, final String phone) throws Exception {
-    return store.queries.threads(NUMBER, null, 100).items().stream()
+    return store.queries.threads().page(NUMBER, null, 100).items().stream()
         .filter(thread -> phone.equals(thread.customer().phone()))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no thread with " + phone));

@@ -19,7 +19,7 @@ class HistorySyncIT {
   void notStartedBeforeAnyChunk(final Engine engine) throws Exception {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       store.apply("meta/messages-text.json");
-      assertThat(store.queries.number(NUMBER).orElseThrow().history().state())
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().history().state())
           .isEqualTo(HistorySyncState.NOT_STARTED);
     }
   }
@@ -29,13 +29,13 @@ class HistorySyncIT {
   void chunksOutOfOrderCompleteOnlyAtProgress100(final Engine engine) throws Exception {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       store.applyJson(Payloads.chunk(2, 2, 100, "wamid.h.2.2"));
-      HistorySync history = store.queries.number(NUMBER).orElseThrow().history();
+      HistorySync history = store.queries.numbers().find(NUMBER).orElseThrow().history();
       assertThat(history.state()).isEqualTo(HistorySyncState.COMPLETED);
 
       store.applyJson(Payloads.chunk(0, 1, 10, "wamid.h.0.1"));
       store.applyJson(Payloads.chunk(1, 2, 60, "wamid.h.1.2"));
       store.applyJson(Payloads.chunk(1, 1, 30, "wamid.h.1.1"));
-      history = store.queries.number(NUMBER).orElseThrow().history();
+      history = store.queries.numbers().find(NUMBER).orElseThrow().history();
       assertThat(history.state()).isEqualTo(HistorySyncState.COMPLETED);
       assertThat(history.progress()).isEqualTo(100);
       assertThat(history.phases())
@@ -47,11 +47,12 @@ class HistorySyncIT {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       store.applyJson(Payloads.chunk(1, 3, 60, "wamid.h.1.3"));
       store.applyJson(Payloads.chunk(0, 1, 10, "wamid.h.0.1"));
-      assertThat(store.queries.number(NUMBER).orElseThrow().history().state())
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().history().state())
           .isEqualTo(HistorySyncState.IN_PROGRESS);
-      assertThat(store.queries.number(NUMBER).orElseThrow().history().progress()).isEqualTo(60);
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().history().progress())
+          .isEqualTo(60);
       store.applyJson(Payloads.chunk(2, 1, 100, "wamid.h.2.1"));
-      assertThat(store.queries.number(NUMBER).orElseThrow().history().state())
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().history().state())
           .isEqualTo(HistorySyncState.COMPLETED);
     }
   }
@@ -66,7 +67,7 @@ class HistorySyncIT {
       final long again = store.applyJson(chunk + "\n");
       assertThat(store.journalState(again)).isEqualTo("applied");
 
-      final HistorySync history = store.queries.number(NUMBER).orElseThrow().history();
+      final HistorySync history = store.queries.numbers().find(NUMBER).orElseThrow().history();
       assertThat(history.chunks()).isEqualTo(1);
       assertThat(history.messages()).isEqualTo(1);
       assertThat(history.phases()).containsExactly(new PhaseProgress(1, 1, 4, 1));
@@ -85,7 +86,7 @@ class HistorySyncIT {
               """
               "history":[{"errors":[{"code":131000,"title":"Something went wrong",
               "error_data":{"details":"sync failed"}}]}]"""));
-      final HistorySync history = store.queries.number(NUMBER).orElseThrow().history();
+      final HistorySync history = store.queries.numbers().find(NUMBER).orElseThrow().history();
       assertThat(history.state()).isEqualTo(HistorySyncState.DECLINED);
       assertThat(history.declinedCode()).isEqualTo(131000);
       assertThat(history.declinedDetails()).isEqualTo("sync failed");
@@ -97,15 +98,15 @@ class HistorySyncIT {
   void stalledWhenNoChunkArrivesForTheStallTime(final Engine engine) throws Exception {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       store.applyJson(Payloads.chunk(0, 1, 10, "wamid.h.0.1"));
-      assertThat(store.queries.number(NUMBER).orElseThrow().history().state())
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().history().state())
           .isEqualTo(HistorySyncState.IN_PROGRESS);
 
       store.clock.advance(Duration.ofMinutes(11));
-      assertThat(store.queries.number(NUMBER).orElseThrow().history().state())
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().history().state())
           .isEqualTo(HistorySyncState.STALLED);
 
       store.applyJson(Payloads.chunk(2, 5, 100, "wamid.h.2.5"));
-      assertThat(store.queries.number(NUMBER).orElseThrow().history().state())
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().history().state())
           .isEqualTo(HistorySyncState.COMPLETED);
     }
   }

@@ -225,7 +225,7 @@ class MessageMergeIT {
   }
 
   private static ContactView contact(final StoreHarness store) throws Exception {
-    return store.queries.contacts(NUMBER, 0, 10).items().stream()
+    return store.queries.contacts().page(NUMBER, 0, 10).items().stream()
         .filter(contact -> PABLO.equals(contact.identity().phone()))
         .findFirst()
         .orElseThrow();

@@ -265,7 +265,8 @@ class ProcessorIT {
       }
       assertThat(store.processor.drain()).isEqualTo(31);
       assertThat(store.count("messages")).isEqualTo(1030);
-      assertThat(store.queries.number(NUMBER).orElseThrow().history().messages()).isEqualTo(1000);
+      assertThat(store.queries.numbers().find(NUMBER).orElseThrow().history().messages())
+          .isEqualTo(1000);
       assertThat(store.count("threads")).isEqualTo(21);
     }
   }
@@ -278,10 +279,10 @@ class ProcessorIT {
       store.processor.drain();
 
       final List<ThreadView> threads = new ArrayList<>();
-      Page<ThreadView, ThreadCursor> page = store.queries.threads(NUMBER, null, 2);
+      Page<ThreadView, ThreadCursor> page = store.queries.threads().page(NUMBER, null, 2);
       threads.addAll(page.items());
       while (page.next() != null) {
-        page = store.queries.threads(NUMBER, page.next(), 2);
+        page = store.queries.threads().page(NUMBER, page.next(), 2);
         threads.addAll(page.items());
       }
       assertThat(threads).hasSize(5);
@@ -290,14 +291,17 @@ class ProcessorIT {
           .isSortedAccordingTo((a, b) -> Long.compare(b, a));
 
       final long thread = threads.get(0).threadId();
-      final MessagePage first = store.queries.messages(NUMBER, thread, null, null, 3);
+      final MessagePage first = store.queries.messages().page(NUMBER, thread, null, null, 3);
       assertThat(first.messages()).hasSize(3);
       assertThat(first.before()).isNull();
-      final MessagePage second = store.queries.messages(NUMBER, thread, null, first.after(), 3);
-      final MessagePage third = store.queries.messages(NUMBER, thread, null, second.after(), 3);
+      final MessagePage second =
+          store.queries.messages().page(NUMBER, thread, null, first.after(), 3);
+      final MessagePage third =
+          store.queries.messages().page(NUMBER, thread, null, second.after(), 3);
       assertThat(third.messages()).hasSize(1);
       assertThat(third.after()).isNull();
-      final MessagePage back = store.queries.messages(NUMBER, thread, third.before(), null, 3);
+      final MessagePage back =
+          store.queries.messages().page(NUMBER, thread, third.before(), null, 3);
       assertThat(back.messages()).isEqualTo(second.messages());
       final List<String> all = new ArrayList<>();
       for (final MessagePage each : List.of(first, second, third)) {

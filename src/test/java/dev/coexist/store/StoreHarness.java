@@ -63,7 +63,7 @@ final class StoreHarness implements AutoCloseable {
     this.journal = dataPath.journal();
     this.states = dataPath.states();
     this.processor = dataPath.processors().get(0);
-    this.queries = new StoreQueries(database, clock, Duration.ofMinutes(10));
+    this.queries = StoreQueries.of(database, clock, Duration.ofMinutes(10));
     this.problems = new ProblemQueries(database);
   }
 
@@ -119,7 +119,10 @@ final class StoreHarness implements AutoCloseable {
   }
 
   MessageDetail message(final String wamid) throws SQLException {
-    return queries.message(NUMBER, wamid).orElseThrow(() -> new AssertionError("no " + wamid));
+    return queries
+        .messages()
+        .find(NUMBER, wamid)
+        .orElseThrow(() -> new AssertionError("no " + wamid));
   }
 
   /** Rows of a query as lists of column values, for assertions and dumps. */

@@ -1,0 +1,87 @@
+package dev.coexist.apply;
+
+import static dev.coexist.apply.ColumnValues.json;
+
+import dev.coexist.apply.MessageWriter.MessageWrite;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Messages that a status or an action (edit, revoke, reaction) arrived for before the message
+ * itself: noted in a row of their own, so that when the message is written its statuses and actions
+ * are attached to it.
+ */
+final class AwaitingMessages {
+  private static final String AWAIT =
+      """
+      INSERT INTO awaiting_messages (phone_number_id, wamid)
+      SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE phone_number_id = ? AND wamid = ?)
+      ON CONFLICT (phone_number_id, wamid) DO NOTHING
+      """;
+
+  private static final String ANY_AWAITING =
+      "SELECT 1 FROM awaiting_messages WHERE phone_number_id = ? LIMIT 1";
+
+  private static final String STOP_AWAITING =
+      "DELETE FROM awaiting_messages WHERE phone_number_id = ? AND wamid = ?";
+
+  private AwaitingMessages() {}
+
+  /** Notes that {@code wamid} is awaited, unless it is stored already. */
+  static void awaitIfMissing(final WriteSession session, final String number, final String wamid)
+      throws SQLException {
+    final PreparedStatement await = session.prepare(AWAIT);
+    await.setString(1, number);
+    await.setString(2, wamid);
+    await.setString(3, number);
+    await.setString(4, wamid);
+    await.executeUpdate();
+  }
+
+  /**
+   * Statuses and actions that arrived before their message: attach them now. One query for the
+   * whole batch; usually it finds nothing.
+   */
+  static void attachAwaiting(
+      final WriteSession session, final String number, final List<MessageWrite> all)
+      throws SQLException {
+    final PreparedStatement any = session.prepare(ANY_AWAITING);
+    any.setString(1, number);
+    try (ResultSet row = any.executeQuery()) {
+      if (!row.next()) {
+        return;
+      }
+    }
+    final List<String> wamids = new ArrayList<>(all.size());
+    for (final MessageWrite write : all) {
+      wamids.add(write.message().wamid());
+    }
+    final Set<String> awaiting = new HashSet<>();
+    final PreparedStatement among = session.prepare(session.dialect().awaitingAmong);
+    among.setString(1, number);
+    among.setString(2, json(wamids));
+    try (ResultSet rows = among.executeQuery()) {
+      while (rows.next()) {
+        awaiting.add(rows.getString(1));
+      }
+    }
+    for (final String wamid : awaiting) {
+      attach(session, number, wamid);
+    }
+  }
+
+  private static void attach(final WriteSession session, final String number, final String wamid)
+      throws SQLException {
+    StatusWriter.attach(session, number, wamid);
+    ActionWriter.deriveActions(session, number, wamid);
+    final PreparedStatement stop = session.prepare(STOP_AWAITING);
+    stop.setString(1, number);
+    stop.setString(2, wamid);
+    stop.executeUpdate();
+  }
+}

@@ -1,0 +1,231 @@
+package dev.coexist.store;
+
+import static dev.coexist.store.EpochTimes.seconds;
+
+import dev.coexist.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The messages of a thread, paged by keyset in either direction, and single messages with what is
+ * attached to them ({@link MessageDetailQueries}).
+ */
+public final class MessageQueries {
+  private static final String MESSAGE_COLUMNS =
+      """
+      SELECT id, phone_number_id, wamid, thread_id, direction, sources, type, content, text,
+             text_original, sent_at, reply_to_wamid, media_id, media_mime_type, media_sha256,
+             media_caption, media_filename, media_placeholder, history_status, status, status_at,
+             edit_count, edited_at, revoked, revoked_at, errors
+        FROM messages
+      """;
+
+  private static final String MESSAGES_AFTER =
+      MESSAGE_COLUMNS
+          + """
+             WHERE phone_number_id = ? AND thread_id = ?
+               AND (sent_at > ? OR (sent_at = ? AND id > ?))
+             ORDER BY sent_at, id
+             LIMIT ?
+            """;
+
+  private static final String MESSAGES_BEFORE =
+      MESSAGE_COLUMNS
+          + """
+             WHERE phone_number_id = ? AND thread_id = ?
+               AND (sent_at < ? OR (sent_at = ? AND id < ?))
+             ORDER BY sent_at DESC, id DESC
+             LIMIT ?
+            """;
+
+  private static final String MESSAGE =
+      MESSAGE_COLUMNS + " WHERE phone_number_id = ? AND wamid = ?";
+
+  private final Database database;
+  private final MessageDetailQueries details;
+
+  public MessageQueries(final Database database) {
+    this.database = database;
+    this.details = new MessageDetailQueries(database);
+  }
+
+  /**
+   * Messages of a thread, oldest first. With neither cursor: the oldest page. With {@code after}:
+   * the page after it. With {@code before}: the page just before it (still oldest first).
+   */
+  public MessagePage page(
+      final String phoneNumberId,
+      final long threadId,
+      final MessageCursor before,
+      final MessageCursor after,
+      final int limit)
+      throws SQLException {
+    final boolean backwards = before != null;
+    final MessageCursor from =
+        backwards ? before : after != null ? after : new MessageCursor(Long.MIN_VALUE, 0);
+    try (Connection connection = database.pool().getConnection()) {
+      final List<MessageView> page = new ArrayList<>();
+      final boolean more;
+      try (PreparedStatement select =
+          connection.prepareStatement(backwards ? MESSAGES_BEFORE : MESSAGES_AFTER)) {
+        bindPage(select, phoneNumberId, threadId, from, limit + 1);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            page.add(message(rows));
+          }
+        }
+        more = page.size() > limit;
+        if (more) {
+          page.remove(page.size() - 1);
+        }
+      }
+      if (backwards) {
+        Collections.reverse(page);
+      }
+      if (page.isEmpty()) {
+        return new MessagePage(page, null, null);
+      }
+      final MessageCursor first = page.get(0).cursor();
+      final MessageCursor last = page.get(page.size() - 1).cursor();
+      final boolean older =
+          backwards ? more : exists(connection, MESSAGES_BEFORE, phoneNumberId, threadId, first);
+      final boolean newer =
+          backwards ? exists(connection, MESSAGES_AFTER, phoneNumberId, threadId, last) : more;
+      return new MessagePage(page, older ? first : null, newer ? last : null);
+    }
+  }
+
+  private static boolean exists(
+      final Connection connection,
+      final String sql,
+      final String phoneNumberId,
+      final long threadId,
+      final MessageCursor from)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      bindPage(select, phoneNumberId, threadId, from, 1);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next();
+      }
+    }
+  }
+
+  private static void bindPage(
+      final PreparedStatement select,
+      final String phoneNumberId,
+      final long threadId,
+      final MessageCursor from,
+      final int limit)
+      throws SQLException {
+    select.setString(1, phoneNumberId);
+    select.setLong(2, threadId);
+    select.setLong(3, from.sentAt());
+    select.setLong(4, from.sentAt());
+    select.setLong(5, from.id());
+    select.setInt(6, limit);
+  }
+
+  /**
+   * The current reactions of each of {@code wamids} (one page of a thread), in one query: a map
+   * from target wamid to its reactions; messages without any are absent.
+   */
+  public Map<String, List<ActionView>> reactions(
+      final String phoneNumberId, final List<String> wamids) throws SQLException {
+    return details.reactions(phoneNumberId, wamids);
+  }
+
+  /**
+   * One message with its status history, edits, revokes and reactions, looked up by wamid in every
+   * number (a wamid is unique per number; should two numbers hold it, the first number wins).
+   */
+  public Optional<MessageDetail> find(final String wamid) throws SQLException {
+    // one connection for all the queries: a live message is read this way right after it is
+    // announced. Each number is probed through its (phone_number_id, wamid) key: a single query
+    // over all numbers leaves the plan to the statistics, and a fresh table has none.
+    try (Connection connection = database.pool().getConnection()) {
+      final List<String> numbers = new ArrayList<>();
+      try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT phone_number_id FROM numbers ORDER BY phone_number_id");
+          ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          numbers.add(rows.getString(1));
+        }
+      }
+      for (final String number : numbers) {
+        final Optional<MessageView> found = messageRow(connection, number, wamid);
+        if (found.isPresent()) {
+          return Optional.of(details.detail(connection, found.get()));
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  public Optional<MessageDetail> find(final String phoneNumberId, final String wamid)
+      throws SQLException {
+    try (Connection connection = database.pool().getConnection()) {
+      final Optional<MessageView> found = messageRow(connection, phoneNumberId, wamid);
+      return found.isPresent()
+          ? Optional.of(details.detail(connection, found.get()))
+          : Optional.empty();
+    }
+  }
+
+  private static Optional<MessageView> messageRow(
+      final Connection connection, final String phoneNumberId, final String wamid)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(MESSAGE)) {
+      select.setString(1, phoneNumberId);
+      select.setString(2, wamid);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(message(row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static MessageView message(final ResultSet row) throws SQLException {
+    final String mediaId = row.getString("media_id");
+    final boolean placeholder = row.getInt("media_placeholder") == 1;
+    final long editedAt = row.getLong("edited_at");
+    final long revokedAt = row.getLong("revoked_at");
+    return new MessageView(
+        row.getLong("id"),
+        row.getString("phone_number_id"),
+        row.getString("wamid"),
+        row.getLong("thread_id"),
+        row.getString("direction"),
+        MessageSource.of(row.getInt("sources")),
+        row.getString("type"),
+        StoredContent.read(
+            row.getString("type"), row.getString("content"), row.getString("text_original")),
+        row.getString("text"),
+        row.getString("text_original"),
+        seconds(row.getLong("sent_at")),
+        row.getString("reply_to_wamid"),
+        mediaId == null && !placeholder
+            ? null
+            : new MediaView(
+                mediaId,
+                row.getString("media_mime_type"),
+                row.getString("media_sha256"),
+                row.getString("media_caption"),
+                row.getString("media_filename"),
+                placeholder),
+        row.getString("history_status"),
+        row.getString("status"),
+        seconds(row.getLong("status_at")),
+        row.getInt("edit_count"),
+        seconds(editedAt),
+        row.getInt("revoked") == 1,
+        seconds(revokedAt),
+        row.getString("errors"));
+  }
+}

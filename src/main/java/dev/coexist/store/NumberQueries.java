@@ -1,0 +1,99 @@
+package dev.coexist.store;
+
+import static dev.coexist.store.EpochTimes.millis;
+
+import dev.coexist.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The business phone numbers, each with its account state, its history sync and its contacts sync.
+ */
+public final class NumberQueries {
+  private static final String NUMBERS =
+      """
+      SELECT phone_number_id, display_phone_number, display_digits, waba_id, first_seen_at,
+             last_seen_at
+        FROM numbers
+      """;
+
+  private static final String ACCOUNT =
+      """
+      SELECT event, reason, initiated_by, received_at FROM account_events
+       WHERE phone_number_id = ? OR (phone_digits IS NOT NULL AND phone_digits = ?)
+       ORDER BY journal_id DESC
+       LIMIT 1
+      """;
+
+  private final Database database;
+  private final HistorySyncQueries historySync;
+
+  /**
+   * @param stallAfter a history sync in progress with no chunk for this long is {@code stalled}
+   */
+  public NumberQueries(final Database database, final Clock clock, final Duration stallAfter) {
+    this.database = database;
+    this.historySync = new HistorySyncQueries(clock, stallAfter);
+  }
+
+  /** Every number, with its history sync and contacts sync state, ordered by phone_number_id. */
+  public List<NumberView> all() throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(NUMBERS + " ORDER BY phone_number_id")) {
+      final List<NumberView> numbers = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          numbers.add(number(connection, rows));
+        }
+      }
+      return numbers;
+    }
+  }
+
+  /** One number with its per-phase history progress. */
+  public Optional<NumberView> find(final String phoneNumberId) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(NUMBERS + " WHERE phone_number_id = ?")) {
+      select.setString(1, phoneNumberId);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(number(connection, row)) : Optional.empty();
+      }
+    }
+  }
+
+  private NumberView number(final Connection connection, final ResultSet row) throws SQLException {
+    final String id = row.getString("phone_number_id");
+    return new NumberView(
+        id,
+        row.getString("display_phone_number"),
+        row.getString("waba_id"),
+        millis(row.getLong("first_seen_at")),
+        millis(row.getLong("last_seen_at")),
+        account(connection, id, row.getString("display_digits")),
+        historySync.of(connection, id),
+        ContactQueries.sync(connection, id));
+  }
+
+  private static AccountState account(
+      final Connection connection, final String id, final String digits) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(ACCOUNT)) {
+      select.setString(1, id);
+      select.setString(2, digits);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next()
+            ? new AccountState(
+                row.getString(1), row.getString(2), row.getString(3), millis(row.getLong(4)))
+            : null;
+      }
+    }
+  }
+}

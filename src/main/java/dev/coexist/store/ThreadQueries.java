@@ -1,0 +1,114 @@
+package dev.coexist.store;
+
+import static dev.coexist.store.EpochTimes.seconds;
+
+import dev.coexist.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The threads of a number (one per customer) with their figures and the customer's display name,
+ * paged newest activity first.
+ */
+public final class ThreadQueries {
+  private static final String THREAD_COLUMNS =
+      """
+      SELECT t.id, t.phone_number_id, c.phone, c.user_id, c.parent_user_id, c.username,
+             COALESCE(CASE WHEN k.removed = 0 THEN k.full_name END, c.profile_name, c.username,
+                      c.phone, c.user_id) AS display_name,
+             t.message_count, t.inbound_count, t.outbound_count, t.unread_count,
+             t.last_message_at, t.last_message_wamid, t.last_direction, t.last_preview,
+             t.last_live_inbound_at
+        FROM threads t
+        JOIN customers c ON c.id = t.id
+        LEFT JOIN contacts k ON k.customer_id = t.id
+      """;
+
+  private static final String THREADS =
+      THREAD_COLUMNS
+          + """
+             WHERE t.phone_number_id = ?
+               AND (t.last_message_at < ? OR (t.last_message_at = ? AND t.id < ?))
+             ORDER BY t.last_message_at DESC, t.id DESC
+             LIMIT ?
+            """;
+
+  private static final String THREAD = THREAD_COLUMNS + " WHERE t.phone_number_id = ? AND t.id = ?";
+
+  private final Database database;
+
+  public ThreadQueries(final Database database) {
+    this.database = database;
+  }
+
+  /**
+   * Threads of a number, newest activity first.
+   *
+   * @param after the {@link Page#next()} of the previous page, or null for the first page
+   */
+  public Page<ThreadView, ThreadCursor> page(
+      final String phoneNumberId, final ThreadCursor after, final int limit) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(THREADS)) {
+      select.setString(1, phoneNumberId);
+      select.setLong(2, after == null ? Long.MAX_VALUE : after.lastMessageAt());
+      select.setLong(3, after == null ? Long.MAX_VALUE : after.lastMessageAt());
+      select.setLong(4, after == null ? Long.MAX_VALUE : after.threadId());
+      select.setInt(5, limit + 1);
+      final List<ThreadView> threads = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          threads.add(thread(rows));
+        }
+      }
+      if (threads.size() <= limit) {
+        return new Page<>(threads, null);
+      }
+      final ThreadView last = threads.get(limit - 1);
+      return new Page<>(
+          threads.subList(0, limit),
+          new ThreadCursor(
+              last.lastMessageAt() == null ? 0 : last.lastMessageAt().getEpochSecond(),
+              last.threadId()));
+    }
+  }
+
+  public Optional<ThreadView> find(final String phoneNumberId, final long threadId)
+      throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(THREAD)) {
+      select.setString(1, phoneNumberId);
+      select.setLong(2, threadId);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(thread(row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static ThreadView thread(final ResultSet row) throws SQLException {
+    final long lastLiveInbound = row.getLong("last_live_inbound_at");
+    return new ThreadView(
+        row.getLong("id"),
+        row.getString("phone_number_id"),
+        new CustomerIdentity(
+            row.getString("phone"),
+            row.getString("user_id"),
+            row.getString("parent_user_id"),
+            row.getString("username")),
+        row.getString("display_name"),
+        row.getInt("message_count"),
+        row.getInt("inbound_count"),
+        row.getInt("outbound_count"),
+        row.getInt("unread_count"),
+        seconds(row.getLong("last_message_at")),
+        row.getString("last_message_wamid"),
+        row.getString("last_direction"),
+        row.getString("last_preview"),
+        row.wasNull() && lastLiveInbound == 0 ? null : seconds(lastLiveInbound));
+  }
+}
