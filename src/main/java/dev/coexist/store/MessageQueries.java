@@ -3,6 +3,7 @@ package dev.coexist.store;
 import static dev.coexist.store.EpochTimes.seconds;
 
 import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,6 +48,26 @@ public final class MessageQueries {
 
   private static final String MESSAGE =
       MESSAGE_COLUMNS + " WHERE phone_number_id = ? AND wamid = ?";
+
+  // A message by its wamid alone: one probe of the (phone_number_id, wamid) key per number, in
+  // one statement. On PostgreSQL the lateral join fixes that plan whatever the statistics say (a
+  // fresh table has none); SQLite probes the key for each number of the IN list.
+  private static final String MESSAGE_OF_ANY_NUMBER_POSTGRESQL =
+      """
+      SELECT m.* FROM numbers n
+       CROSS JOIN LATERAL (%s WHERE phone_number_id = n.phone_number_id AND wamid = ?) AS m
+       ORDER BY n.phone_number_id
+       LIMIT 1
+      """
+          .formatted(MESSAGE_COLUMNS.strip());
+
+  private static final String MESSAGE_OF_ANY_NUMBER_SQLITE =
+      MESSAGE_COLUMNS
+          + """
+             WHERE phone_number_id IN (SELECT phone_number_id FROM numbers) AND wamid = ?
+             ORDER BY phone_number_id
+             LIMIT 1
+            """;
 
   private final Database database;
   private final MessageDetailQueries details;
@@ -147,25 +168,21 @@ public final class MessageQueries {
    */
   public Optional<MessageDetail> find(final String wamid) throws SQLException {
     // one connection for all the queries: a live message is read this way right after it is
-    // announced. Each number is probed through its (phone_number_id, wamid) key: a single query
-    // over all numbers leaves the plan to the statistics, and a fresh table has none.
-    try (Connection connection = database.pool().getConnection()) {
-      final List<String> numbers = new ArrayList<>();
-      try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT phone_number_id FROM numbers ORDER BY phone_number_id");
-          ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          numbers.add(rows.getString(1));
-        }
+    // announced, and polled until it is
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                database.engine() == Engine.POSTGRESQL
+                    ? MESSAGE_OF_ANY_NUMBER_POSTGRESQL
+                    : MESSAGE_OF_ANY_NUMBER_SQLITE)) {
+      select.setString(1, wamid);
+      final Optional<MessageView> found;
+      try (ResultSet row = select.executeQuery()) {
+        found = row.next() ? Optional.of(message(row)) : Optional.empty();
       }
-      for (final String number : numbers) {
-        final Optional<MessageView> found = messageRow(connection, number, wamid);
-        if (found.isPresent()) {
-          return Optional.of(details.detail(connection, found.get()));
-        }
-      }
-      return Optional.empty();
+      return found.isPresent()
+          ? Optional.of(details.detail(connection, found.get()))
+          : Optional.empty();
     }
   }
 

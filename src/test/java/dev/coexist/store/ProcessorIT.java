@@ -132,6 +132,35 @@ class ProcessorIT {
 
   @ParameterizedTest
   @EnumSource(Engine.class)
+  void aMessageIsFoundByItsWamidAloneWhicheverNumberItBelongsTo(final Engine engine)
+      throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      for (int number = 1; number <= 30; number++) {
+        store.appendJson(
+            Payloads.meta(
+                    "smb_message_echoes",
+                    """
+                    "message_echoes":[
+                     {"from":"15550001111","to":"%s","id":"wamid.of%d","timestamp":"1740000001",
+                      "type":"text","text":{"body":"hello"}}]"""
+                        .formatted(PABLO, number))
+                .replace(NUMBER, "1065403522429" + (10 + number)));
+      }
+      store.processor.drain();
+
+      for (final int number : List.of(1, 17, 30)) {
+        assertThat(store.queries.messages().find("wamid.of" + number))
+            .hasValueSatisfying(
+                found ->
+                    assertThat(found.message().phoneNumberId())
+                        .isEqualTo("1065403522429" + (10 + number)));
+      }
+      assertThat(store.queries.messages().find("wamid.of31")).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
   void anUndecodableDeliveryFailsAndTheNextIsApplied(final Engine engine) throws Exception {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       final long broken = store.appendJson("{\"this is\": not json");
