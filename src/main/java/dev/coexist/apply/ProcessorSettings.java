@@ -9,7 +9,9 @@ import java.time.Duration;
  *     journalled them, a replay from the CLI)
  * @param messagesPerTransaction a transaction is committed once it holds this many messages (a
  *     single larger entry still goes in one transaction)
- * @param entriesPerRead small enough that a transaction of live entries stays short
+ * @param entriesPerRead live entries applied in one go share one transaction's fixed cost (taking
+ *     the lane, checking and moving its position, listing threads, the commit); small enough that
+ *     such a transaction stays a few milliseconds long
  * @param bytesPerRead what one lane gets before the next lane's turn: a few history chunks at most,
  *     so that a live message of another number waits for little more than one transaction
  * @param claimBytes a read this big (a history chunk) claims its lane from the node's other
@@ -64,7 +66,7 @@ public record ProcessorSettings(
     return new ProcessorSettings(
         pollInterval,
         messagesPerTransaction,
-        16,
+        64,
         64L * 1024,
         32L * 1024,
         Duration.ofMillis(25),

@@ -3,7 +3,6 @@ package dev.coexist.store;
 import static dev.coexist.store.EpochTimes.seconds;
 
 import dev.coexist.db.Database;
-import dev.coexist.db.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,25 +48,10 @@ public final class MessageQueries {
   private static final String MESSAGE =
       MESSAGE_COLUMNS + " WHERE phone_number_id = ? AND wamid = ?";
 
-  // A message by its wamid alone: one probe of the (phone_number_id, wamid) key per number, in
-  // one statement. On PostgreSQL the lateral join fixes that plan whatever the statistics say (a
-  // fresh table has none); SQLite probes the key for each number of the IN list.
-  private static final String MESSAGE_OF_ANY_NUMBER_POSTGRESQL =
-      """
-      SELECT m.* FROM numbers n
-       CROSS JOIN LATERAL (%s WHERE phone_number_id = n.phone_number_id AND wamid = ?) AS m
-       ORDER BY n.phone_number_id
-       LIMIT 1
-      """
-          .formatted(MESSAGE_COLUMNS.strip());
-
-  private static final String MESSAGE_OF_ANY_NUMBER_SQLITE =
-      MESSAGE_COLUMNS
-          + """
-             WHERE phone_number_id IN (SELECT phone_number_id FROM numbers) AND wamid = ?
-             ORDER BY phone_number_id
-             LIMIT 1
-            """;
+  // A message by its wamid alone, through the messages_by_wamid index; a wamid is Meta's and
+  // unique in practice, the order only makes the answer stable should two numbers share one
+  private static final String MESSAGE_OF_ANY_NUMBER =
+      MESSAGE_COLUMNS + " WHERE wamid = ? ORDER BY phone_number_id LIMIT 1";
 
   private final Database database;
   private final MessageDetailQueries details;
@@ -170,11 +154,7 @@ public final class MessageQueries {
     // one connection for all the queries: a live message is read this way right after it is
     // announced, and polled until it is
     try (Connection connection = database.pool().getConnection();
-        PreparedStatement select =
-            connection.prepareStatement(
-                database.engine() == Engine.POSTGRESQL
-                    ? MESSAGE_OF_ANY_NUMBER_POSTGRESQL
-                    : MESSAGE_OF_ANY_NUMBER_SQLITE)) {
+        PreparedStatement select = connection.prepareStatement(MESSAGE_OF_ANY_NUMBER)) {
       select.setString(1, wamid);
       final Optional<MessageView> found;
       try (ResultSet row = select.executeQuery()) {
