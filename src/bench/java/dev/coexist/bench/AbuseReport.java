@@ -180,14 +180,20 @@ final class AbuseReport {
             Locale.ROOT,
             "Budgets: --ingest-memory %s, --journal-queue-bytes %s; heap used counts garbage not yet"
                 + " collected, live data after GC is what survived the last collection. The abusers"
-                + " run in a JVM of their own (pid %d), not in the benchmark's, whose"
+                + " run in a JVM of their own (pid %d, nice %d), not in the benchmark's, whose"
                 + " virtual-thread carriers the valid senders need to themselves; but on the same"
                 + " CPUs as the valid senders and the server: on a small machine their uploads"
-                + " take CPU from both (abusers' JVM CPU is measured over their whole run,"
+                + " take CPU from both%s (abusers' JVM CPU is measured over their whole run,"
                 + " benchmark and server CPU over the measured window).%n%n",
             AbuseRun.INGEST_MEMORY,
             AbuseRun.JOURNAL_QUEUE,
-            abusers.pid()));
+            abusers.pid(),
+            abusers.nice(),
+            abusers.nice() == 0
+                ? ""
+                : ", though at nice "
+                    + abusers.nice()
+                    + " they get only what the others leave, and may attack less for it"));
     out.append(
         String.format(
             Locale.ROOT,

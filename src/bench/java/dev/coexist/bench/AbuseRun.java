@@ -87,6 +87,7 @@ final class AbuseRun {
 
   private final Scenario valid;
   private final Abusers.Shape shape;
+  private final int abusersNice;
   private final Duration warmup;
   private final Duration duration;
   private final List<String> jvmOptions;
@@ -97,6 +98,7 @@ final class AbuseRun {
   AbuseRun(
       Scenario valid,
       Abusers.Shape shape,
+      int abusersNice,
       Duration warmup,
       Duration duration,
       List<String> serverJvmOptions,
@@ -104,6 +106,7 @@ final class AbuseRun {
       AtomicLong sequence) {
     this.valid = valid;
     this.shape = shape;
+    this.abusersNice = abusersNice;
     this.warmup = warmup;
     this.duration = duration;
     final List<String> jvm = new ArrayList<>(serverJvmOptions);
@@ -145,7 +148,8 @@ final class AbuseRun {
               AbuserProcess.start(
                   shape,
                   server.endpoint(),
-                  RAMP.plus(warmup).plus(duration).plus(ABUSE_PAST_WINDOW));
+                  RAMP.plus(warmup).plus(duration).plus(ABUSE_PAST_WINDOW),
+                  abusersNice);
           LockSupport.parkNanos(RAMP.toNanos());
         }
         LOG.info(

@@ -49,15 +49,17 @@ final class AbuserProcess implements AutoCloseable {
   private final Path log;
   private final Abusers.Shape shape;
   private final Duration runFor;
+  private final int nice;
   private final long startedAt;
 
   private AbuserProcess(
-      Process process, Path workDir, Path log, Abusers.Shape shape, Duration runFor) {
+      Process process, Path workDir, Path log, Abusers.Shape shape, Duration runFor, int nice) {
     this.process = process;
     this.workDir = workDir;
     this.log = log;
     this.shape = shape;
     this.runFor = runFor;
+    this.nice = nice;
     this.startedAt = System.nanoTime();
   }
 
@@ -65,7 +67,8 @@ final class AbuserProcess implements AutoCloseable {
    * Starts the abusers against {@code endpoint} for {@code runFor}, and returns once every one of
    * them is started (connecting over the abusers' own ramp).
    */
-  static AbuserProcess start(Abusers.Shape shape, LoopbackEndpoint endpoint, Duration runFor)
+  static AbuserProcess start(
+      Abusers.Shape shape, LoopbackEndpoint endpoint, Duration runFor, int nice)
       throws IOException, InterruptedException {
     final String java =
         ProcessHandle.current()
@@ -75,6 +78,10 @@ final class AbuserProcess implements AutoCloseable {
     final Path workDir = TempDirs.create("coexist-abusers-");
     final Path log = workDir.resolve("abusers.log");
     final List<String> command = new ArrayList<>();
+    if (nice != 0) {
+      // nice execs the JVM: same process, every thread at that priority
+      command.addAll(List.of(niceBinary(), "-n", Integer.toString(nice)));
+    }
     command.add(java);
     command.add(HEAP);
     command.addAll(
@@ -100,9 +107,18 @@ final class AbuserProcess implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-    final AbuserProcess started = new AbuserProcess(process, workDir, log, shape, runFor);
-    LOG.info("abusers running in their own JVM, pid {}", process.pid());
+    final AbuserProcess started = new AbuserProcess(process, workDir, log, shape, runFor, nice);
+    LOG.info("abusers running in their own JVM, pid {}, nice {}", process.pid(), nice);
     return started;
+  }
+
+  private static String niceBinary() throws IOException {
+    for (final String candidate : List.of("/usr/bin/nice", "/bin/nice")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    throw new IOException("a nice level was asked for the abusers, and there is no nice binary");
   }
 
   long pid() {
@@ -129,7 +145,11 @@ final class AbuserProcess implements AutoCloseable {
                             + TempDirs.tail(log, 30)));
     final Map<String, String> fields = fields(line);
     final Result result =
-        new Result(parseTally(shape, fields), process.pid(), cores(fields.get("cpuNanos"), fields.get("runNanos")));
+        new Result(
+            parseTally(shape, fields),
+            process.pid(),
+            nice,
+            cores(fields.get("cpuNanos"), fields.get("runNanos")));
     TempDirs.delete(workDir);
     return result;
   }
@@ -138,7 +158,7 @@ final class AbuserProcess implements AutoCloseable {
    * What the abusers did, and the CPU their JVM took while they ran, in cores (NaN when the JVM
    * could not tell).
    */
-  record Result(Abusers.Tally tally, long pid, double cores) {}
+  record Result(Abusers.Tally tally, long pid, int nice, double cores) {}
 
   private static double cores(String cpuNanos, String runNanos) {
     try {

@@ -33,7 +33,7 @@ class AbuserProcessIT {
           new LoopbackEndpoint("coexist", coexist.app().port(), List.of());
       final Abusers.Shape shape = new Abusers.Shape(20, 2, 1_000_000, 5);
       final AbuserProcess.Result result;
-      try (AbuserProcess abusers = AbuserProcess.start(shape, endpoint, Duration.ofSeconds(4))) {
+      try (AbuserProcess abusers = AbuserProcess.start(shape, endpoint, Duration.ofSeconds(4), 0)) {
         assertThat(abusers.pid()).isNotEqualTo(ProcessHandle.current().pid());
         assertThat(ProcessHandle.of(abusers.pid()).map(ProcessHandle::isAlive)).contains(true);
         result = abusers.stop();
