@@ -85,7 +85,8 @@ final class AbuseReport {
   static String render(AbuseRun.Outcome outcome, Scenario valid, String settings) {
     final AbuseRun.Phase alone = outcome.alone();
     final AbuseRun.Phase abused = outcome.underAbuse();
-    final Abusers.Tally tally = abused.abuse();
+    final AbuserProcess.Result abusers = abused.abuse();
+    final Abusers.Tally tally = abusers.tally();
     final Abusers.Shape shape = tally.shape();
     final StringBuilder out = new StringBuilder();
     out.append("### abuse\n\n");
@@ -157,6 +158,12 @@ final class AbuseReport {
     row(out, "benchmark CPU (cores)", alone, abused, p -> Report.number(p.load().clientCores()));
     row(
         out,
+        "abusers' JVM CPU (cores)",
+        alone,
+        abused,
+        p -> p.abuse() == null ? "–" : Report.number(p.abuse().cores()));
+    row(
+        out,
         "server CPU (cores)",
         alone,
         abused,
@@ -173,10 +180,20 @@ final class AbuseReport {
             Locale.ROOT,
             "Budgets: --ingest-memory %s, --journal-queue-bytes %s; heap used counts garbage not yet"
                 + " collected, live data after GC is what survived the last collection. The abusers"
-                + " run in this benchmark's JVM, on the same CPUs as the valid senders and the"
-                + " server: on a small machine their uploads take CPU from both.%n%n",
+                + " run in a JVM of their own (pid %d, nice %d), not in the benchmark's, whose"
+                + " virtual-thread carriers the valid senders need to themselves; but on the same"
+                + " CPUs as the valid senders and the server: on a small machine their uploads"
+                + " take CPU from both%s (abusers' JVM CPU is measured over their whole run,"
+                + " benchmark and server CPU over the measured window).%n%n",
             AbuseRun.INGEST_MEMORY,
-            AbuseRun.JOURNAL_QUEUE));
+            AbuseRun.JOURNAL_QUEUE,
+            abusers.pid(),
+            abusers.nice(),
+            abusers.nice() == 0
+                ? ""
+                : ", though at nice "
+                    + abusers.nice()
+                    + " they get only what the others leave, and may attack less for it"));
     out.append(
         String.format(
             Locale.ROOT,

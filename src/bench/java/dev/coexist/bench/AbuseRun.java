@@ -54,6 +54,9 @@ final class AbuseRun {
   /** The abusers connect over this long before the valid senders start. */
   private static final Duration RAMP = Duration.ofSeconds(3);
 
+  /** The abusers go on this long past the measured window, so that they cover all of it. */
+  private static final Duration ABUSE_PAST_WINDOW = Duration.ofSeconds(1);
+
   /** One run on one child. */
   record Phase(
       String name,
@@ -62,7 +65,7 @@ final class AbuseRun {
       long acknowledged,
       ServerSampler.Samples samples,
       Drain drain,
-      Abusers.Tally abuse,
+      AbuserProcess.Result abuse,
       long descriptorLimit) {}
 
   /**
@@ -84,6 +87,7 @@ final class AbuseRun {
 
   private final Scenario valid;
   private final Abusers.Shape shape;
+  private final int abusersNice;
   private final Duration warmup;
   private final Duration duration;
   private final List<String> jvmOptions;
@@ -94,6 +98,7 @@ final class AbuseRun {
   AbuseRun(
       Scenario valid,
       Abusers.Shape shape,
+      int abusersNice,
       Duration warmup,
       Duration duration,
       List<String> serverJvmOptions,
@@ -101,6 +106,7 @@ final class AbuseRun {
       AtomicLong sequence) {
     this.valid = valid;
     this.shape = shape;
+    this.abusersNice = abusersNice;
     this.warmup = warmup;
     this.duration = duration;
     final List<String> jvm = new ArrayList<>(serverJvmOptions);
@@ -134,32 +140,43 @@ final class AbuseRun {
       final long limit = descriptorLimit(server.pid());
       checkDescriptors(limit);
       sampler.start();
-      Abusers abusers = null;
-      if (abuse) {
-        final long until =
-            System.nanoTime() + RAMP.toNanos() + warmup.toNanos() + duration.toNanos();
-        abusers = new Abusers(shape, server.endpoint(), until);
-        abusers.start();
-        LockSupport.parkNanos(RAMP.toNanos());
+      AbuserProcess abusers = null;
+      try {
+        if (abuse) {
+          // in a JVM of their own: in this one they queued the valid senders behind them
+          abusers =
+              AbuserProcess.start(
+                  shape,
+                  server.endpoint(),
+                  RAMP.plus(warmup).plus(duration).plus(ABUSE_PAST_WINDOW),
+                  abusersNice);
+          LockSupport.parkNanos(RAMP.toNanos());
+        }
+        LOG.info(
+            "{}: {} s warm-up, then {} s measured", name, seconds(warmup), seconds(duration));
+        final LoadGenerator load =
+            new LoadGenerator(
+                valid, server.endpoint(), warmup, duration, server::cpuNanos, sequence);
+        final LoadResult result = load.run();
+        final AbuserProcess.Result tally = abusers == null ? null : abusers.stop();
+        final Drain drain = drain(server.endpoint(), load.acknowledged());
+        final ServerSampler.Samples samples = sampler.finish();
+        LOG.info(
+            "{}: p99 {} ms, {} non-200, {} errors; heap peak {} MB; {} of {} acknowledged applied",
+            name,
+            Report.number(result.percentileMillis(99)),
+            result.non200(),
+            result.errors(),
+            samples.heapUsedPeak() / 1_000_000,
+            drain.applied(),
+            load.acknowledged());
+        return new Phase(
+            name, server.description(), result, load.acknowledged(), samples, drain, tally, limit);
+      } finally {
+        if (abusers != null) {
+          abusers.close();
+        }
       }
-      LOG.info("{}: {} s warm-up, then {} s measured", name, seconds(warmup), seconds(duration));
-      final LoadGenerator load =
-          new LoadGenerator(valid, server.endpoint(), warmup, duration, server::cpuNanos, sequence);
-      final LoadResult result = load.run();
-      final Abusers.Tally tally = abusers == null ? null : abusers.stop();
-      final Drain drain = drain(server.endpoint(), load.acknowledged());
-      final ServerSampler.Samples samples = sampler.finish();
-      LOG.info(
-          "{}: p99 {} ms, {} non-200, {} errors; heap peak {} MB; {} of {} acknowledged applied",
-          name,
-          Report.number(result.percentileMillis(99)),
-          result.non200(),
-          result.errors(),
-          samples.heapUsedPeak() / 1_000_000,
-          drain.applied(),
-          load.acknowledged());
-      return new Phase(
-          name, server.description(), result, load.acknowledged(), samples, drain, tally, limit);
     }
   }
 

@@ -98,6 +98,17 @@ public final class BenchIngestCommand implements Callable<Integer> {
   double historyRate;
 
   @Option(
+      names = "--abusers-nice",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "With --scenario abuse: the abusers' JVM runs at this nice level, 0-19 (default:"
+              + " ${DEFAULT-VALUE}, the same CPU priority as the server and the valid senders; 19"
+              + " lets it have only the CPU they leave, as an attacker on another machine would,"
+              + " and then it may attack less).")
+  int abusersNice;
+
+  @Option(
       names = "--url",
       paramLabel = "URL",
       description =
@@ -230,6 +241,9 @@ public final class BenchIngestCommand implements Callable<Integer> {
     if (warmup.isNegative() || warmup.compareTo(Duration.ofHours(1)) > 0) {
       throw new ParameterException(spec.commandLine(), "--warmup must be within [0, 1h]");
     }
+    if (abusersNice < 0 || abusersNice > 19) {
+      throw new ParameterException(spec.commandLine(), "--abusers-nice must be within [0, 19]");
+    }
     if (url != null && scenarios.contains(Scenarios.ABUSE)) {
       throw new ParameterException(
           spec.commandLine(), "the abuse scenario starts its own servers: drop --url");
@@ -287,6 +301,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         new AbuseRun(
                 valid,
                 Abusers.Shape.DEFAULT,
+                abusersNice,
                 warmup,
                 duration,
                 serverJvmOptions,

@@ -210,13 +210,29 @@ public final class FrontDoor implements ServerConnectionSelector, AutoCloseable 
     }
   }
 
-  /** Moves each connection back to idle as Helidon starts a response. */
+  /**
+   * Moves each connection back to idle as Helidon starts a response, and ends it after a response
+   * that says {@code Connection: close}.
+   */
   private static final class ResponseListener implements Http1ConnectionListener {
     @Override
     public void status(final ConnectionContext context, final Status status) {
       // an interim answer (100 Continue) comes before the body, not after the request
       if (context instanceof GuardedConnection connection && status.code() >= 200) {
         connection.responding();
+      }
+    }
+
+    @Override
+    public void headers(final ConnectionContext context, final Headers headers) {
+      // A handler answers "Connection: close" when it leaves the rest of a body unread (413, or a
+      // refused body cut at 64 KB). Helidon sent that answer and then read on: the rest of the body
+      // was parsed as the next request (an upload's bytes made a 414, a second answer after the
+      // first; bytes that looked like a request would have been served). RFC 9112 §9.6: after
+      // sending "close" the server closes, and processes nothing more from that connection.
+      if (context instanceof GuardedConnection connection
+          && headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
+        connection.closeAfterResponse();
       }
     }
   }

@@ -83,9 +83,10 @@ final class GuardedConnection
 
   private byte[] read() {
     if (closeAfterResponse && phase == Phase.IDLE) {
-      // Helidon answers "Connection: close" and then waits for the client to close; HTTP/1.0
-      // clients, and HTTP/1.1 ones that asked for it, expect the server to. The end of input makes
-      // Helidon end the connection and close the socket.
+      // Helidon answers "Connection: close" and then reads on, as if for another request; HTTP/1.0
+      // clients, and HTTP/1.1 ones that asked for it, expect the server to close, and after an
+      // answer that left a body unread the bytes still coming are that body, not a request. The
+      // end of input makes Helidon end the connection and close the socket.
       return null;
     }
     final long now = System.nanoTime();
@@ -167,11 +168,21 @@ final class GuardedConnection
   }
 
   /**
-   * The request says {@code Connection: close} (every HTTP/1.0 one does, see {@link
-   * Http10RequestLine}): nothing is read after its response.
+   * The request or its response says {@code Connection: close} (every HTTP/1.0 request does, see
+   * {@link Http10RequestLine}; a response that leaves the body unread does): the connection ends
+   * with this exchange. Helidon parses the next request from the bytes it has already read before
+   * it asks this reader for more, so refusing to read more is not enough: its loop is told to stop
+   * after this request. While it is still reading a request line (its own error answers, after
+   * which it ends the connection anyway) that would interrupt the thread writing the answer, so it
+   * is left alone then.
    */
   void closeAfterResponse() {
     closeAfterResponse = true;
+    final ServerConnection connection = http1;
+    if (connection != null
+        && !(connection instanceof InterruptableTask<?> task && task.canInterrupt())) {
+      connection.close(false);
+    }
   }
 
   /**
