@@ -3,6 +3,7 @@ package dev.coexist.store;
 import static dev.coexist.store.EpochTimes.seconds;
 
 import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -165,7 +166,11 @@ public final class MessageQueries {
     // one connection for all the queries: a live message is read this way right after it is
     // announced, and polled until it is
     try (Connection connection = database.pool().getConnection();
-        PreparedStatement select = connection.prepareStatement(MESSAGE_OF_ANY_NUMBER)) {
+        PreparedStatement select =
+            connection.prepareStatement(
+                database.engine() == Engine.POSTGRESQL
+                    ? MESSAGE_OF_ANY_NUMBER_POSTGRESQL
+                    : MESSAGE_OF_ANY_NUMBER_SQLITE)) {
       select.setString(1, wamid);
       final Optional<MessageView> found;
       try (ResultSet row = select.executeQuery()) {
