@@ -1,12 +1,15 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import dev.coexist.DataPath;
-import dev.coexist.apply.Processor;
 import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Receipt;
+import dev.coexist.store.JournalStates;
+import dev.coexist.store.MessageDetail;
+import dev.coexist.store.ProblemQueries;
+import dev.coexist.store.StoreQueries;
 import dev.coexist.testing.Engines;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

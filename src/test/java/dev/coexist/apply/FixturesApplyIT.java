@@ -1,13 +1,29 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
-import static dev.coexist.store.StoreHarness.ANA;
-import static dev.coexist.store.StoreHarness.MARIA_USER_ID;
-import static dev.coexist.store.StoreHarness.NUMBER;
-import static dev.coexist.store.StoreHarness.OLIVER;
-import static dev.coexist.store.StoreHarness.PABLO;
+import static dev.coexist.apply.StoreHarness.ANA;
+import static dev.coexist.apply.StoreHarness.MARIA_USER_ID;
+import static dev.coexist.apply.StoreHarness.NUMBER;
+import static dev.coexist.apply.StoreHarness.OLIVER;
+import static dev.coexist.apply.StoreHarness.PABLO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.db.Engine;
+import dev.coexist.store.AccountState;
+import dev.coexist.store.ActionView;
+import dev.coexist.store.ContactView;
+import dev.coexist.store.ContactsSync;
+import dev.coexist.store.CustomerIdentity;
+import dev.coexist.store.HistorySync;
+import dev.coexist.store.HistorySyncState;
+import dev.coexist.store.MediaView;
+import dev.coexist.store.MessageDetail;
+import dev.coexist.store.MessageSource;
+import dev.coexist.store.MessageView;
+import dev.coexist.store.NumberView;
+import dev.coexist.store.PartnerEventView;
+import dev.coexist.store.PhaseProgress;
+import dev.coexist.store.ProblemView;
+import dev.coexist.store.ThreadView;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -1,12 +1,12 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.apply.Processor;
 import dev.coexist.db.Engine;
 import dev.coexist.db.Storage;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
+import dev.coexist.store.JournalStates;
 import dev.coexist.testing.Engines;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

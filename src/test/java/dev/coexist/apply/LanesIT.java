@@ -1,14 +1,13 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coexist.apply.LaneClaims;
-import dev.coexist.apply.Processor;
 import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Lanes;
+import dev.coexist.store.JournalStates;
 import dev.coexist.testing.Engines;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

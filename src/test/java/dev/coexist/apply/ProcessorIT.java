@@ -1,11 +1,15 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
-import static dev.coexist.store.StoreHarness.NUMBER;
-import static dev.coexist.store.StoreHarness.PABLO;
+import static dev.coexist.apply.StoreHarness.NUMBER;
+import static dev.coexist.apply.StoreHarness.PABLO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.db.Engine;
 import dev.coexist.journal.JournalSummary;
+import dev.coexist.store.MessagePage;
+import dev.coexist.store.Page;
+import dev.coexist.store.ThreadCursor;
+import dev.coexist.store.ThreadView;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,10 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.db.Engine;
+import dev.coexist.store.MessageSource;
+import dev.coexist.store.MessageView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

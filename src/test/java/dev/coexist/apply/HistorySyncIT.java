@@ -1,9 +1,12 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
-import static dev.coexist.store.StoreHarness.NUMBER;
+import static dev.coexist.apply.StoreHarness.NUMBER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.db.Engine;
+import dev.coexist.store.HistorySync;
+import dev.coexist.store.HistorySyncState;
+import dev.coexist.store.PhaseProgress;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;

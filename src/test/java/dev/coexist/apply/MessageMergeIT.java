@@ -1,10 +1,17 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
-import static dev.coexist.store.StoreHarness.NUMBER;
-import static dev.coexist.store.StoreHarness.PABLO;
+import static dev.coexist.apply.StoreHarness.NUMBER;
+import static dev.coexist.apply.StoreHarness.PABLO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.db.Engine;
+import dev.coexist.store.ActionView;
+import dev.coexist.store.ContactView;
+import dev.coexist.store.MessageDetail;
+import dev.coexist.store.MessageSource;
+import dev.coexist.store.MessageView;
+import dev.coexist.store.StatusView;
+import dev.coexist.store.ThreadView;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,9 +1,8 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.DataPath;
-import dev.coexist.apply.JournalQueue;
 import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
 import dev.coexist.journal.Delivery;

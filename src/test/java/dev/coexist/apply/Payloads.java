@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 /** Small hand-made webhook bodies for the cases the fixtures do not cover on their own. */
 final class Payloads {

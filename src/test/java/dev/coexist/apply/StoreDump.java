@@ -1,4 +1,4 @@
-package dev.coexist.store;
+package dev.coexist.apply;
 
 import java.sql.SQLException;
 import java.util.List;
