@@ -346,4 +346,19 @@ public final class Database implements AutoCloseable {
   public static String redacted(final String jdbcUrl) {
     return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
   }
+
+  /**
+   * Closes a connection of one's own (null: nothing to close); one to a database that is gone may
+   * not close cleanly, and is dropped all the same.
+   */
+  static void closeQuietly(final Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // nothing more can be done with it
+    }
+  }
 }

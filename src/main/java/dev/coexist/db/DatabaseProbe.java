@@ -117,14 +117,8 @@ public final class DatabaseProbe implements AutoCloseable {
   }
 
   private void closeConnection() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // a connection to a database that is gone may not close cleanly; it is dropped anyway
-      }
-      connection = null;
-    }
+    Database.closeQuietly(connection);
+    connection = null;
   }
 
   @Override

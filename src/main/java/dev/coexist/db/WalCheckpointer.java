@@ -120,14 +120,8 @@ final class WalCheckpointer implements AutoCloseable {
   }
 
   private void closeConnection() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // a connection that fails to close is dropped all the same
-      }
-      connection = null;
-    }
+    Database.closeQuietly(connection);
+    connection = null;
   }
 
   /** Stops, and empties the log into the database file (it is not needed at the next start). */
