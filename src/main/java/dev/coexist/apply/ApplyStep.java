@@ -59,10 +59,6 @@ final class ApplyStep {
     return closing.getAsBoolean() || wakeups.interrupted();
   }
 
-  private boolean awaitWake(final long millis) {
-    return wakeups.awaitWake(millis);
-  }
-
   /**
    * Applies pending entries until none is left; behind big entries (history chunks) the next read
    * is decoded on the decoder thread while the current one is written.
@@ -151,7 +147,7 @@ final class ApplyStep {
     while (!decodingNow.isDone() && !closing()) {
       // decoding signals when done; the millisecond bounds a signal that came between the check
       // and the wait
-      if (awaitWake(1)) {
+      if (wakeups.awaitWake(1)) {
         final Outcome others = otherLanes(readUpTo, lane);
         if (others instanceof Outcome.Refused) {
           return others;
@@ -299,7 +295,7 @@ final class ApplyStep {
       if (left <= 0) {
         break;
       }
-      if (awaitWake(Math.max(1, left / 1_000_000))) {
+      if (wakeups.awaitWake(Math.max(1, left / 1_000_000))) {
         final Outcome others = otherLanes(readUpTo, lane);
         if (!others.equals(Outcome.NOTHING)) {
           return others;
