@@ -73,10 +73,15 @@ public final class JournalStates {
   private static final String JOURNAL_STATE =
       COLUMNS + " WHERE j.state = ? AND j.id > ? ORDER BY j.id LIMIT ?";
 
+  // Counted lane by lane from the lane's position along journal_pending_by_lane, so the cost
+  // follows the backlog; a join of the lanes with the journal read every entry ever journalled
+  // (82 ms a scrape on PostgreSQL at 90,000 entries).
   private static final String COUNT_PENDING =
       """
-      SELECT (SELECT count(*) FROM processor_lanes p JOIN journal j ON j.lane = p.lane
-               WHERE j.state = 'pending' AND j.id > p.applied_up_to)
+      SELECT COALESCE((SELECT sum((SELECT count(*) FROM journal j
+                                    WHERE j.state = 'pending' AND j.lane = p.lane
+                                      AND j.id > p.applied_up_to))
+                         FROM processor_lanes p), 0)
            + (SELECT count(*) FROM replay_requests)
       """;
 

@@ -132,6 +132,18 @@ class ProcessorIT {
                         .formatted(PABLO, number))
                 .replace(NUMBER, "1065403522429" + (10 + number)));
       }
+      // the same wamid under two numbers, the later number first: the first number's row wins
+      for (final int number : List.of(52, 51)) {
+        store.appendJson(
+            Payloads.meta(
+                    "smb_message_echoes",
+                    """
+                    "message_echoes":[
+                     {"from":"15550001111","to":"%s","id":"wamid.shared","timestamp":"1740000001",
+                      "type":"text","text":{"body":"hello"}}]"""
+                        .formatted(PABLO))
+                .replace(NUMBER, "1065403522429" + number));
+      }
       store.processor.drain();
 
       for (final int number : List.of(1, 17, 30)) {
@@ -142,6 +154,38 @@ class ProcessorIT {
                         .isEqualTo("1065403522429" + (10 + number)));
       }
       assertThat(store.queries.messages().find("wamid.of31")).isEmpty();
+      assertThat(store.queries.messages().find("wamid.shared"))
+          .hasValueSatisfying(
+              found -> assertThat(found.message().phoneNumberId()).isEqualTo("106540352242951"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void theBacklogCountsWhatWaitsInEveryLaneAndTheReplaysAsked(final Engine engine)
+      throws Exception {
+    try (StoreHarness store = StoreHarness.open(engine, folder)) {
+      final List<Long> ids = new ArrayList<>();
+      for (int number = 1; number <= 6; number++) {
+        ids.add(
+            store.appendJson(
+                Payloads.meta(
+                        "smb_message_echoes",
+                        """
+                        "message_echoes":[
+                         {"from":"15550001111","to":"%s","id":"wamid.backlog%d",
+                          "timestamp":"1740000001","type":"text","text":{"body":"hi"}}]"""
+                            .formatted(PABLO, number))
+                    .replace(NUMBER, "1065403522429" + (60 + number))));
+      }
+      assertThat(store.states.pendingEntriesNow()).isEqualTo(6);
+      assertThat(store.processor.drain()).isEqualTo(6);
+      assertThat(store.states.pendingEntriesNow()).isZero();
+
+      assertThat(store.states.replay(ids.get(2))).isTrue();
+      assertThat(store.states.pendingEntriesNow()).isEqualTo(1);
+      store.processor.drain();
+      assertThat(store.states.pendingEntriesNow()).isZero();
     }
   }
 
