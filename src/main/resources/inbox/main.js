@@ -68,13 +68,15 @@ function forNumber(data) {
   return !data.phone_number_id || data.phone_number_id === state.number;
 }
 
-/** What each change feed event makes the page fetch again. */
-function onChange({ event, data }) {
+/** What each change feed event makes the page fetch again (types: README, "The change log"). */
+function onChange({ event, data: envelope }) {
+  const data = envelope?.data ?? {};
   switch (event) {
-    case 'message':
-    case 'status':
+    case 'message.created':
+    case 'message.updated':
+    case 'status.created':
       if (conversation.isOpen(state.number, data.thread_id) || (data.wamid && conversation.has(data.wamid))) {
-        if (data.wamid && conversation.has(data.wamid) && event === 'status') {
+        if (data.wamid && conversation.has(data.wamid) && event !== 'message.created') {
           conversation.refreshMessage(data.wamid).catch(report);
         }
         refreshConversation();
@@ -82,20 +84,22 @@ function onChange({ event, data }) {
         refreshConversation();
       }
       if (forNumber(data)) refreshThreads();
+      // a number's card shows when it was last heard from (and a new number appears)
+      refreshNumbers();
       break;
-    case 'thread':
+    case 'thread.updated':
       if (forNumber(data)) refreshThreads();
       if (conversation.isOpen(state.number, data.thread_id)) refreshConversation();
       break;
-    case 'contact':
+    case 'contact.updated':
       refreshNumbers();
       if (forNumber(data)) refreshContacts();
       break;
-    case 'history':
-    case 'number':
+    case 'history.updated':
+    case 'number.updated':
       refreshNumbers();
       break;
-    case 'journal':
+    case 'delivery.failed':
       refreshFailed();
       break;
     case 'reset':

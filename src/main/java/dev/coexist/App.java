@@ -7,10 +7,13 @@ import dev.coexist.api.OperationsRoutes;
 import dev.coexist.api.ReadApi;
 import dev.coexist.api.Supervised;
 import dev.coexist.apply.Processor;
+import dev.coexist.changes.ChangeFeed;
+import dev.coexist.changes.ChangeLog;
+import dev.coexist.changes.ChangeTail;
+import dev.coexist.changes.FeedSettings;
 import dev.coexist.config.Config;
 import dev.coexist.db.Database;
 import dev.coexist.db.DatabaseWait;
-import dev.coexist.feed.ChangeFeed;
 import dev.coexist.inbox.InboxRoutes;
 import dev.coexist.ingest.IngestMemory;
 import dev.coexist.ingest.WebhookAuthenticator;
@@ -25,10 +28,12 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +49,7 @@ public final class App implements AutoCloseable {
 
   private final DataPath dataPath;
   private final ChangeFeed feed;
+  private final ChangeTail tail;
   private final WebhookRoutes webhooks;
   private final HttpListener server;
   private final JvmGcMetrics gcMetrics;
@@ -52,12 +58,14 @@ public final class App implements AutoCloseable {
   private App(
       final DataPath dataPath,
       final ChangeFeed feed,
+      final ChangeTail tail,
       final WebhookRoutes webhooks,
       final HttpListener server,
       final JvmGcMetrics gcMetrics,
       final List<String> apiKeys) {
     this.dataPath = dataPath;
     this.feed = feed;
+    this.tail = tail;
     this.webhooks = webhooks;
     this.server = server;
     this.gcMetrics = gcMetrics;
@@ -73,16 +81,34 @@ public final class App implements AutoCloseable {
     logIngestAuthentication(config);
     final List<String> apiKeys = apiKeys(config);
     DatabaseWait.untilReachable(config.databaseUrl(), config.databaseStartWait());
-    final ChangeFeed feed = new ChangeFeed(meters);
+    final FeedSettings feedSettings = FeedSettings.DEFAULT.withRetention(config.changesRetention());
+    final ChangeFeed feed = new ChangeFeed(feedSettings, meters);
+    // the processors wake the feed's tail after each commit; the tail needs the database first
+    final AtomicReference<ChangeTail> committed = new AtomicReference<>();
     final DataPath dataPath =
         DataPath.open(
             DataPath.Settings.of(config),
             meters,
-            change -> feed.publish(change.event(), change.data()));
+            change -> {
+              final ChangeTail waiting = committed.get();
+              if (waiting != null) {
+                waiting.wake();
+              }
+            });
     final Journal journal = dataPath.journal();
     final Database database = dataPath.storage().store();
+    final ChangeLog changeLog = new ChangeLog(database);
+    final ChangeTail tail =
+        new ChangeTail(feed, changeLog, database, feedSettings, Clock.systemUTC());
     WebhookRoutes webhooks = null;
     try {
+      try {
+        tail.start();
+      } catch (SQLException unreadable) {
+        throw new IllegalStateException(
+            "the change log is unreadable: " + unreadable.getMessage(), unreadable);
+      }
+      committed.set(tail);
       dataPath.start();
       webhooks =
           new WebhookRoutes(
@@ -106,6 +132,7 @@ public final class App implements AutoCloseable {
       for (final Processor each : dataPath.processors()) {
         supervised.add(new Supervised("processor-" + supervised.size(), each::running));
       }
+      supervised.add(new Supervised("change-feed", tail::running));
       final OperationsRoutes operations =
           new OperationsRoutes(journal, dataPath.states(), database.probe(), supervised, meters);
       final InboxRoutes inbox = new InboxRoutes();
@@ -118,7 +145,7 @@ public final class App implements AutoCloseable {
                 operations.register(routing);
                 readApi.register(routing);
                 journalApi.register(routing);
-                feed.register(routing, keys);
+                feed.register(routing, keys, changeLog);
                 inbox.register(routing);
               },
               meters,
@@ -128,13 +155,14 @@ public final class App implements AutoCloseable {
           config.bind(),
           server.port(),
           Database.redacted(config.databaseUrl()));
-      return new App(dataPath, feed, webhooks, server, gcMetrics, apiKeys);
+      return new App(dataPath, feed, tail, webhooks, server, gcMetrics, apiKeys);
     } catch (RuntimeException failed) {
       if (webhooks != null) {
         webhooks.close();
       }
       dataPath.close();
       feed.close();
+      tail.close();
       throw failed;
     }
   }
@@ -212,6 +240,7 @@ public final class App implements AutoCloseable {
     feed.close();
     server.close();
     webhooks.close();
+    tail.close();
     dataPath.close();
     gcMetrics.close();
     LOG.info("Coexist stopped");

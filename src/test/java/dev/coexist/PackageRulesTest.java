@@ -47,7 +47,7 @@ class PackageRulesTest {
             "dev.coexist.cli..",
             "dev.coexist.config..",
             "dev.coexist.db..",
-            "dev.coexist.feed..",
+            "dev.coexist.changes..",
             "dev.coexist.inbox..",
             "dev.coexist.ingest..",
             "dev.coexist.journal..",
@@ -75,7 +75,7 @@ class PackageRulesTest {
             "dev.coexist.ingest..",
             "dev.coexist.inbox..",
             "dev.coexist.web..",
-            "dev.coexist.feed..",
+            "dev.coexist.changes..",
             "dev.coexist.cli..")
         .because("the journal, the store and the apply path run without a web server")
         .check(service);

@@ -1,6 +1,5 @@
 package dev.coexist.apply;
 
-import dev.coexist.coexistence.Decoded;
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.db.Database;
 import dev.coexist.journal.PendingEntry;
@@ -119,6 +118,7 @@ final class ApplyTransactions {
       }
       DirtyThreads.list(writer, writer.touchedThreads(), tally.messages > settings.bulkMessages());
       writer.touchedThreads().clear();
+      ChangeWriter.write(writer, tally.changed);
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
       session.discard();
@@ -182,7 +182,7 @@ final class ApplyTransactions {
             DeliveryApplier.apply(
                 writer, entry, work.decoded(), work.contents(), work.fromThread(), false, true);
         done.add(new JournalQueue.Done(entry, null));
-        tally.applied(entry, work.decoded(), result);
+        tally.applied(entry, result);
       }
       NumberWriter.flush(writer);
       if (queue.markAll(writer.connection(), position, done)) {
@@ -226,7 +226,7 @@ final class ApplyTransactions {
             continue;
           }
           writer.release(savepoint);
-          tally.applied(entry, work.decoded(), result);
+          tally.applied(entry, result);
           continue;
         } catch (SQLException | RuntimeException cannotApply) {
           writer.rollbackTo(savepoint);
@@ -253,9 +253,8 @@ final class ApplyTransactions {
     private int messages;
     private int problems;
 
-    void applied(
-        final PendingEntry entry, final Decoded decoded, final DeliveryApplier.Applied result) {
-      changed.addAll(StoreChange.of(entry.id(), decoded));
+    void applied(final PendingEntry entry, final DeliveryApplier.Applied result) {
+      changed.addAll(result.changes());
       applied++;
       messages += result.messages();
       problems += result.problems();
@@ -335,14 +334,14 @@ final class ApplyTransactions {
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
+      final String error =
+          "cannot apply: the transaction failed "
+              + failingTries
+              + " times: "
+              + DeliveryApplier.describe(refused);
       if (writer.takeLane(batch.get(0).entry().lane())
-          && queue.markFailed(
-              writer.connection(),
-              batch.get(0).entry(),
-              "cannot apply: the transaction failed "
-                  + failingTries
-                  + " times: "
-                  + DeliveryApplier.describe(refused))) {
+          && queue.markFailed(writer.connection(), batch.get(0).entry(), error)) {
+        ChangeWriter.write(writer, List.of(StoreChange.failed(id, error)));
         writer.commit();
         failedEntries.increment();
         failingEntry = -1;

@@ -29,7 +29,8 @@ final class ContactWriter {
 
   private ContactWriter() {}
 
-  static void contact(final WriteSession session, final ContactChange change) throws SQLException {
+  /** Writes the contact; returns its customer (the id of its thread). */
+  static long contact(final WriteSession session, final ContactChange change) throws SQLException {
     if (change.action() == ContactAction.UNKNOWN) {
       throw new IllegalArgumentException("unknown contact action '" + change.actionValue() + "'");
     }
@@ -49,5 +50,6 @@ final class ContactWriter {
     upsert.setInt(7, removed ? 1 : 0);
     upsert.setLong(8, ColumnValues.seconds(change.timestamp()));
     upsert.executeUpdate();
+    return customer;
   }
 }

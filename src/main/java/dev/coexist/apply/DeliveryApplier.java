@@ -27,6 +27,7 @@ import dev.coexist.store.MessageSource;
 import dev.coexist.store.StoredContent;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,8 @@ final class DeliveryApplier {
 
   private DeliveryApplier() {}
 
-  /** What one entry added to the store, for metrics. */
-  record Applied(int events, int messages, int problems) {}
+  /** What one entry added to the store, for metrics, and the changes it made. */
+  record Applied(int events, int messages, int problems, List<StoreChange> changes) {}
 
   /**
    * Applies the entry, except the threads of its history chunk before {@code fromThread}: those
@@ -76,22 +77,25 @@ final class DeliveryApplier {
     problems.addUnkept(decoded.problemCount() - decoded.problems().size());
     NumberWriter.numbers(session, entry, decoded.events());
     int messages = 0;
+    final List<StoreChange> changes = new ArrayList<>();
     for (final CoexistenceEvent event : decoded.events()) {
       if (!eventsIsolated) {
-        messages += event(session, entry, event, contents, fromThread, problems);
+        messages += event(session, entry, event, contents, fromThread, problems, changes);
         continue;
       }
       final Savepoint savepoint = session.savepoint();
+      final int changesBefore = changes.size();
       try {
-        messages += event(session, entry, event, contents, fromThread, problems);
+        messages += event(session, entry, event, contents, fromThread, problems, changes);
         session.release(savepoint);
       } catch (SQLException | RuntimeException failed) {
         session.rollbackTo(savepoint);
+        changes.subList(changesBefore, changes.size()).clear();
         problems.add(event.origin().location(), "apply", describe(failed), event.raw());
       }
     }
     problems.finish();
-    return new Applied(decoded.events().size(), messages, problems.count());
+    return new Applied(decoded.events().size(), messages, problems.count(), changes);
   }
 
   /**
@@ -135,68 +139,93 @@ final class DeliveryApplier {
         session, number(chunk.origin()), chunk.threads().subList(from, to), contents);
   }
 
-  /** Returns the number of messages written. */
+  /** Returns the number of messages written; adds the changes it made to {@code changes}. */
   private static int event(
       final WriteSession session,
       final PendingEntry entry,
       final CoexistenceEvent event,
       final Map<JsonNode, String> contents,
       final int fromThread,
-      final ProblemWriter problems)
+      final ProblemWriter problems,
+      final List<StoreChange> changes)
       throws SQLException {
     return switch (event) {
-      case HistoryChunk chunk -> HistoryWriter.chunk(session, entry, chunk, contents, fromThread);
+      case HistoryChunk chunk -> {
+        final int written = HistoryWriter.chunk(session, entry, chunk, contents, fromThread);
+        changes.add(StoreChange.historyChunk(number(chunk.origin()), entry.id(), chunk));
+        yield written;
+      }
       case HistoryDeclined declined -> {
         HistoryWriter.declined(session, entry, declined);
+        changes.add(StoreChange.historyDeclined(number(declined.origin()), entry.id(), declined));
         yield 0;
       }
       case HistoryMedia media -> {
-        message(
-            session,
-            media.origin(),
-            media.message(),
-            MessageSource.MEDIA_FOLLOWUP,
-            contents,
-            media.contact() == null ? null : media.contact().party(),
-            media.contact() == null ? null : media.contact().profileName());
+        final StoreChange stored =
+            message(
+                session,
+                media.origin(),
+                media.message(),
+                MessageSource.MEDIA_FOLLOWUP,
+                contents,
+                media.contact() == null ? null : media.contact().party(),
+                media.contact() == null ? null : media.contact().profileName());
+        // the media of a message first seen as a history placeholder
+        changes.add(
+            stored.type().equals("message.created")
+                ? StoreChange.messageUpdated(
+                    stored.phoneNumberId(),
+                    stored.threadId(),
+                    media.message().wamid(),
+                    "media",
+                    null)
+                : stored);
         yield 1;
       }
       case InboundMessage inbound -> {
-        message(
-            session,
-            inbound.origin(),
-            inbound.message(),
-            MessageSource.LIVE,
-            contents,
-            inbound.sender() == null ? null : inbound.sender().party(),
-            inbound.sender() == null ? null : inbound.sender().profileName());
+        changes.add(
+            message(
+                session,
+                inbound.origin(),
+                inbound.message(),
+                MessageSource.LIVE,
+                contents,
+                inbound.sender() == null ? null : inbound.sender().party(),
+                inbound.sender() == null ? null : inbound.sender().profileName()));
         yield 1;
       }
       case MessageEcho echo -> {
-        message(
-            session,
-            echo.origin(),
-            echo.message(),
-            MessageSource.ECHO,
-            contents,
-            echo.recipient() == null ? null : echo.recipient().party(),
-            null);
+        changes.add(
+            message(
+                session,
+                echo.origin(),
+                echo.message(),
+                MessageSource.ECHO,
+                contents,
+                echo.recipient() == null ? null : echo.recipient().party(),
+                null));
         yield 1;
       }
       case StatusUpdate status -> {
         StatusWriter.status(session, number(status.origin()), status);
+        changes.add(StoreChange.status(number(status.origin()), status));
         yield 0;
       }
       case ContactChange change -> {
-        ContactWriter.contact(session, change);
+        final long customer = ContactWriter.contact(session, change);
+        changes.add(StoreChange.contact(number(change.origin()), customer, change));
         yield 0;
       }
       case AccountUpdate update -> {
         NumberWriter.accountEvent(session, entry, update);
+        changes.add(StoreChange.account(number(update.origin()), update));
         yield 0;
       }
       case PartnerEvent partner -> {
         NumberWriter.partnerEvent(session, entry, partner);
+        if (partner.origin().phoneNumberId() != null) {
+          changes.add(StoreChange.partner(partner.origin().phoneNumberId(), partner));
+        }
         yield 0;
       }
       case PlatformErrors errors -> {
@@ -212,7 +241,8 @@ final class DeliveryApplier {
     };
   }
 
-  private static void message(
+  /** Writes a message, or the action it is; returns the change it made. */
+  private static StoreChange message(
       final WriteSession session,
       final Origin origin,
       final Message message,
@@ -224,7 +254,8 @@ final class DeliveryApplier {
     final String number = number(origin);
     if (isAction(message)) {
       action(session, number, message, source);
-      return;
+      return StoreChange.messageUpdated(
+          number, null, message.targetWamid(), message.type(), message);
     }
     final long customer = Customers.resolve(session, number, message.customer(), profile);
     if (customer < 0) {
@@ -238,6 +269,7 @@ final class DeliveryApplier {
         session,
         number,
         List.of(new MessageWrite(message, customer, source, null, content(contents, message))));
+    return StoreChange.messageCreated(number, customer, message, source);
   }
 
   static void action(

@@ -31,6 +31,16 @@ final class Dialect {
   final String takeDirtyThreads;
 
   /**
+   * Taken before a transaction writes its change-log rows and held until it commits, so that the
+   * rows' sequence numbers follow commit order (PostgreSQL: concurrent writers); null on SQLite,
+   * whose one writer commits in order anyway.
+   */
+  final String changeOrder;
+
+  /** Tells other nodes' feeds, at commit, that changes were written; null on SQLite (one node). */
+  final String announceChanges;
+
+  /**
    * Which of a JSON array of wamids (one parameter) await their message: one round trip for a whole
    * history chunk. On PostgreSQL the array is unpacked once into an ARRAY for {@code = ANY}: as an
    * {@code IN (SELECT ...)} subquery it was unpacked again for every row of the table.
@@ -81,6 +91,8 @@ final class Dialect {
       final String takeLane,
       final String beginWrite,
       final String takeDirtyThreads,
+      final String changeOrder,
+      final String announceChanges,
       final String awaitingAmong,
       final List<String> writerSetup,
       final String identitiesAmong,
@@ -92,11 +104,16 @@ final class Dialect {
     this.takeLane = takeLane;
     this.beginWrite = beginWrite;
     this.takeDirtyThreads = takeDirtyThreads;
+    this.changeOrder = changeOrder;
+    this.announceChanges = announceChanges;
     this.awaitingAmong = awaitingAmong;
     this.writerSetup = writerSetup;
     this.identitiesAmong = identitiesAmong;
     this.createCustomers = createCustomers;
   }
+
+  /** The advisory lock that orders change-log commits on PostgreSQL. */
+  static final long CHANGE_ORDER_LOCK = 7301208655302741919L;
 
   static Dialect of(final Engine engine) {
     return switch (engine) {
@@ -104,7 +121,13 @@ final class Dialect {
           new Dialect(
               "UPDATE processor_lanes SET taken_at = ? WHERE lane = ?",
               "UPDATE processor_lanes SET taken_at = ? WHERE lane = -1",
-              "SELECT thread_id FROM dirty_threads ORDER BY bulk, thread_id LIMIT ?",
+              """
+              SELECT d.thread_id, t.phone_number_id FROM dirty_threads d
+                LEFT JOIN threads t ON t.id = d.thread_id
+               ORDER BY d.bulk, d.thread_id LIMIT ?
+              """,
+              null,
+              null,
               """
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ? AND wamid IN (SELECT value FROM json_each(?))
@@ -133,9 +156,13 @@ final class Dialect {
               "SELECT lane FROM processor_lanes WHERE lane = ? FOR UPDATE SKIP LOCKED",
               null,
               """
-              SELECT thread_id FROM dirty_threads ORDER BY bulk, thread_id LIMIT ?
-                 FOR UPDATE SKIP LOCKED
+              SELECT d.thread_id, t.phone_number_id FROM dirty_threads d
+                LEFT JOIN threads t ON t.id = d.thread_id
+               ORDER BY d.bulk, d.thread_id LIMIT ?
+                 FOR UPDATE OF d SKIP LOCKED
               """,
+              "SELECT pg_advisory_xact_lock(" + CHANGE_ORDER_LOCK + ")",
+              "SELECT pg_notify('" + StoreChange.CHANNEL + "', '')",
               """
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ?

@@ -59,17 +59,20 @@ final class DirtyThreads {
    * Up to {@code most} listed threads, live ones first, each taken for this transaction: on
    * PostgreSQL a thread another node is refreshing (or an apply is listing) is skipped.
    */
-  static List<Long> take(final WriteSession session, final int most) throws SQLException {
+  static List<Listed> take(final WriteSession session, final int most) throws SQLException {
     final PreparedStatement take = session.prepare(session.dialect().takeDirtyThreads);
     take.setInt(1, most);
-    final List<Long> threads = new ArrayList<>(most);
+    final List<Listed> threads = new ArrayList<>(most);
     try (ResultSet rows = take.executeQuery()) {
       while (rows.next()) {
-        threads.add(rows.getLong(1));
+        threads.add(new Listed(rows.getLong(1), rows.getString(2)));
       }
     }
     return threads;
   }
+
+  /** A listed thread and its business number (null if the thread row is gone). */
+  record Listed(long thread, String number) {}
 
   /** Unlists threads whose figures this transaction recomputed. */
   static void unlist(final WriteSession session, final Collection<Long> threads)

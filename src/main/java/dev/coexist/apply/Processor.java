@@ -227,7 +227,7 @@ public final class Processor implements AutoCloseable {
         changes.accept(change);
       } catch (RuntimeException listenerFailed) {
         // a listener's trouble must never stop the queue
-        LOG.warn("Publishing {} failed: {}", change.event(), listenerFailed.toString());
+        LOG.warn("Publishing {} failed: {}", change.type(), listenerFailed.toString());
       }
     }
   }

@@ -114,18 +114,21 @@ final class ThreadRefresher {
    */
   private int refreshSome(final int most) {
     final List<StoreChange> changed = new ArrayList<>();
-    final List<Long> threads;
+    final List<DirtyThreads.Listed> threads;
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
       writer.beginWrite();
       threads = DirtyThreads.take(writer, most);
-      for (final long thread : threads) {
-        writer.touch(thread);
-        changed.add(StoreChange.thread(thread));
+      final List<Long> ids = new ArrayList<>(threads.size());
+      for (final DirtyThreads.Listed listed : threads) {
+        writer.touch(listed.thread());
+        ids.add(listed.thread());
+        changed.add(StoreChange.thread(listed.number(), listed.thread()));
       }
       ThreadFigures.refreshThreads(writer);
-      DirtyThreads.unlist(writer, threads);
+      DirtyThreads.unlist(writer, ids);
+      ChangeWriter.write(writer, changed);
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
       LOG.warn("Refreshing up to {} threads refused: {}", most, refused.getMessage());

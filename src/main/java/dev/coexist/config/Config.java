@@ -40,6 +40,7 @@ public record Config(
     int databasePoolSize,
     Duration databaseStartWait,
     Duration historyStallAfter,
+    Duration changesRetention,
     Duration shutdownGrace,
     boolean insecure) {
 
@@ -121,6 +122,8 @@ public record Config(
             values.duration(ConfigKey.DB_START_WAIT, Duration.ZERO, Duration.ofDays(7)),
             values.duration(
                 ConfigKey.HISTORY_STALL_AFTER, Duration.ofSeconds(1), Duration.ofDays(7)),
+            values.duration(
+                ConfigKey.CHANGES_RETENTION, Duration.ofMinutes(1), Duration.ofDays(3_650)),
             values.duration(ConfigKey.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)),
             values.bool(ConfigKey.INSECURE));
     config.checkBindIsProtected();

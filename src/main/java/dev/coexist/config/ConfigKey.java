@@ -98,6 +98,11 @@ public enum ConfigKey {
       "30m",
       "A history import with no new chunk for this long, before progress 100, is shown as"
           + " stalled."),
+  CHANGES_RETENTION(
+      "changes-retention",
+      "7d",
+      "How long the change log keeps a change: a live feed client (Last-Event-ID) resumes from as"
+          + " far back as this; older ids are told to reload."),
   SHUTDOWN_GRACE(
       "shutdown-grace", "10s", "On stop, how long in-flight deliveries may take to be answered."),
   INSECURE(

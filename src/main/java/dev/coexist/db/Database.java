@@ -231,6 +231,21 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * A connection of its own, outside the pool, that a thread keeps for as long as it listens for
+   * PostgreSQL notifications (the change feed). PostgreSQL only.
+   */
+  public Connection openListenerConnection() throws SQLException {
+    if (engine != Engine.POSTGRESQL) {
+      throw new IllegalStateException("notifications are PostgreSQL's");
+    }
+    final java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("connectTimeout", "5");
+    properties.setProperty("tcpKeepAlive", "true");
+    properties.setProperty("ApplicationName", "coexist-changes");
+    return java.sql.DriverManager.getConnection(jdbcUrl, properties);
+  }
+
+  /**
    * Waits for this process's turn to write (SQLite); on PostgreSQL writers do not exclude each
    * other and this returns at once. Every write transaction on a writer connection runs between
    * this and {@link #endWriteTurn()}.
@@ -351,7 +366,7 @@ public final class Database implements AutoCloseable {
    * Closes a connection of one's own (null: nothing to close); one to a database that is gone may
    * not close cleanly, and is dropped all the same.
    */
-  static void closeQuietly(final Connection connection) {
+  public static void closeQuietly(final Connection connection) {
     if (connection == null) {
       return;
     }

@@ -80,8 +80,10 @@ class LanesIT {
               Duration.ofMillis(20),
               1_000,
               change -> {
-                if (change.event().equals("journal")) {
-                  appliedOrder.add(((Number) change.data().get("id")).longValue());
+                if (change.type().equals("history.updated")) {
+                  appliedOrder.add(((Number) change.data().get("journal_id")).longValue());
+                } else if ("wamid.LANE.LIVE".equals(change.data().get("wamid"))) {
+                  appliedOrder.add(live);
                 }
               })) {
         processor.drain();

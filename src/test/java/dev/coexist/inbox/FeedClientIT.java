@@ -3,13 +3,20 @@ package dev.coexist.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.coexist.DataPath;
 import dev.coexist.api.ApiKeys;
-import dev.coexist.feed.ChangeFeed;
-import dev.coexist.feed.FeedSettings;
+import dev.coexist.changes.ChangeFeed;
+import dev.coexist.changes.ChangeLog;
+import dev.coexist.changes.ChangeTail;
+import dev.coexist.changes.FeedSettings;
+import dev.coexist.db.Engine;
+import dev.coexist.testing.ChangeRows;
+import dev.coexist.testing.Engines;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,15 +35,30 @@ import org.junit.jupiter.api.io.TempDir;
 class FeedClientIT {
   private static final String KEY = "feed-key";
 
+  private static final String NUMBER = "106540352242922";
+  private static final FeedSettings SETTINGS =
+      new FeedSettings(100, Duration.ofSeconds(5), Duration.ofDays(7), Duration.ofSeconds(5));
+
   @TempDir static Path temp;
-  private final ChangeFeed feed =
-      new ChangeFeed(new FeedSettings(100, 100, Duration.ofSeconds(5)), new SimpleMeterRegistry());
+  private final ChangeFeed feed = new ChangeFeed(SETTINGS, new SimpleMeterRegistry());
+  private DataPath dataPath;
+  private ChangeLog log;
+  private ChangeTail tail;
   private WebServer server;
   private Browser browser;
 
   @BeforeAll
   void start() throws Exception {
     assumeTrue(Browser.installed(), "needs Debian's chromium and chromedriver");
+    dataPath =
+        DataPath.open(
+            DataPath.Settings.forTool(
+                Engines.url(Engine.SQLITE, Files.createDirectories(temp.resolve("data")))),
+            new SimpleMeterRegistry(),
+            change -> {});
+    log = new ChangeLog(dataPath.storage().store());
+    tail = new ChangeTail(feed, log, dataPath.storage().store(), SETTINGS, Clock.systemUTC());
+    tail.start();
     server = server(0);
     browser = Browser.start(Files.createDirectories(temp.resolve("chromium")), "UTC");
     browser.open("http://127.0.0.1:" + server.port() + "/");
@@ -50,7 +72,7 @@ class FeedClientIT {
         .shutdownGracePeriod(Duration.ofMillis(100))
         .routing(
             routing -> {
-              feed.register(routing, keys);
+              feed.register(routing, keys, log);
               new InboxRoutes().register(routing);
             })
         .build()
@@ -66,6 +88,17 @@ class FeedClientIT {
     if (server != null) {
       server.stop();
     }
+    if (tail != null) {
+      tail.close();
+      dataPath.close();
+    }
+  }
+
+  /** Writes one change to the log as an apply transaction would, wakes the tail; its seq. */
+  private long publish(final String type, final String dataJson) throws Exception {
+    final long seq = ChangeRows.write(dataPath.storage().store(), type, NUMBER, dataJson);
+    tail.wake();
+    return seq;
   }
 
   @Test
@@ -107,30 +140,27 @@ class FeedClientIT {
             + "  done();"
             + "});");
     browser.await(d -> feed.subscriberCount() == 1);
-    final long first = feed.publish("message", Map.of("wamid", "wamid.1"));
+    final long first = publish("message.created", "{\"wamid\":\"wamid.1\"}");
     browser.await(d -> received().size() == 1);
     assertThat(received().getFirst())
-        .isEqualTo(
-            Map.of(
-                "id",
-                Long.toString(first),
-                "event",
-                "message",
-                "data",
-                Map.of("wamid", "wamid.1")));
+        .containsEntry("id", Long.toString(first))
+        .containsEntry("event", "message.created");
+    assertThat((Map<String, Object>) received().getFirst().get("data"))
+        .containsEntry("type", "message.created")
+        .containsEntry("data", Map.of("wamid", "wamid.1"));
 
     // cut every connection: the server goes away and comes back on the same port
     final int port = server.port();
     server.stop();
     browser.await(d -> feed.subscriberCount() == 0);
-    feed.publish("status", Map.of("wamid", "wamid.1", "status", "read"));
-    feed.publish("thread", Map.of("thread_id", 4));
+    publish("status.created", "{\"wamid\":\"wamid.1\",\"status\":\"read\"}");
+    publish("thread.updated", "{\"thread_id\":4}");
     server = server(port);
 
     browser.await(Duration.ofSeconds(15), d -> received().size() == 3);
     assertThat(received())
         .extracting(event -> event.get("event"))
-        .containsExactly("message", "status", "thread");
+        .containsExactly("message.created", "status.created", "thread.updated");
     assertThat((List<Object>) browser.script("return window.states")).contains("live", "down");
     browser.script("window.follower.stop()");
   }

@@ -1,4 +1,4 @@
-package dev.coexist.feed;
+package dev.coexist.changes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

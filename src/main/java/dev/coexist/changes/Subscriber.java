@@ -1,4 +1,4 @@
-package dev.coexist.feed;
+package dev.coexist.changes;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,18 +12,35 @@ import java.util.concurrent.TimeUnit;
  */
 final class Subscriber {
   /** Put in the queue to wake the writer and tell it to end the stream. */
-  private static final FeedEvent STOP = new FeedEvent(-1, "stop", "{}");
+  private static final FeedEvent STOP = new FeedEvent(-1, "stop", null, "{}");
 
   private final ArrayBlockingQueue<FeedEvent> queue;
+  private final ChangeFilter filter;
+  private final long skipUpTo;
   private volatile String stopReason;
 
-  Subscriber(final int capacity) {
+  /**
+   * @param skipUpTo events up to this id are not queued: the client has them already
+   */
+  Subscriber(final int capacity, final ChangeFilter filter, final long skipUpTo) {
     // one slot more than the capacity, so that the stop marker always fits
     this.queue = new ArrayBlockingQueue<>(capacity + 1);
+    this.filter = filter;
+    this.skipUpTo = skipUpTo;
   }
 
-  /** False when the queue is full: the caller must {@link #stop} this subscriber. */
+  ChangeFilter filter() {
+    return filter;
+  }
+
+  /**
+   * Queues the event if the subscriber wants it. False when the queue is full: the caller must
+   * {@link #stop} this subscriber.
+   */
   boolean offer(final FeedEvent event) {
+    if (event.id() <= skipUpTo || !filter.matches(event)) {
+      return true;
+    }
     return stopReason == null && queue.remainingCapacity() > 1 && queue.offer(event);
   }
 

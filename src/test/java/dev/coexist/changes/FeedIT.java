@@ -1,9 +1,14 @@
-package dev.coexist.feed;
+package dev.coexist.changes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.DataPath;
 import dev.coexist.api.ApiKeys;
+import dev.coexist.db.Engine;
+import dev.coexist.testing.ChangeRows;
+import dev.coexist.testing.Engines;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
@@ -18,7 +23,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,25 +37,41 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The feed endpoint over real HTTP on the Helidon server, registered exactly as App registers it.
- * Publishing is driven from the test, so that every timing and every id is known.
+ * The feed endpoint over real HTTP on the Helidon server, registered exactly as App registers it,
+ * following a real change log (SQLite) through its tail. Changes are written to the log by the
+ * test, as an apply transaction writes them, so that every timing and every id is known.
  */
 class FeedIT {
   private static final String KEY = "feed-test-key";
+  private static final String NUMBER = "106540352242922";
+
+  @TempDir Path folder;
 
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private DataPath dataPath;
+  private ChangeLog log;
   private ChangeFeed feed;
+  private ChangeTail tail;
   private WebServer server;
   private final List<Socket> sockets = new ArrayList<>();
 
   @BeforeEach
-  void start() {
-    feed =
-        new ChangeFeed(
-            new FeedSettings(1_000, 64, Duration.ofMillis(300)), new SimpleMeterRegistry());
+  void start() throws Exception {
+    dataPath =
+        DataPath.open(
+            DataPath.Settings.forTool(Engines.url(Engine.SQLITE, folder)),
+            new SimpleMeterRegistry(),
+            change -> {});
+    log = new ChangeLog(dataPath.storage().store());
+    final FeedSettings settings =
+        new FeedSettings(64, Duration.ofMillis(300), Duration.ofDays(7), Duration.ofSeconds(5));
+    feed = new ChangeFeed(settings, new SimpleMeterRegistry());
+    tail = new ChangeTail(feed, log, dataPath.storage().store(), settings, Clock.systemUTC());
+    tail.start();
     final ApiKeys keys = new ApiKeys(List.of(KEY));
     server =
         WebServer.builder()
@@ -55,7 +80,7 @@ class FeedIT {
             // as App configures it: idle connections are swept after the read timeout
             .idleConnectionTimeout(Duration.ofSeconds(1))
             .idleConnectionPeriod(Duration.ofMillis(250))
-            .routing(routing -> feed.register(routing, keys))
+            .routing(routing -> feed.register(routing, keys, log))
             .build()
             .start();
   }
@@ -68,6 +93,15 @@ class FeedIT {
     }
     server.stop();
     client.close();
+    tail.close();
+    dataPath.close();
+  }
+
+  /** Writes one change to the log as an apply transaction would, wakes the tail; its seq. */
+  private long publish(final String type, final String dataJson) throws SQLException {
+    final long seq = ChangeRows.write(dataPath.storage().store(), type, NUMBER, dataJson);
+    tail.wake();
+    return seq;
   }
 
   /** Reads an event stream line by line on a virtual thread, into a queue the test polls. */
@@ -76,7 +110,11 @@ class FeedIT {
     private final HttpResponse<InputStream> response;
 
     Stream(final String... headers) throws Exception {
-      final HttpRequest.Builder request = HttpRequest.newBuilder(uri()).GET();
+      this(uri(), headers);
+    }
+
+    Stream(final URI target, final String... headers) throws Exception {
+      final HttpRequest.Builder request = HttpRequest.newBuilder(target).GET();
       if (headers.length > 0) {
         request.headers(headers);
       }
@@ -126,6 +164,14 @@ class FeedIT {
     return "Bearer " + KEY;
   }
 
+  private void awaitPublished(final long seq) throws InterruptedException {
+    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (feed.newestId() < seq && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(feed.newestId()).isGreaterThanOrEqualTo(seq);
+  }
+
   private void awaitSubscribers(final int count) throws InterruptedException {
     final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (feed.subscriberCount() != count && System.nanoTime() < deadline) {
@@ -160,42 +206,80 @@ class FeedIT {
       awaitSubscribers(1);
 
       final long id =
-          feed.publish("message", Map.of("phone_number_id", "106540352242922", "wamid", "wamid.X"));
+          publish(
+              "message.created", "{\"phone_number_id\":\"" + NUMBER + "\",\"wamid\":\"wamid.X\"}");
       final long started = System.nanoTime();
       assertThat(stream.next("id: ")).isEqualTo("id: " + id);
+      // the tail was woken: well before its poll interval of 5 s
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
-      assertThat(stream.next("event: ")).isEqualTo("event: message");
-      final String data = stream.next("data: ");
-      assertThat(new ObjectMapper().readTree(data.substring("data: ".length())))
+      assertThat(stream.next("event: ")).isEqualTo("event: message.created");
+      final JsonNode event = new ObjectMapper().readTree(stream.next("data: ").substring(6));
+      assertThat(event.path("type").asText()).isEqualTo("message.created");
+      assertThat(Instant.parse(event.path("timestamp").asText()))
+          .isBetween(Instant.now().minusSeconds(10), Instant.now());
+      assertThat(event.path("data"))
           .isEqualTo(
               new ObjectMapper()
-                  .valueToTree(Map.of("phone_number_id", "106540352242922", "wamid", "wamid.X")));
+                  .valueToTree(Map.of("phone_number_id", NUMBER, "wamid", "wamid.X")));
 
-      feed.publish("history", Map.of("phone_number_id", "106540352242922"));
-      assertThat(stream.next("id: ")).isEqualTo("id: " + (id + 1));
-      assertThat(stream.next("event: ")).isEqualTo("event: history");
+      final long next = publish("history.updated", "{}");
+      assertThat(stream.next("id: ")).isEqualTo("id: " + next);
+      assertThat(stream.next("event: ")).isEqualTo("event: history.updated");
     }
   }
 
   @Test
   void aReconnectWithLastEventIdGetsExactlyWhatItMissed() throws Exception {
-    final long seen = feed.publish("message", Map.of("n", 1));
-    feed.publish("status", Map.of("n", 2));
-    feed.publish("thread", Map.of("n", 3));
+    final long seen = publish("message.created", "{\"n\":1}");
+    publish("status.created", "{\"n\":2}");
+    final long newest = publish("thread.updated", "{\"n\":3}");
+    awaitPublished(newest);
 
     try (Stream resumed =
         new Stream("Authorization", bearer(), "Last-Event-ID", Long.toString(seen))) {
-      assertThat(resumed.next("event: ")).isEqualTo("event: status");
-      assertThat(resumed.next("event: ")).isEqualTo("event: thread");
+      assertThat(resumed.next("event: ")).isEqualTo("event: status.created");
+      assertThat(resumed.next("event: ")).isEqualTo("event: thread.updated");
       awaitSubscribers(1);
-      feed.publish("contact", Map.of("n", 4));
-      assertThat(resumed.next("event: ")).isEqualTo("event: contact");
+      publish("contact.updated", "{\"n\":4}");
+      assertThat(resumed.next("event: ")).isEqualTo("event: contact.updated");
     }
 
-    try (Stream lost = new Stream("Authorization", bearer(), "Last-Event-ID", "17")) {
-      assertThat(lost.next("id: ")).isEqualTo("id: " + (seen + 3));
+    // filtered: only the types asked for, the missed ones and the live ones alike
+    try (Stream filtered =
+        new Stream(
+            URI.create(uri() + "?types=status,contact.updated&number=" + NUMBER),
+            "Authorization",
+            bearer(),
+            "Last-Event-ID",
+            "0")) {
+      assertThat(filtered.next("event: ")).isEqualTo("event: status.created");
+      assertThat(filtered.next("event: ")).isEqualTo("event: contact.updated");
+      awaitSubscribers(1);
+      publish("message.created", "{\"n\":5}");
+      publish("status.created", "{\"n\":6}");
+      assertThat(filtered.next("event: ")).isEqualTo("event: status.created");
+    }
+
+    // an id this store never gave out: reload
+    try (Stream lost = new Stream("Authorization", bearer(), "Last-Event-ID", "17000")) {
       assertThat(lost.next("event: ")).isEqualTo("event: reset");
     }
+    // older than the retention kept: reload
+    log.deleteBefore(Instant.now().plusSeconds(1), 2);
+    assertThat(log.horizon()).isEqualTo(newest + 3);
+    try (Stream old = new Stream("Authorization", bearer(), "Last-Event-ID", Long.toString(seen))) {
+      assertThat(old.next("id: ")).isEqualTo("id: " + (newest + 3));
+      assertThat(old.next("event: ")).isEqualTo("event: reset");
+    }
+    // an unknown type is refused with its name
+    final HttpResponse<String> refused =
+        client.send(
+            HttpRequest.newBuilder(URI.create(uri() + "?types=gossip"))
+                .header("Authorization", bearer())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("unknown change type 'gossip'");
   }
 
   @Test
@@ -204,8 +288,8 @@ class FeedIT {
       assertThat(stream.next(": heartbeat")).isEqualTo(": heartbeat");
       assertThat(stream.next(": heartbeat")).isEqualTo(": heartbeat");
       Thread.sleep(2_500);
-      feed.publish("number", Map.of("phone_number_id", "106540352242922"));
-      assertThat(stream.next("event: ")).isEqualTo("event: number");
+      publish("number.updated", "{}");
+      assertThat(stream.next("event: number.updated")).isEqualTo("event: number.updated");
     }
   }
 
@@ -235,7 +319,7 @@ class FeedIT {
       final long started = System.nanoTime();
       long last = 0;
       for (int n = 0; n < 20_000 && (n < 100 || feed.subscriberCount() == 2); n++) {
-        last = feed.publish("message", Map.of("n", n, "text", bulk));
+        last = publish("message.created", "{\"n\":" + n + ",\"text\":\"" + bulk + "\"}");
         if (n % 4 == 3) {
           Thread.sleep(1);
         }

@@ -1,0 +1,140 @@
+package dev.coexist.changes;
+
+import dev.coexist.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the change log ({@code changes}) that apply transactions write, and keeps it within its
+ * retention. {@code change_log_horizon} records up to which sequence number rows were deleted, so a
+ * client's {@code Last-Event-ID} can be told apart: resumable, or older than what is kept.
+ */
+public final class ChangeLog {
+  private static final String AFTER =
+      """
+      SELECT seq, committed_at, type, phone_number_id, thread_id, data
+        FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?
+      """;
+
+  private static final String NEWEST = "SELECT COALESCE(max(seq), 0) FROM changes";
+
+  private static final String HORIZON = "SELECT deleted_up_to FROM change_log_horizon";
+
+  // the first row young enough to keep; its predecessors are walked along the key, and they are
+  // exactly the rows deleted next
+  private static final String FIRST_KEPT =
+      "SELECT seq FROM changes WHERE committed_at >= ? ORDER BY seq LIMIT 1";
+
+  private static final String DELETE_UP_TO = "DELETE FROM changes WHERE seq > ? AND seq <= ?";
+
+  private static final String MOVE_HORIZON =
+      "UPDATE change_log_horizon SET deleted_up_to = ? WHERE deleted_up_to < ?";
+
+  private final Database database;
+
+  public ChangeLog(final Database database) {
+    this.database = database;
+  }
+
+  /** Up to {@code limit} changes after {@code seq} and up to {@code upTo}, in sequence order. */
+  public List<ChangeRecord> after(final long seq, final long upTo, final int limit)
+      throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(AFTER)) {
+      select.setLong(1, seq);
+      select.setLong(2, upTo);
+      select.setInt(3, limit);
+      final List<ChangeRecord> changes = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          final long thread = rows.getLong(5);
+          changes.add(
+              new ChangeRecord(
+                  rows.getLong(1),
+                  Instant.ofEpochMilli(rows.getLong(2)),
+                  rows.getString(3),
+                  rows.getString(4),
+                  rows.wasNull() ? null : thread,
+                  rows.getString(6)));
+        }
+      }
+      return changes;
+    }
+  }
+
+  /** The newest sequence number given out that is still known or was deleted; 0 when none. */
+  public long newest() throws SQLException {
+    return Math.max(single(NEWEST), single(HORIZON));
+  }
+
+  /** Every change up to this sequence number was deleted by the retention. */
+  public long horizon() throws SQLException {
+    return single(HORIZON);
+  }
+
+  /**
+   * Deletes changes committed before {@code cutoff}, at most {@code most} rows per transaction so
+   * that applies never wait long for it. Returns how many were deleted.
+   */
+  public long deleteBefore(final Instant cutoff, final int most) throws SQLException {
+    long deleted = 0;
+    while (true) {
+      try (Connection connection = database.pool().getConnection()) {
+        final long firstKept;
+        try (PreparedStatement first = connection.prepareStatement(FIRST_KEPT)) {
+          first.setLong(1, cutoff.toEpochMilli());
+          try (ResultSet row = first.executeQuery()) {
+            firstKept = row.next() ? row.getLong(1) : Long.MAX_VALUE;
+          }
+        }
+        final long horizon;
+        try (PreparedStatement select = connection.prepareStatement(HORIZON);
+            ResultSet row = select.executeQuery()) {
+          row.next();
+          horizon = row.getLong(1);
+        }
+        final long newest;
+        try (PreparedStatement select = connection.prepareStatement(NEWEST);
+            ResultSet row = select.executeQuery()) {
+          row.next();
+          newest = row.getLong(1);
+        }
+        final long upTo = Math.min(Math.min(firstKept - 1, newest), horizon + most);
+        if (upTo <= horizon) {
+          return deleted;
+        }
+        database.beginWriteTurn(false);
+        connection.setAutoCommit(false);
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_UP_TO);
+            PreparedStatement move = connection.prepareStatement(MOVE_HORIZON)) {
+          delete.setLong(1, horizon);
+          delete.setLong(2, upTo);
+          deleted += delete.executeUpdate();
+          move.setLong(1, upTo);
+          move.setLong(2, upTo);
+          move.executeUpdate();
+          connection.commit();
+        } catch (SQLException | RuntimeException failed) {
+          connection.rollback();
+          throw failed;
+        } finally {
+          connection.setAutoCommit(true);
+          database.endWriteTurn();
+        }
+      }
+    }
+  }
+
+  private long single(final String sql) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(sql);
+        ResultSet row = select.executeQuery()) {
+      return row.next() ? row.getLong(1) : 0;
+    }
+  }
+}
