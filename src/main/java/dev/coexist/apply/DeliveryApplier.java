@@ -218,7 +218,8 @@ final class DeliveryApplier {
       }
       case AccountUpdate update -> {
         NumberWriter.accountEvent(session, entry, update);
-        changes.add(StoreChange.account(number(update.origin()), update));
+        // an account update names the number by its display digits, not always by its id
+        changes.add(StoreChange.account(update.origin().phoneNumberId(), update));
         yield 0;
       }
       case PartnerEvent partner -> {

@@ -139,6 +139,7 @@ public record StoreChange(
     final Fields data =
         new Fields(number)
             .with("event", update.event())
+            .with("phone_number", update.phoneNumber())
             .with("disconnection_reason", update.disconnectionReason())
             .with("initiated_by", update.initiatedBy());
     return new StoreChange("number.updated", number, null, data.map);
