@@ -52,7 +52,8 @@ final class ActionWriter {
   private ActionWriter() {}
 
   /** An edit, revoke or reaction: kept by its own wamid and applied to its target when there. */
-  static void action(
+  /** Writes the action; returns the thread of its target, null while the target is awaited. */
+  static Long action(
       final WriteSession session,
       final String number,
       final Message message,
@@ -77,23 +78,29 @@ final class ActionWriter {
     upsert.setString(10, "edit".equals(kind) ? message.text() : null);
     upsert.setString(11, message.content() == null ? null : message.content().toString());
     upsert.executeUpdate();
-    if (!deriveActions(session, number, message.targetWamid())) {
+    final Long thread = deriveActions(session, number, message.targetWamid());
+    if (thread == null) {
       AwaitingMessages.awaitIfMissing(session, number, message.targetWamid());
     }
+    return thread;
   }
 
-  /** Whether the target exists; its thread's preview may have changed (edit, revoke). */
-  static boolean deriveActions(final WriteSession session, final String number, final String target)
+  /**
+   * The target's thread when the target exists (its preview may have changed: edit, revoke), null
+   * when it does not.
+   */
+  static Long deriveActions(final WriteSession session, final String number, final String target)
       throws SQLException {
     final PreparedStatement derive = session.prepare(DERIVE_ACTIONS);
     derive.setString(1, number);
     derive.setString(2, target);
     try (ResultSet row = derive.executeQuery()) {
       if (row.next()) {
-        session.touch(row.getLong(1));
-        return true;
+        final long thread = row.getLong(1);
+        session.touch(thread);
+        return thread;
       }
-      return false;
+      return null;
     }
   }
 }

@@ -207,8 +207,8 @@ final class DeliveryApplier {
         yield 1;
       }
       case StatusUpdate status -> {
-        StatusWriter.status(session, number(status.origin()), status);
-        changes.add(StoreChange.status(number(status.origin()), status));
+        final Long thread = StatusWriter.status(session, number(status.origin()), status);
+        changes.add(StoreChange.status(number(status.origin()), thread, status));
         yield 0;
       }
       case ContactChange change -> {
@@ -254,9 +254,9 @@ final class DeliveryApplier {
       throws SQLException {
     final String number = number(origin);
     if (isAction(message)) {
-      action(session, number, message, source);
+      final Long thread = action(session, number, message, source);
       return StoreChange.messageUpdated(
-          number, null, message.targetWamid(), message.type(), message);
+          number, thread, message.targetWamid(), message.type(), message);
     }
     final long customer = Customers.resolve(session, number, message.customer(), profile);
     if (customer < 0) {
@@ -273,7 +273,7 @@ final class DeliveryApplier {
     return StoreChange.messageCreated(number, customer, message, source);
   }
 
-  static void action(
+  static Long action(
       final WriteSession session,
       final String number,
       final Message message,
@@ -283,7 +283,7 @@ final class DeliveryApplier {
       throw new IllegalArgumentException(
           message.type() + " " + message.wamid() + " does not name the message it acts on");
     }
-    ActionWriter.action(session, number, message, message.type(), source);
+    return ActionWriter.action(session, number, message, message.type(), source);
   }
 
   /**

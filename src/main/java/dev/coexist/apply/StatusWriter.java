@@ -39,7 +39,8 @@ final class StatusWriter {
   private StatusWriter() {}
 
   /** A {@code statuses[]} item: always kept in the history, current status only moves forward. */
-  static void status(final WriteSession session, final String number, final StatusUpdate update)
+  /** Writes the status; returns the thread of its message, null while the message is awaited. */
+  static Long status(final WriteSession session, final String number, final StatusUpdate update)
       throws SQLException {
     final String value = update.status().value();
     final int rank = StatusRank.of(update.status());
@@ -59,7 +60,7 @@ final class StatusWriter {
     if (rank > StatusRank.NONE) {
       advance(session, number, update.wamid(), value, rank, at);
     }
-    AwaitingMessages.awaitIfMissing(session, number, update.wamid());
+    return AwaitingMessages.threadOrAwait(session, number, update.wamid());
   }
 
   static void advance(

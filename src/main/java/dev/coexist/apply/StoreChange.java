@@ -79,9 +79,10 @@ public record StoreChange(
     return new StoreChange("message.updated", number, threadId, data.map);
   }
 
-  static StoreChange status(final String number, final StatusUpdate status) {
+  static StoreChange status(final String number, final Long threadId, final StatusUpdate status) {
     final Fields data =
         new Fields(number)
+            .with("thread_id", threadId)
             .with("wamid", status.wamid())
             .with("status", status.status().value())
             .with("at", time(status.timestamp()))
@@ -92,7 +93,7 @@ public record StoreChange(
     if (!status.errors().isEmpty()) {
       data.with("errors", errors(status.errors()));
     }
-    return new StoreChange("status.created", number, null, data.map);
+    return new StoreChange("status.created", number, threadId, data.map);
   }
 
   static StoreChange thread(final String number, final long threadId) {

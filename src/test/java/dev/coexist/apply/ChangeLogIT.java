@@ -71,6 +71,9 @@ class ChangeLogIT {
       assertThat(failedStatus.path("errors").get(0).path("code").isInt()).isTrue();
       assertThat(data(changes, "delivery.failed").path("journal_id").asLong()).isEqualTo(bad);
       assertThat(data(changes, "message.updated").path("change").asText()).isEqualTo("edit");
+      // an edit names the thread of the message it edits (stored before it)
+      assertThat(data(changes, "message.updated").path("thread_id").asLong())
+          .isEqualTo(data(changes, "message.created").path("thread_id").asLong());
       assertThat(data(changes, "number.updated").path("event").asText())
           .isEqualTo("PARTNER_REMOVED");
       // nothing of these deliveries became a problem: logging a change never fails an event
