@@ -11,6 +11,11 @@ import dev.coexist.changes.ChangeFeed;
 import dev.coexist.changes.ChangeLog;
 import dev.coexist.changes.ChangeTail;
 import dev.coexist.changes.FeedSettings;
+import dev.coexist.changes.Forwarder;
+import dev.coexist.changes.ForwarderSettings;
+import dev.coexist.changes.OutboundQueue;
+import dev.coexist.changes.SubscriptionRoutes;
+import dev.coexist.changes.Subscriptions;
 import dev.coexist.config.Config;
 import dev.coexist.db.Database;
 import dev.coexist.db.DatabaseWait;
@@ -50,6 +55,7 @@ public final class App implements AutoCloseable {
   private final DataPath dataPath;
   private final ChangeFeed feed;
   private final ChangeTail tail;
+  private final Forwarder forwarder;
   private final WebhookRoutes webhooks;
   private final HttpListener server;
   private final JvmGcMetrics gcMetrics;
@@ -59,6 +65,7 @@ public final class App implements AutoCloseable {
       final DataPath dataPath,
       final ChangeFeed feed,
       final ChangeTail tail,
+      final Forwarder forwarder,
       final WebhookRoutes webhooks,
       final HttpListener server,
       final JvmGcMetrics gcMetrics,
@@ -66,6 +73,7 @@ public final class App implements AutoCloseable {
     this.dataPath = dataPath;
     this.feed = feed;
     this.tail = tail;
+    this.forwarder = forwarder;
     this.webhooks = webhooks;
     this.server = server;
     this.gcMetrics = gcMetrics;
@@ -85,6 +93,7 @@ public final class App implements AutoCloseable {
     final ChangeFeed feed = new ChangeFeed(feedSettings, meters);
     // the processors wake the feed's tail after each commit; the tail needs the database first
     final AtomicReference<ChangeTail> committed = new AtomicReference<>();
+    final AtomicReference<Forwarder> forwarding = new AtomicReference<>();
     final DataPath dataPath =
         DataPath.open(
             DataPath.Settings.of(config),
@@ -94,12 +103,27 @@ public final class App implements AutoCloseable {
               if (waiting != null) {
                 waiting.wake();
               }
+              final Forwarder sending = forwarding.get();
+              if (sending != null) {
+                sending.wake();
+              }
             });
     final Journal journal = dataPath.journal();
     final Database database = dataPath.storage().store();
     final ChangeLog changeLog = new ChangeLog(database);
     final ChangeTail tail =
         new ChangeTail(feed, changeLog, database, feedSettings, Clock.systemUTC());
+    final Subscriptions subscriptions = new Subscriptions(database);
+    final OutboundQueue outbound = new OutboundQueue(database);
+    final Forwarder forwarder =
+        new Forwarder(
+            subscriptions,
+            outbound,
+            changeLog,
+            ForwarderSettings.defaults(config.allowPrivateTargets()),
+            Clock.systemUTC(),
+            Math::random,
+            meters);
     WebhookRoutes webhooks = null;
     try {
       try {
@@ -109,6 +133,8 @@ public final class App implements AutoCloseable {
             "the change log is unreadable: " + unreadable.getMessage(), unreadable);
       }
       committed.set(tail);
+      forwarder.start();
+      forwarding.set(forwarder);
       dataPath.start();
       webhooks =
           new WebhookRoutes(
@@ -133,6 +159,7 @@ public final class App implements AutoCloseable {
         supervised.add(new Supervised("processor-" + supervised.size(), each::running));
       }
       supervised.add(new Supervised("change-feed", tail::running));
+      supervised.add(new Supervised("webhook-forwarder", forwarder::running));
       final OperationsRoutes operations =
           new OperationsRoutes(journal, dataPath.states(), database.probe(), supervised, meters);
       final InboxRoutes inbox = new InboxRoutes();
@@ -146,6 +173,14 @@ public final class App implements AutoCloseable {
                 readApi.register(routing);
                 journalApi.register(routing);
                 feed.register(routing, keys, changeLog);
+                new SubscriptionRoutes(
+                        subscriptions,
+                        outbound,
+                        keys,
+                        Clock.systemUTC(),
+                        config.allowPrivateTargets(),
+                        forwarder::wake)
+                    .register(routing);
                 inbox.register(routing);
               },
               meters,
@@ -155,13 +190,14 @@ public final class App implements AutoCloseable {
           config.bind(),
           server.port(),
           Database.redacted(config.databaseUrl()));
-      return new App(dataPath, feed, tail, webhooks, server, gcMetrics, apiKeys);
+      return new App(dataPath, feed, tail, forwarder, webhooks, server, gcMetrics, apiKeys);
     } catch (RuntimeException failed) {
       if (webhooks != null) {
         webhooks.close();
       }
       dataPath.close();
       feed.close();
+      forwarder.close();
       tail.close();
       throw failed;
     }
@@ -240,6 +276,7 @@ public final class App implements AutoCloseable {
     feed.close();
     server.close();
     webhooks.close();
+    forwarder.close();
     tail.close();
     dataPath.close();
     gcMetrics.close();

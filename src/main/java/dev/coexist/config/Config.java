@@ -41,6 +41,7 @@ public record Config(
     Duration databaseStartWait,
     Duration historyStallAfter,
     Duration changesRetention,
+    boolean allowPrivateTargets,
     Duration shutdownGrace,
     boolean insecure) {
 
@@ -124,6 +125,7 @@ public record Config(
                 ConfigKey.HISTORY_STALL_AFTER, Duration.ofSeconds(1), Duration.ofDays(7)),
             values.duration(
                 ConfigKey.CHANGES_RETENTION, Duration.ofMinutes(1), Duration.ofDays(3_650)),
+            values.bool(ConfigKey.ALLOW_PRIVATE_TARGETS),
             values.duration(ConfigKey.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)),
             values.bool(ConfigKey.INSECURE));
     config.checkBindIsProtected();

@@ -103,6 +103,11 @@ public enum ConfigKey {
       "7d",
       "How long the change log keeps a change: a live feed client (Last-Event-ID) resumes from as"
           + " far back as this; older ids are told to reload."),
+  ALLOW_PRIVATE_TARGETS(
+      "allow-private-targets",
+      "false",
+      "Let outbound webhook subscriptions deliver to loopback and private addresses (refused"
+          + " otherwise, so that a subscription is no way into Coexist's own network)."),
   SHUTDOWN_GRACE(
       "shutdown-grace", "10s", "On stop, how long in-flight deliveries may take to be answered."),
   INSECURE(

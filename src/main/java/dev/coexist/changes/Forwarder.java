@@ -1,0 +1,400 @@
+package dev.coexist.changes;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the change log to the partner's subscriptions (Standard Webhooks 1.0). For each active
+ * subscription this node holds the lease of, it queues the new changes that match the subscription
+ * ({@link OutboundQueue}, durable, exactly once), then sends the due events: per ordering key (a
+ * thread) one at a time in sequence order, so a failing event holds back only its own thread;
+ * across keys up to {@link ForwarderSettings#inFlightPerSubscription()} at once, each on a virtual
+ * thread. Every outcome is recorded before the next attempt, so a kill -9 repeats at most what was
+ * in flight, with the same {@code webhook-id}.
+ */
+public final class Forwarder implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+  private static final int CHANGES_PER_READ = 1_000;
+  private static final int PENDING_PER_READ = 1_000;
+  private static final Duration FORGET_EVERY = Duration.ofHours(1);
+
+  private final Subscriptions subscriptions;
+  private final OutboundQueue queue;
+  private final ChangeLog log;
+  private final ForwarderSettings settings;
+  private final Clock clock;
+  private final RetrySchedule schedule;
+  private final MeterRegistry meters;
+  private final String node = UUID.randomUUID().toString();
+  private final HttpClient client;
+  private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+  private final ArrayBlockingQueue<Boolean> wakes = new ArrayBlockingQueue<>(1);
+  // per subscription, the ordering keys with a delivery under way on this node
+  private final Map<String, Set<String>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, AtomicReference<Figures>> figures = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+  private Thread loop;
+  private Instant forgetDue = Instant.MIN;
+
+  /** What the metrics show of one subscription. */
+  private record Figures(
+      long delivered, long failedAttempts, long deadLetters, double lagSeconds) {}
+
+  /**
+   * @param jitter values in [0, 1) that spread retry delays (a constant 0.5 spreads none)
+   */
+  public Forwarder(
+      final Subscriptions subscriptions,
+      final OutboundQueue queue,
+      final ChangeLog log,
+      final ForwarderSettings settings,
+      final Clock clock,
+      final DoubleSupplier jitter,
+      final MeterRegistry meters) {
+    this.subscriptions = subscriptions;
+    this.queue = queue;
+    this.log = log;
+    this.settings = settings;
+    this.clock = clock;
+    this.schedule = new RetrySchedule(jitter);
+    this.meters = meters;
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(settings.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .executor(senders)
+            .build();
+  }
+
+  public void start() {
+    loop = Thread.ofPlatform().name("webhook-forwarder").daemon().start(this::run);
+  }
+
+  /** New changes, or a delivery finished: look again now. Never blocks. */
+  public void wake() {
+    wakes.offer(Boolean.TRUE);
+  }
+
+  public boolean running() {
+    return loop != null && loop.isAlive();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        wakes.poll(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException stopping) {
+        return;
+      }
+      try {
+        round();
+      } catch (SQLException | RuntimeException failed) {
+        if (!closed) {
+          LOG.warn("Forwarding webhooks failed, trying again: {}", failed.getMessage());
+          sleep(settings.poll());
+        }
+      }
+    }
+  }
+
+  /** One look at every subscription. */
+  void round() throws SQLException {
+    final List<WebhookSubscription> all = subscriptions.list();
+    final Set<String> known = new HashSet<>();
+    for (final WebhookSubscription subscription : all) {
+      known.add(subscription.id());
+      final Instant now = clock.instant();
+      if (subscription.state().equals(WebhookSubscription.ACTIVE)
+          && subscriptions.claim(subscription.id(), node, now.plus(settings.lease()), now)) {
+        queueNew(subscription, now);
+        send(subscription, now);
+      }
+      showFigures(subscription, now);
+    }
+    figures.keySet().removeIf(id -> !known.contains(id));
+    final Instant now = clock.instant();
+    if (!now.isBefore(forgetDue)) {
+      // delivered events are kept while their change is; the retention decides how long
+      queue.forgetDelivered(log.horizon());
+      forgetDue = now.plus(FORGET_EVERY);
+    }
+  }
+
+  private void queueNew(final WebhookSubscription subscription, final Instant now)
+      throws SQLException {
+    long position = subscription.position();
+    while (true) {
+      final List<ChangeRecord> changes = log.after(position, Long.MAX_VALUE, CHANGES_PER_READ);
+      if (changes.isEmpty()) {
+        return;
+      }
+      final List<OutboundQueue.Queued> wanted = new ArrayList<>();
+      for (final ChangeRecord change : changes) {
+        if (subscription.wants(change.type(), change.phoneNumberId())) {
+          wanted.add(new OutboundQueue.Queued(change.seq(), orderingKey(change)));
+        }
+      }
+      position = changes.get(changes.size() - 1).seq();
+      queue.queue(subscription.id(), wanted, position, now);
+      if (changes.size() < CHANGES_PER_READ) {
+        return;
+      }
+    }
+  }
+
+  /** Changes of one thread keep their order; without a thread, those of one message or number. */
+  static String orderingKey(final ChangeRecord change) {
+    if (change.threadId() != null) {
+      return "thread:" + change.threadId();
+    }
+    if (change.phoneNumberId() != null) {
+      return "number:" + change.phoneNumberId();
+    }
+    return "store";
+  }
+
+  private void send(final WebhookSubscription subscription, final Instant now) throws SQLException {
+    final Set<String> busy =
+        inFlight.computeIfAbsent(subscription.id(), id -> ConcurrentHashMap.newKeySet());
+    final Set<String> seen = new HashSet<>();
+    for (final OutboundQueue.Pending event : queue.pending(subscription.id(), PENDING_PER_READ)) {
+      if (!seen.add(event.orderingKey())) {
+        continue; // an earlier event of its thread comes first
+      }
+      if (busy.contains(event.orderingKey()) || event.nextAttemptAt().isAfter(now)) {
+        continue;
+      }
+      if (busy.size() >= settings.inFlightPerSubscription()) {
+        return;
+      }
+      if (event.type() == null) {
+        queue.failed(
+            subscription.id(),
+            event.seq(),
+            null,
+            "the change is no longer in the change log (--changes-retention)",
+            null,
+            now);
+        continue;
+      }
+      busy.add(event.orderingKey());
+      senders.submit(() -> deliver(subscription, event, busy));
+    }
+  }
+
+  private void deliver(
+      final WebhookSubscription subscription,
+      final OutboundQueue.Pending event,
+      final Set<String> busy) {
+    try {
+      final Attempt attempt = attempt(subscription, event);
+      record(subscription, event, attempt);
+    } catch (SQLException | RuntimeException unrecorded) {
+      // the event stays pending as it was: it is sent again, with the same webhook-id
+      LOG.warn(
+          "Delivery of change {} to {} not recorded: {}",
+          event.seq(),
+          subscription.id(),
+          unrecorded.getMessage());
+    } finally {
+      busy.remove(event.orderingKey());
+      wake();
+    }
+  }
+
+  /** What one attempt got: a status (null when no answer came), or the reason it failed. */
+  private record Attempt(Integer status, String error, Optional<Duration> retryAfter) {
+    boolean delivered() {
+      return status != null && status >= 200 && status < 300;
+    }
+  }
+
+  private Attempt attempt(
+      final WebhookSubscription subscription, final OutboundQueue.Pending event) {
+    final Instant now = clock.instant();
+    final byte[] body =
+        new ChangeRecord(
+                event.seq(), event.committedAt(), event.type(), null, null, event.dataJson())
+            .eventJson()
+            .getBytes(StandardCharsets.UTF_8);
+    final String id = Long.toString(event.seq());
+    final long timestamp = now.getEpochSecond();
+    try {
+      final URI target = URI.create(subscription.url());
+      if (!settings.allowPrivateTargets()) {
+        TargetAddress.refusePrivate(target.getHost());
+      }
+      final HttpRequest request =
+          HttpRequest.newBuilder(target)
+              .timeout(settings.timeout())
+              .header("Content-Type", "application/json")
+              .header("User-Agent", "Coexist-Webhooks")
+              .header("webhook-id", id)
+              .header("webhook-timestamp", Long.toString(timestamp))
+              .header(
+                  "webhook-signature",
+                  WebhookSigner.signature(subscription.signingSecrets(now), id, timestamp, body))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
+      final HttpResponse<Void> response =
+          client.send(request, HttpResponse.BodyHandlers.discarding());
+      return new Attempt(
+          response.statusCode(),
+          "answered " + response.statusCode(),
+          RetrySchedule.retryAfter(
+              response.headers().firstValue("Retry-After").orElse(null), clock.instant()));
+    } catch (HttpTimeoutException slow) {
+      return new Attempt(null, "no answer within " + settings.timeout(), Optional.empty());
+    } catch (IOException | IllegalArgumentException failed) {
+      return new Attempt(
+          null,
+          failed.getClass().getSimpleName()
+              + (failed.getMessage() == null ? "" : ": " + failed.getMessage()),
+          Optional.empty());
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+      return new Attempt(null, "Coexist stopped during the delivery", Optional.empty());
+    }
+  }
+
+  private void record(
+      final WebhookSubscription subscription,
+      final OutboundQueue.Pending event,
+      final Attempt attempt)
+      throws SQLException {
+    final Instant now = clock.instant();
+    if (attempt.delivered()) {
+      queue.delivered(subscription.id(), event.seq(), attempt.status(), now);
+      return;
+    }
+    if (attempt.status() != null && attempt.status() == 410) {
+      // the receiver says it is gone for good: stop, keep the event for a resume
+      queue.failed(subscription.id(), event.seq(), 410, attempt.error(), now, now);
+      subscriptions.disable(subscription.id(), "the receiver answered 410 Gone", now);
+      LOG.warn(
+          "Subscription {} disabled: {} answered 410 Gone", subscription.id(), subscription.url());
+      return;
+    }
+    final Optional<Instant> next = schedule.next(event.attempts() + 1, now, attempt.retryAfter());
+    queue.failed(
+        subscription.id(), event.seq(), attempt.status(), attempt.error(), next.orElse(null), now);
+    if (subscription.failingSince() != null
+        && Duration.between(subscription.failingSince(), now).compareTo(settings.disableAfter())
+            > 0) {
+      subscriptions.disable(
+          subscription.id(),
+          "no delivery succeeded for " + settings.disableAfter().toDays() + " days",
+          now);
+      LOG.warn(
+          "Subscription {} disabled: failing since {}",
+          subscription.id(),
+          subscription.failingSince());
+    }
+  }
+
+  private void showFigures(final WebhookSubscription subscription, final Instant now)
+      throws SQLException {
+    final Instant oldest = queue.oldestPending(subscription.id());
+    final Figures current =
+        new Figures(
+            subscription.delivered(),
+            subscription.failedAttempts(),
+            subscription.deadLetters(),
+            oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1_000.0));
+    figures
+        .computeIfAbsent(
+            subscription.id(),
+            id -> {
+              final AtomicReference<Figures> shown = new AtomicReference<>(current);
+              gauge(
+                  "coexist.subscription.delivered",
+                  id,
+                  shown,
+                  f -> f.delivered(),
+                  "Events delivered");
+              gauge(
+                  "coexist.subscription.failed.attempts",
+                  id,
+                  shown,
+                  f -> f.failedAttempts(),
+                  "Attempts that failed");
+              gauge(
+                  "coexist.subscription.dead.letters",
+                  id,
+                  shown,
+                  f -> f.deadLetters(),
+                  "Events whose retries ran out");
+              gauge(
+                  "coexist.subscription.lag.seconds",
+                  id,
+                  shown,
+                  Figures::lagSeconds,
+                  "Age of the oldest undelivered change");
+              return shown;
+            })
+        .set(current);
+  }
+
+  private void gauge(
+      final String name,
+      final String subscription,
+      final AtomicReference<Figures> shown,
+      final java.util.function.ToDoubleFunction<Figures> value,
+      final String description) {
+    Gauge.builder(name, shown, reference -> value.applyAsDouble(reference.get()))
+        .tag("subscription", subscription)
+        .description(description)
+        .register(meters);
+  }
+
+  private static void sleep(final Duration pause) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (loop != null) {
+      loop.interrupt();
+      try {
+        loop.join(Duration.ofSeconds(5));
+      } catch (InterruptedException stopping) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    senders.shutdownNow();
+    client.close();
+  }
+}

@@ -1,0 +1,381 @@
+package dev.coexist.changes;
+
+import dev.coexist.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Each subscription's queue of changes to deliver ({@code outbound_events}): filled from the change
+ * log in transactions that also move the subscription's position, so a change is queued exactly
+ * once; then each event pending, delivered, or dead (its retries exhausted) with its attempts.
+ */
+public final class OutboundQueue {
+  private static final String QUEUE =
+      """
+      INSERT INTO outbound_events (subscription_id, seq, ordering_key, state, next_attempt_at)
+      VALUES (?, ?, ?, 'pending', ?)
+      ON CONFLICT (subscription_id, seq) DO NOTHING
+      """;
+
+  private static final String MOVE =
+      "UPDATE subscriptions SET position = ? WHERE id = ? AND position < ?";
+
+  // the change's row is joined: an event whose change the retention deleted has none
+  private static final String PENDING =
+      """
+      SELECT e.seq, e.ordering_key, e.attempts, e.next_attempt_at, c.type, c.committed_at, c.data
+        FROM outbound_events e LEFT JOIN changes c ON c.seq = e.seq
+       WHERE e.subscription_id = ? AND e.state = 'pending'
+       ORDER BY e.seq LIMIT ?
+      """;
+
+  private static final String DELIVERED =
+      """
+      UPDATE outbound_events SET state = 'delivered', attempts = attempts + 1, last_status = ?,
+             last_error = NULL, last_attempt_at = ?
+       WHERE subscription_id = ? AND seq = ? AND state = 'pending'
+      """;
+
+  private static final String COUNT_DELIVERED =
+      "UPDATE subscriptions SET delivered = delivered + 1, failing_since = NULL WHERE id = ?";
+
+  private static final String FAILED =
+      """
+      UPDATE outbound_events SET state = ?, attempts = attempts + 1, last_status = ?,
+             last_error = ?, last_attempt_at = ?, next_attempt_at = ?
+       WHERE subscription_id = ? AND seq = ? AND state = 'pending'
+      """;
+
+  private static final String COUNT_FAILED =
+      """
+      UPDATE subscriptions SET failed_attempts = failed_attempts + 1,
+             dead_letters = dead_letters + ?, failing_since = COALESCE(failing_since, ?)
+       WHERE id = ?
+      """;
+
+  private static final String ATTEMPTED =
+      """
+      SELECT e.seq, c.type, e.state, e.attempts, e.last_status, e.last_error, e.last_attempt_at,
+             e.next_attempt_at
+        FROM outbound_events e LEFT JOIN changes c ON c.seq = e.seq
+       WHERE e.subscription_id = ? AND e.state = ? AND e.seq > ?
+       ORDER BY e.seq LIMIT ?
+      """;
+
+  private static final String RECENT =
+      """
+      SELECT e.seq, c.type, e.state, e.attempts, e.last_status, e.last_error, e.last_attempt_at,
+             e.next_attempt_at
+        FROM outbound_events e LEFT JOIN changes c ON c.seq = e.seq
+       WHERE e.subscription_id = ? AND e.last_attempt_at IS NOT NULL
+       ORDER BY e.last_attempt_at DESC, e.seq DESC LIMIT ?
+      """;
+
+  private static final String REPLAY =
+      """
+      UPDATE outbound_events SET state = 'pending', attempts = 0, next_attempt_at = ?
+       WHERE subscription_id = ? AND state = 'dead' AND seq = ?
+      """;
+
+  private static final String REPLAY_SINCE =
+      """
+      UPDATE outbound_events SET state = 'pending', attempts = 0, next_attempt_at = ?
+       WHERE subscription_id = ? AND state = 'dead'
+         AND seq IN (SELECT seq FROM changes WHERE committed_at >= ?)
+      """;
+
+  private static final String UNCOUNT_DEAD =
+      "UPDATE subscriptions SET dead_letters = dead_letters - ? WHERE id = ?";
+
+  private static final String OLDEST_PENDING =
+      """
+      SELECT min(c.committed_at) FROM outbound_events e JOIN changes c ON c.seq = e.seq
+       WHERE e.subscription_id = ? AND e.state = 'pending'
+      """;
+
+  private static final String FORGET_DELIVERED =
+      "DELETE FROM outbound_events WHERE state = 'delivered' AND seq <= ?";
+
+  private final Database database;
+
+  public OutboundQueue(final Database database) {
+    this.database = database;
+  }
+
+  /** A change to queue, with the key that orders it. */
+  record Queued(long seq, String orderingKey) {}
+
+  /** A pending event with its change (null fields when the retention deleted the change). */
+  record Pending(
+      long seq,
+      String orderingKey,
+      int attempts,
+      Instant nextAttemptAt,
+      String type,
+      Instant committedAt,
+      String dataJson) {}
+
+  /** An event as the API lists it. */
+  public record Attempted(
+      long seq,
+      String type,
+      String state,
+      int attempts,
+      Integer lastStatus,
+      String lastError,
+      Instant lastAttemptAt,
+      Instant nextAttemptAt) {}
+
+  /**
+   * Queues {@code changes} for the subscription and moves its position to {@code upTo}, in one
+   * transaction (nothing when another node moved it already).
+   */
+  void queue(
+      final String subscription, final List<Queued> changes, final long upTo, final Instant now)
+      throws SQLException {
+    try (Connection connection = database.pool().getConnection()) {
+      database.beginWriteTurn(false);
+      connection.setAutoCommit(false);
+      try (PreparedStatement move = connection.prepareStatement(MOVE);
+          PreparedStatement queue = connection.prepareStatement(QUEUE)) {
+        move.setLong(1, upTo);
+        move.setString(2, subscription);
+        move.setLong(3, upTo);
+        if (move.executeUpdate() == 1) {
+          for (final Queued change : changes) {
+            queue.setString(1, subscription);
+            queue.setLong(2, change.seq());
+            queue.setString(3, change.orderingKey());
+            queue.setLong(4, now.toEpochMilli());
+            queue.addBatch();
+          }
+          queue.executeBatch();
+        }
+        connection.commit();
+      } catch (SQLException | RuntimeException failed) {
+        connection.rollback();
+        throw failed;
+      } finally {
+        connection.setAutoCommit(true);
+        database.endWriteTurn();
+      }
+    }
+  }
+
+  /** The first {@code limit} pending events of the subscription, in seq order. */
+  List<Pending> pending(final String subscription, final int limit) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(PENDING)) {
+      select.setString(1, subscription);
+      select.setInt(2, limit);
+      final List<Pending> pending = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          final long committed = rows.getLong(6);
+          final boolean kept = !rows.wasNull();
+          pending.add(
+              new Pending(
+                  rows.getLong(1),
+                  rows.getString(2),
+                  rows.getInt(3),
+                  Instant.ofEpochMilli(rows.getLong(4)),
+                  rows.getString(5),
+                  kept ? Instant.ofEpochMilli(committed) : null,
+                  rows.getString(7)));
+        }
+      }
+      return pending;
+    }
+  }
+
+  /** The receiver took the event. */
+  void delivered(final String subscription, final long seq, final int status, final Instant now)
+      throws SQLException {
+    inTransaction(
+        connection -> {
+          try (PreparedStatement event = connection.prepareStatement(DELIVERED);
+              PreparedStatement count = connection.prepareStatement(COUNT_DELIVERED)) {
+            event.setInt(1, status);
+            event.setLong(2, now.toEpochMilli());
+            event.setString(3, subscription);
+            event.setLong(4, seq);
+            if (event.executeUpdate() == 1) {
+              count.setString(1, subscription);
+              count.executeUpdate();
+            }
+          }
+        });
+  }
+
+  /**
+   * An attempt failed: the event waits until {@code nextAttemptAt}, or is a dead letter when that
+   * is null. {@code status} is null when no answer came.
+   */
+  void failed(
+      final String subscription,
+      final long seq,
+      final Integer status,
+      final String error,
+      final Instant nextAttemptAt,
+      final Instant now)
+      throws SQLException {
+    inTransaction(
+        connection -> {
+          try (PreparedStatement event = connection.prepareStatement(FAILED);
+              PreparedStatement count = connection.prepareStatement(COUNT_FAILED)) {
+            event.setString(1, nextAttemptAt == null ? "dead" : "pending");
+            if (status == null) {
+              event.setNull(2, Types.INTEGER);
+            } else {
+              event.setInt(2, status);
+            }
+            event.setString(3, error.length() > 500 ? error.substring(0, 500) : error);
+            event.setLong(4, now.toEpochMilli());
+            event.setLong(5, (nextAttemptAt == null ? now : nextAttemptAt).toEpochMilli());
+            event.setString(6, subscription);
+            event.setLong(7, seq);
+            if (event.executeUpdate() == 1) {
+              count.setInt(1, nextAttemptAt == null ? 1 : 0);
+              count.setLong(2, now.toEpochMilli());
+              count.setString(3, subscription);
+              count.executeUpdate();
+            }
+          }
+        });
+  }
+
+  /** Events of a state ({@code dead}: the dead letters) after {@code afterSeq}, in seq order. */
+  public List<Attempted> inState(
+      final String subscription, final String state, final long afterSeq, final int limit)
+      throws SQLException {
+    return attempted(ATTEMPTED, subscription, state, afterSeq, limit);
+  }
+
+  /** The events attempted last, newest first. */
+  public List<Attempted> recent(final String subscription, final int limit) throws SQLException {
+    return attempted(RECENT, subscription, null, 0, limit);
+  }
+
+  /** Sends a dead letter again (attempts start over); false when it is not one. */
+  public boolean replay(final String subscription, final long seq, final Instant now)
+      throws SQLException {
+    return replayed(REPLAY, subscription, seq, now) == 1;
+  }
+
+  /** Sends again every dead letter whose change was committed at or after {@code since}. */
+  public int replaySince(final String subscription, final Instant since, final Instant now)
+      throws SQLException {
+    return replayed(REPLAY_SINCE, subscription, since.toEpochMilli(), now);
+  }
+
+  /** When the oldest undelivered change was committed; null when none waits. */
+  public Instant oldestPending(final String subscription) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(OLDEST_PENDING)) {
+      select.setString(1, subscription);
+      try (ResultSet row = select.executeQuery()) {
+        if (row.next()) {
+          final long millis = row.getLong(1);
+          return row.wasNull() ? null : Instant.ofEpochMilli(millis);
+        }
+        return null;
+      }
+    }
+  }
+
+  /** Forgets delivered events whose change the retention deleted. */
+  void forgetDelivered(final long upToSeq) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement delete = connection.prepareStatement(FORGET_DELIVERED)) {
+      delete.setLong(1, upToSeq);
+      delete.executeUpdate();
+    }
+  }
+
+  private int replayed(
+      final String sql, final String subscription, final long bound, final Instant now)
+      throws SQLException {
+    final int[] replayed = new int[1];
+    inTransaction(
+        connection -> {
+          try (PreparedStatement replay = connection.prepareStatement(sql);
+              PreparedStatement uncount = connection.prepareStatement(UNCOUNT_DEAD)) {
+            replay.setLong(1, now.toEpochMilli());
+            replay.setString(2, subscription);
+            replay.setLong(3, bound);
+            replayed[0] = replay.executeUpdate();
+            uncount.setInt(1, replayed[0]);
+            uncount.setString(2, subscription);
+            uncount.executeUpdate();
+          }
+        });
+    return replayed[0];
+  }
+
+  private List<Attempted> attempted(
+      final String sql,
+      final String subscription,
+      final String state,
+      final long afterSeq,
+      final int limit)
+      throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      int index = 0;
+      select.setString(++index, subscription);
+      if (state != null) {
+        select.setString(++index, state);
+        select.setLong(++index, afterSeq);
+      }
+      select.setInt(++index, limit);
+      final List<Attempted> found = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          final int status = rows.getInt(5);
+          final Integer lastStatus = rows.wasNull() ? null : status;
+          final long attemptedAt = rows.getLong(7);
+          final Instant lastAttemptAt = rows.wasNull() ? null : Instant.ofEpochMilli(attemptedAt);
+          found.add(
+              new Attempted(
+                  rows.getLong(1),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getInt(4),
+                  lastStatus,
+                  rows.getString(6),
+                  lastAttemptAt,
+                  Instant.ofEpochMilli(rows.getLong(8))));
+        }
+      }
+      return found;
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    void run(Connection connection) throws SQLException;
+  }
+
+  private void inTransaction(final Work work) throws SQLException {
+    try (Connection connection = database.pool().getConnection()) {
+      database.beginWriteTurn(false);
+      connection.setAutoCommit(false);
+      try {
+        work.run(connection);
+        connection.commit();
+      } catch (SQLException | RuntimeException failed) {
+        connection.rollback();
+        throw failed;
+      } finally {
+        connection.setAutoCommit(true);
+        database.endWriteTurn();
+      }
+    }
+  }
+}

@@ -1,0 +1,414 @@
+package dev.coexist.changes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.api.ApiKeys;
+import dev.coexist.apply.StoreChange;
+import dev.coexist.web.Replies;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /api/v1/subscriptions}: the partner's outbound webhooks. Create (the secret is generated
+ * unless given, and shown in this answer and after a rotation only), list, show (state, counters,
+ * lag, recent attempts), change (pause, resume, rotate the secret, url and filters), delete; the
+ * dead letters of one, and replaying them.
+ */
+public final class SubscriptionRoutes {
+  static final String PATH = "/api/v1/subscriptions";
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionRoutes.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_BODY = 16 * 1024;
+  private static final int RECENT = 20;
+  private static final int DEAD_LETTERS_PAGE = 100;
+
+  private final Subscriptions subscriptions;
+  private final OutboundQueue queue;
+  private final ApiKeys keys;
+  private final Clock clock;
+  private final boolean allowPrivateTargets;
+  private final Runnable wakeForwarder;
+
+  public SubscriptionRoutes(
+      final Subscriptions subscriptions,
+      final OutboundQueue queue,
+      final ApiKeys keys,
+      final Clock clock,
+      final boolean allowPrivateTargets,
+      final Runnable wakeForwarder) {
+    this.subscriptions = subscriptions;
+    this.queue = queue;
+    this.keys = keys;
+    this.clock = clock;
+    this.allowPrivateTargets = allowPrivateTargets;
+    this.wakeForwarder = wakeForwarder;
+  }
+
+  /** A request that cannot be served as asked: 400 or 404 with its reason. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Status status;
+
+    Refused(final Status status, final String reason) {
+      super(reason);
+      this.status = status;
+    }
+  }
+
+  @FunctionalInterface
+  private interface Route {
+    void handle(ServerRequest request, ServerResponse response) throws SQLException, IOException;
+  }
+
+  public void register(final HttpRouting.Builder routing) {
+    routing
+        .post(PATH, guarded(this::create))
+        .get(PATH, guarded(this::list))
+        .get(PATH + "/{id}", guarded(this::show))
+        .patch(PATH + "/{id}", guarded(this::change))
+        .delete(PATH + "/{id}", guarded(this::delete))
+        .get(PATH + "/{id}/dead-letters", guarded(this::deadLetters))
+        .post(PATH + "/{id}/replay", guarded(this::replay));
+  }
+
+  private io.helidon.webserver.http.Handler guarded(final Route route) {
+    return (request, response) -> {
+      final Optional<String> refusal =
+          keys.refusal(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+      if (refusal.isPresent()) {
+        response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        Replies.error(response, Status.UNAUTHORIZED_401, "unauthorized", refusal.get());
+        return;
+      }
+      try {
+        route.handle(request, response);
+      } catch (Refused refused) {
+        Replies.error(
+            response,
+            refused.status,
+            refused.status == Status.NOT_FOUND_404 ? "not_found" : "bad_request",
+            refused.getMessage());
+      } catch (SQLException | IOException unavailable) {
+        LOG.warn("API {} failed: {}", request.path().path(), unavailable.getMessage());
+        response.header(HeaderNames.RETRY_AFTER, "5");
+        Replies.error(
+            response,
+            Status.SERVICE_UNAVAILABLE_503,
+            "unavailable",
+            "the database did not answer: " + unavailable.getMessage());
+      }
+    };
+  }
+
+  private void create(final ServerRequest request, final ServerResponse response)
+      throws SQLException, IOException {
+    final JsonNode body = body(request);
+    final String url = text(body, "url");
+    if (url == null) {
+      throw new Refused(Status.BAD_REQUEST_400, "url is required");
+    }
+    checkUrl(url);
+    final String secret = text(body, "secret");
+    checkSecret(secret);
+    final WebhookSubscription created =
+        subscriptions.create(
+            new Subscriptions.NewSubscription(
+                url.strip(),
+                text(body, "description"),
+                types(body.path("types")),
+                numbers(body.path("numbers")),
+                secret),
+            clock.instant());
+    wakeForwarder.run();
+    response.header(HeaderNames.LOCATION, PATH + "/" + created.id());
+    Replies.json(response, Status.CREATED_201, json(created, true, null, List.of()));
+  }
+
+  private void list(final ServerRequest request, final ServerResponse response)
+      throws SQLException {
+    final List<Map<String, Object>> all = new ArrayList<>();
+    for (final WebhookSubscription subscription : subscriptions.list()) {
+      all.add(json(subscription, false, queue.oldestPending(subscription.id()), null));
+    }
+    Replies.json(response, Status.OK_200, Map.of("subscriptions", all));
+  }
+
+  private void show(final ServerRequest request, final ServerResponse response)
+      throws SQLException {
+    final WebhookSubscription subscription = found(request);
+    Replies.json(
+        response,
+        Status.OK_200,
+        json(
+            subscription,
+            false,
+            queue.oldestPending(subscription.id()),
+            queue.recent(subscription.id(), RECENT)));
+  }
+
+  private void change(final ServerRequest request, final ServerResponse response)
+      throws SQLException, IOException {
+    final String id = request.path().pathParameters().get("id");
+    final JsonNode body = body(request);
+    final String url = text(body, "url");
+    if (url != null) {
+      checkUrl(url);
+    }
+    final String secret = text(body, "secret");
+    checkSecret(secret);
+    final String state = text(body, "state");
+    if (state != null
+        && !state.equals(WebhookSubscription.ACTIVE)
+        && !state.equals(WebhookSubscription.PAUSED)) {
+      throw new Refused(
+          Status.BAD_REQUEST_400, "state must be active (resume) or paused, was '" + state + "'");
+    }
+    final boolean rotate = body.path("rotate_secret").asBoolean(false);
+    final WebhookSubscription changed =
+        subscriptions
+            .change(
+                id,
+                new Subscriptions.Change(
+                    url == null ? null : url.strip(),
+                    text(body, "description"),
+                    body.has("types") ? types(body.path("types")) : null,
+                    body.has("numbers") ? numbers(body.path("numbers")) : null,
+                    state,
+                    secret,
+                    rotate),
+                clock.instant())
+            .orElseThrow(() -> new Refused(Status.NOT_FOUND_404, "no subscription " + id));
+    wakeForwarder.run();
+    Replies.json(
+        response,
+        Status.OK_200,
+        json(changed, rotate || secret != null, queue.oldestPending(changed.id()), null));
+  }
+
+  private void delete(final ServerRequest request, final ServerResponse response)
+      throws SQLException {
+    final String id = request.path().pathParameters().get("id");
+    if (!subscriptions.delete(id)) {
+      throw new Refused(Status.NOT_FOUND_404, "no subscription " + id);
+    }
+    response.status(Status.NO_CONTENT_204);
+    response.send();
+  }
+
+  private void deadLetters(final ServerRequest request, final ServerResponse response)
+      throws SQLException {
+    final WebhookSubscription subscription = found(request);
+    final long after = request.query().first("after").map(text -> seq(text, "after")).orElse(0L);
+    final List<OutboundQueue.Attempted> dead =
+        queue.inState(subscription.id(), "dead", after, DEAD_LETTERS_PAGE);
+    final Map<String, Object> page = new LinkedHashMap<>();
+    page.put("dead_letters", dead.stream().map(SubscriptionRoutes::attempt).toList());
+    page.put(
+        "next_after", dead.size() < DEAD_LETTERS_PAGE ? null : dead.get(dead.size() - 1).seq());
+    Replies.json(response, Status.OK_200, page);
+  }
+
+  private void replay(final ServerRequest request, final ServerResponse response)
+      throws SQLException, IOException {
+    final WebhookSubscription subscription = found(request);
+    final JsonNode body = body(request);
+    final Instant now = clock.instant();
+    final int replayed;
+    if (body.path("id").isIntegralNumber()) {
+      replayed = queue.replay(subscription.id(), body.path("id").asLong(), now) ? 1 : 0;
+      if (replayed == 0) {
+        throw new Refused(
+            Status.NOT_FOUND_404,
+            "event " + body.path("id").asLong() + " is not a dead letter of " + subscription.id());
+      }
+    } else if (body.path("since").isTextual()) {
+      final Instant since;
+      try {
+        since = Instant.parse(body.path("since").asText());
+      } catch (DateTimeParseException invalid) {
+        throw new Refused(
+            Status.BAD_REQUEST_400, "since must be an ISO-8601 instant, e.g. 2026-03-16T12:00:00Z");
+      }
+      replayed = queue.replaySince(subscription.id(), since, now);
+    } else {
+      throw new Refused(
+          Status.BAD_REQUEST_400,
+          "the body must be {\"id\": <event id>} or {\"since\": \"<ISO-8601 instant>\"}");
+    }
+    wakeForwarder.run();
+    Replies.json(response, Status.ACCEPTED_202, Map.of("replayed", replayed));
+  }
+
+  private WebhookSubscription found(final ServerRequest request) throws SQLException {
+    final String id = request.path().pathParameters().get("id");
+    return subscriptions
+        .find(id)
+        .orElseThrow(() -> new Refused(Status.NOT_FOUND_404, "no subscription " + id));
+  }
+
+  private void checkUrl(final String url) {
+    try {
+      TargetAddress.check(url, allowPrivateTargets);
+    } catch (IllegalArgumentException refused) {
+      throw new Refused(Status.BAD_REQUEST_400, refused.getMessage());
+    }
+  }
+
+  private static void checkSecret(final String secret) {
+    if (secret == null) {
+      return;
+    }
+    try {
+      WebhookSigner.key(secret);
+    } catch (IllegalArgumentException refused) {
+      throw new Refused(Status.BAD_REQUEST_400, refused.getMessage());
+    }
+  }
+
+  private static JsonNode body(final ServerRequest request) throws IOException {
+    try (InputStream in = request.content().inputStream()) {
+      final byte[] bytes = in.readNBytes(MAX_BODY + 1);
+      if (bytes.length > MAX_BODY) {
+        throw new Refused(Status.BAD_REQUEST_400, "the body must be a small JSON object");
+      }
+      final JsonNode body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+      if (!body.isObject()) {
+        throw new Refused(Status.BAD_REQUEST_400, "the body must be a JSON object");
+      }
+      return body;
+    } catch (JsonProcessingException invalid) {
+      throw new Refused(
+          Status.BAD_REQUEST_400, "the body is not JSON: " + invalid.getOriginalMessage());
+    }
+  }
+
+  private static String text(final JsonNode body, final String field) {
+    final JsonNode value = body.path(field);
+    if (value.isMissingNode() || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new Refused(Status.BAD_REQUEST_400, field + " must be a string");
+    }
+    return value.asText();
+  }
+
+  private static List<String> types(final JsonNode value) {
+    final List<String> types = strings(value, "types");
+    final List<String> known = new ArrayList<>();
+    for (final String type : types) {
+      try {
+        known.addAll(ChangeFilter.parse(type, null).types());
+      } catch (IllegalArgumentException unknown) {
+        throw new Refused(Status.BAD_REQUEST_400, unknown.getMessage());
+      }
+    }
+    return known.stream().distinct().toList();
+  }
+
+  private static List<String> numbers(final JsonNode value) {
+    final List<String> numbers = strings(value, "numbers");
+    for (final String number : numbers) {
+      if (!number.matches("\\d{1,40}")) {
+        throw new Refused(
+            Status.BAD_REQUEST_400,
+            "numbers must be phone_number_ids (digits), was '" + number + "'");
+      }
+    }
+    return numbers;
+  }
+
+  private static List<String> strings(final JsonNode value, final String field) {
+    if (value.isMissingNode() || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new Refused(Status.BAD_REQUEST_400, field + " must be an array of strings");
+    }
+    final List<String> strings = new ArrayList<>();
+    for (final JsonNode item : value) {
+      if (!item.isTextual()) {
+        throw new Refused(Status.BAD_REQUEST_400, field + " must be an array of strings");
+      }
+      strings.add(item.asText());
+    }
+    return strings;
+  }
+
+  private static long seq(final String text, final String what) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException notANumber) {
+      throw new Refused(
+          Status.BAD_REQUEST_400, what + " must be a whole number, was '" + text + "'");
+    }
+  }
+
+  private Map<String, Object> json(
+      final WebhookSubscription subscription,
+      final boolean withSecret,
+      final Instant oldestPending,
+      final List<OutboundQueue.Attempted> recent) {
+    final Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", subscription.id());
+    json.put("url", subscription.url());
+    json.put("description", subscription.description());
+    json.put("types", subscription.types().isEmpty() ? StoreChange.TYPES : subscription.types());
+    json.put("numbers", subscription.numbers());
+    json.put("state", subscription.state());
+    json.put("state_reason", subscription.stateReason());
+    if (withSecret) {
+      json.put("secret", subscription.secret());
+    }
+    json.put("delivered", subscription.delivered());
+    json.put("failed_attempts", subscription.failedAttempts());
+    json.put("dead_letters", subscription.deadLetters());
+    json.put(
+        "lag_seconds",
+        oldestPending == null
+            ? 0
+            : Math.max(0, clock.instant().toEpochMilli() - oldestPending.toEpochMilli()) / 1000.0);
+    json.put("failing_since", time(subscription.failingSince()));
+    json.put("created_at", time(subscription.createdAt()));
+    json.put("updated_at", time(subscription.updatedAt()));
+    if (recent != null) {
+      json.put("recent_attempts", recent.stream().map(SubscriptionRoutes::attempt).toList());
+    }
+    return json;
+  }
+
+  private static Map<String, Object> attempt(final OutboundQueue.Attempted event) {
+    final Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", event.seq());
+    json.put("type", event.type());
+    json.put("state", event.state());
+    json.put("attempts", event.attempts());
+    json.put("last_status", event.lastStatus());
+    json.put("last_error", event.lastError());
+    json.put("last_attempt_at", time(event.lastAttemptAt()));
+    json.put(
+        "next_attempt_at", event.state().equals("pending") ? time(event.nextAttemptAt()) : null);
+    return json;
+  }
+
+  private static String time(final Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}
