@@ -124,18 +124,17 @@ public final class SubscriptionRoutes {
     if (url == null) {
       throw new Refused(Status.BAD_REQUEST_400, "url is required");
     }
-    checkUrl(url);
     final String secret = text(body, "secret");
     checkSecret(secret);
-    final WebhookSubscription created =
-        subscriptions.create(
-            new Subscriptions.NewSubscription(
-                url.strip(),
-                text(body, "description"),
-                types(body.path("types")),
-                numbers(body.path("numbers")),
-                secret),
-            clock.instant());
+    final Subscriptions.NewSubscription wanted =
+        new Subscriptions.NewSubscription(
+            url.strip(),
+            text(body, "description"),
+            types(body.path("types")),
+            numbers(body.path("numbers")),
+            secret);
+    checkUrl(url); // last: it may ask the DNS
+    final WebhookSubscription created = subscriptions.create(wanted, clock.instant());
     wakeForwarder.run();
     response.header(HeaderNames.LOCATION, PATH + "/" + created.id());
     Replies.json(response, Status.CREATED_201, json(created, true, null, List.of()));
