@@ -24,9 +24,14 @@ final class ConfigOptions {
 
   private ConfigOptions() {}
 
+  /** A key given as a bare switch on the command line ({@code --insecure}), true or false. */
+  private static boolean isFlag(final ConfigKey key) {
+    return key == ConfigKey.INSECURE || key == ConfigKey.ALLOW_PRIVATE_TARGETS;
+  }
+
   static void addTo(final CommandSpec spec) {
     for (final ConfigKey key : ConfigKey.values()) {
-      final boolean flag = key == ConfigKey.INSECURE;
+      final boolean flag = isFlag(key);
       final boolean repeatable = key == ConfigKey.API_KEY;
       final OptionSpec.Builder option =
           OptionSpec.builder(key.option())
@@ -66,9 +71,7 @@ final class ConfigOptions {
     for (final ConfigKey key : ConfigKey.values()) {
       final OptionSpec option = spec.findOption(key.option());
       if (option != null && !option.originalStringValues().isEmpty()) {
-        values.put(
-            key,
-            key == ConfigKey.INSECURE ? List.of(flagValue(option)) : option.originalStringValues());
+        values.put(key, isFlag(key) ? List.of(flagValue(option)) : option.originalStringValues());
       } else if (env.get(key.environmentVariable()) != null) {
         values.put(key, List.of(env.get(key.environmentVariable())));
       } else if (file.getProperty(key.key()) != null) {
