@@ -319,7 +319,8 @@ public final class SubscriptionRoutes {
         throw new Refused(Status.BAD_REQUEST_400, unknown.getMessage());
       }
     }
-    return known.stream().distinct().toList();
+    // in the order the types are listed everywhere else
+    return StoreChange.TYPES.stream().filter(known::contains).toList();
   }
 
   private static List<String> numbers(final JsonNode value) {

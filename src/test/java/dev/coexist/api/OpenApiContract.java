@@ -17,7 +17,7 @@ import java.util.Set;
  * openapi.yaml as a JSON Schema document: a real response is valid when it matches the schema the
  * contract declares for its path, method and status.
  */
-final class OpenApiContract {
+public final class OpenApiContract {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final JsonNode document;
 
@@ -29,7 +29,7 @@ final class OpenApiContract {
     return new OpenApiContract(new ObjectMapper(new YAMLFactory()).readTree(yaml));
   }
 
-  static OpenApiContract fromClasspath() throws IOException {
+  public static OpenApiContract fromClasspath() throws IOException {
     try (InputStream in = OpenApiContract.class.getResourceAsStream("/openapi.yaml")) {
       return load(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -40,7 +40,7 @@ final class OpenApiContract {
   }
 
   /** The schema violations of {@code body} against the contract; empty when it conforms. */
-  List<String> violations(
+  public List<String> violations(
       final String path, final String method, final int status, final String body)
       throws IOException {
     final String operation = "/paths/" + escape(path) + "/" + method + "/responses/" + status;

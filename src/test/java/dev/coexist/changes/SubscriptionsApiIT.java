@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coexist.api.OpenApiContract;
 import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
 import java.net.http.HttpRequest;
@@ -65,6 +66,9 @@ class SubscriptionsApiIT {
                "description":"CRM"}"""
                   .formatted(receiver.url()));
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      final OpenApiContract contract = OpenApiContract.fromClasspath();
+      assertThat(contract.violations("/api/v1/subscriptions", "post", 201, created.body()))
+          .isEmpty();
       final JsonNode subscription = json(created);
       final String id = subscription.path("id").asText();
       assertThat(id).startsWith("sub_");
@@ -96,7 +100,9 @@ class SubscriptionsApiIT {
           .isTrue();
 
       // listed without its secret; shown with counters and the attempt
-      final JsonNode listed = json(send(app, "GET", "/api/v1/subscriptions", null));
+      final HttpResponse<String> list = send(app, "GET", "/api/v1/subscriptions", null);
+      assertThat(contract.violations("/api/v1/subscriptions", "get", 200, list.body())).isEmpty();
+      final JsonNode listed = json(list);
       assertThat(listed.path("subscriptions")).hasSize(1);
       assertThat(listed.path("subscriptions").get(0).has("secret")).isFalse();
       JsonNode shown = json(send(app, "GET", "/api/v1/subscriptions/" + id, null));
@@ -106,6 +112,13 @@ class SubscriptionsApiIT {
       }
       assertThat(shown.path("delivered").asInt()).isEqualTo(1);
       assertThat(shown.path("recent_attempts").get(0).path("last_status").asInt()).isEqualTo(200);
+      assertThat(
+              contract.violations(
+                  "/api/v1/subscriptions/{id}",
+                  "get",
+                  200,
+                  send(app, "GET", "/api/v1/subscriptions/" + id, null).body()))
+          .isEmpty();
 
       // pause, rotate: the new secret is shown once
       final JsonNode paused =
@@ -118,8 +131,13 @@ class SubscriptionsApiIT {
           .startsWith("whsec_")
           .isNotEqualTo(subscription.path("secret").asText());
 
-      assertThat(send(app, "GET", "/api/v1/subscriptions/" + id + "/dead-letters", null).body())
-          .contains("\"dead_letters\":[]");
+      final String deadLetters =
+          send(app, "GET", "/api/v1/subscriptions/" + id + "/dead-letters", null).body();
+      assertThat(deadLetters).contains("\"dead_letters\":[]");
+      assertThat(
+              contract.violations(
+                  "/api/v1/subscriptions/{id}/dead-letters", "get", 200, deadLetters))
+          .isEmpty();
       assertThat(send(app, "DELETE", "/api/v1/subscriptions/" + id, null).statusCode())
           .isEqualTo(204);
       assertThat(send(app, "GET", "/api/v1/subscriptions/" + id, null).statusCode()).isEqualTo(404);
