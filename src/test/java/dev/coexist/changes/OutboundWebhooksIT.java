@@ -152,6 +152,29 @@ class OutboundWebhooksIT {
     }
   }
 
+  /**
+   * Waits until the outcome of the {@code attempts}-th attempt of the subscription's change {@code
+   * wamid} is recorded: only then does moving the clock move its next attempt.
+   */
+  private void awaitRecorded(final String subscription, final String wamid, final int attempts)
+      throws InterruptedException {
+    await(
+        attempts + " attempts of " + wamid + " recorded",
+        () -> {
+          final List<TestReceiver.Received> sent = receivedFor(wamid);
+          if (sent.isEmpty()) {
+            return false;
+          }
+          final long seq = Long.parseLong(sent.get(0).id());
+          try {
+            return queue.recent(subscription, 100).stream()
+                .anyMatch(event -> event.seq() == seq && event.attempts() == attempts);
+          } catch (Exception failed) {
+            return false;
+          }
+        });
+  }
+
   private static JsonNode event(final TestReceiver.Received request) {
     try {
       return JSON.readTree(request.body());
@@ -218,6 +241,7 @@ class OutboundWebhooksIT {
 
     // the first attempt and the immediate retry fail; the next waits 5 s
     await("two attempts of the failing event", () -> receivedFor("wamid.bad").size() == 2);
+    awaitRecorded(subscription.id(), "wamid.bad", 2);
     await("the other thread delivered", () -> receivedFor("wamid.other").size() == 1);
     Thread.sleep(500);
     assertThat(receivedFor("wamid.bad")).hasSize(2);
@@ -250,6 +274,7 @@ class OutboundWebhooksIT {
     receiver.answer(request -> new TestReceiver.Answer(503, "120"));
     post("wamid.dead", 1);
     await("the first attempt", () -> receivedFor("wamid.dead").size() == 1);
+    awaitRecorded(subscription.id(), "wamid.dead", 1);
     clock.advance(Duration.ofSeconds(60));
     Thread.sleep(300);
     assertThat(receivedFor("wamid.dead"))
@@ -257,12 +282,14 @@ class OutboundWebhooksIT {
         .hasSize(1);
     clock.advance(Duration.ofSeconds(60));
     await("the second attempt", () -> receivedFor("wamid.dead").size() == 2);
+    awaitRecorded(subscription.id(), "wamid.dead", 2);
 
     receiver.answer(request -> TestReceiver.Answer.of(500));
     for (int attempt = 3; attempt <= RetrySchedule.ATTEMPTS; attempt++) {
       clock.advance(Duration.ofHours(11));
       final int expected = attempt;
       await("attempt " + attempt, () -> receivedFor("wamid.dead").size() == expected);
+      awaitRecorded(subscription.id(), "wamid.dead", attempt);
     }
     await(
         "a dead letter",
@@ -357,5 +384,60 @@ class OutboundWebhooksIT {
     assertThat(after.signature().split(" ")).hasSize(1);
     assertThat(TestReceiver.signedWith(after, rotated.secret())).isTrue();
     assertThat(TestReceiver.signedWith(after, subscription.secret())).isFalse();
+  }
+
+  @Test
+  void aSubscriptionFailingForFiveDaysIsDisabledAndSaysSo() throws Exception {
+    final WebhookSubscription subscription = subscribe(List.of("message.created"));
+    receiver.answer(request -> TestReceiver.Answer.of(500));
+    post("wamid.day0", 1);
+    await("failing", () -> receivedFor("wamid.day0").size() == 2);
+    awaitRecorded(subscription.id(), "wamid.day0", 2);
+    clock.advance(Duration.ofDays(3));
+    post("wamid.day3", 2);
+    await("still failing", () -> receivedFor("wamid.day3").size() == 2);
+    awaitRecorded(subscription.id(), "wamid.day3", 2);
+    assertThat(subscriptions.find(subscription.id()).orElseThrow().state()).isEqualTo("active");
+    clock.advance(Duration.ofDays(2).plusHours(1));
+    post("wamid.day5", 3);
+    await(
+        "disabled after 5 days without a delivery",
+        () -> {
+          try {
+            return subscriptions.find(subscription.id()).orElseThrow().state().equals("disabled");
+          } catch (Exception failed) {
+            return false;
+          }
+        });
+    assertThat(subscriptions.find(subscription.id()).orElseThrow().stateReason())
+        .isEqualTo("no delivery succeeded for 5 days");
+  }
+
+  @Test
+  void aTargetThatHangsCostsItsOwnSubscriptionOnly() throws Exception {
+    try (TestReceiver hanging = new TestReceiver()) {
+      hanging.answer(
+          request -> {
+            try {
+              Thread.sleep(5_000); // longer than the test waits; the timeout is 2 s
+            } catch (InterruptedException stopping) {
+              Thread.currentThread().interrupt();
+            }
+            return TestReceiver.Answer.of(200);
+          });
+      subscriptions.create(
+          new Subscriptions.NewSubscription(
+              hanging.url(), "hangs", List.of("message.created"), List.of(), null),
+          clock.instant());
+      subscribe(List.of("message.created"));
+      final long started = System.nanoTime();
+      for (int n = 0; n < 20; n++) {
+        post("wamid.hang." + n, n);
+      }
+      await("the healthy subscription got every event", () -> receiver.received().size() == 20);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+      // the hanging target holds at most its in-flight share of connections
+      assertThat(hanging.received().size()).isLessThanOrEqualTo(16);
+    }
   }
 }
