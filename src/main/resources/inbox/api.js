@@ -35,6 +35,10 @@ export class Api {
     return this.request('POST', path, body);
   }
 
+  patch(path, body) {
+    return this.request('PATCH', path, body);
+  }
+
   async request(method, path, body) {
     const headers = { Authorization: `Bearer ${this.key()}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -63,4 +67,10 @@ export class Api {
   failed(cursor) { return this.get('/api/v1/journal', { state: 'failed', limit: 50, cursor }); }
   replay(id) { return this.post(`/api/v1/journal/${seg(id)}/replay`); }
   replayFailed() { return this.post('/api/v1/journal/replay', { state: 'failed' }); }
+  subscriptions() { return this.get('/api/v1/subscriptions'); }
+  subscription(id) { return this.get(`/api/v1/subscriptions/${seg(id)}`); }
+  deadLetters(id, after) { return this.get(`/api/v1/subscriptions/${seg(id)}/dead-letters`, { after }); }
+  /** what: {id: <event id>} or {since: '<ISO instant>'}. */
+  replayDead(id, what) { return this.post(`/api/v1/subscriptions/${seg(id)}/replay`, what); }
+  setSubscriptionState(id, state) { return this.patch(`/api/v1/subscriptions/${seg(id)}`, { state }); }
 }

@@ -1,5 +1,6 @@
 // The inbox page: asks for the API key (kept in this tab's sessionStorage only), then shows the
-// numbers, threads, conversation, contacts and failed deliveries, and follows the change feed.
+// numbers, threads, conversation, contacts, failed deliveries and outbound webhook subscriptions, and
+// follows the change feed.
 
 import { byId, show } from './dom.js';
 import { Api } from './api.js';
@@ -8,6 +9,7 @@ import { NumbersPane } from './numbers.js';
 import { ThreadsPane, ContactsPane, showList } from './lists.js';
 import { Conversation } from './conversation.js';
 import { FailedDeliveries } from './failed.js';
+import { Subscriptions } from './subscriptions.js';
 
 const KEY = 'coexist.apiKey';
 
@@ -24,6 +26,11 @@ const threads = new ThreadsPane(api, (thread) => openThread(thread));
 const contacts = new ContactsPane(api);
 const conversation = new Conversation(api);
 const failed = new FailedDeliveries(api);
+const subscriptions = new Subscriptions(api, report);
+
+/** How often the subscriptions page asks again while shown: deliveries are not on the feed. */
+const SUBSCRIPTIONS_POLL = 5000;
+let subscriptionsPoll = null;
 
 function report(error) {
   if (error?.status === 401) return;
@@ -63,6 +70,7 @@ const refreshThreads = coalesce(() => threads.refresh());
 const refreshContacts = coalesce(() => (state.list === 'contacts' ? contacts.refresh() : undefined));
 const refreshConversation = coalesce(() => conversation.refresh(), 50);
 const refreshFailed = coalesce(() => failed.refresh());
+const refreshSubscriptions = coalesce(() => subscriptions.refresh());
 
 function forNumber(data) {
   return !data.phone_number_id || data.phone_number_id === state.number;
@@ -152,9 +160,18 @@ function setView(which) {
   state.view = which;
   show(byId('inbox'), which === 'conversations');
   show(byId('failed-view'), which === 'failed');
+  show(byId('subscriptions-view'), which === 'subscriptions');
   byId('show-conversations').setAttribute('aria-pressed', String(which === 'conversations'));
   byId('show-failed').setAttribute('aria-pressed', String(which === 'failed'));
+  byId('show-subscriptions').setAttribute('aria-pressed', String(which === 'subscriptions'));
   if (which === 'failed') failed.refresh().catch(report);
+  pollSubscriptions(which === 'subscriptions');
+  if (which === 'subscriptions') subscriptions.refresh().catch(report);
+}
+
+function pollSubscriptions(on) {
+  clearInterval(subscriptionsPoll);
+  subscriptionsPoll = on ? setInterval(refreshSubscriptions, SUBSCRIPTIONS_POLL) : null;
 }
 
 async function start() {
@@ -167,6 +184,7 @@ async function start() {
   state.feed = follow('/api/v1/events', { key: () => sessionStorage.getItem(KEY) ?? '', onEvent: onChange, onState: feedState });
   const list = await numbers.refresh();
   failed.refresh().catch(report);
+  subscriptions.refresh().catch(report);
   if (list.length > 0 && state.number === null) await selectNumber(list[0].phone_number_id);
 }
 
@@ -181,7 +199,9 @@ function signOut(reason) {
   contacts.list.clear();
   byId('numbers').replaceChildren();
   byId('failed').replaceChildren();
-  for (const id of ['inbox', 'failed-view', 'views', 'feed-state', 'forget-key']) show(byId(id), false);
+  pollSubscriptions(false);
+  subscriptions.reset();
+  for (const id of ['inbox', 'failed-view', 'subscriptions-view', 'views', 'feed-state', 'forget-key']) show(byId(id), false);
   show(byId('key-view'), true);
   byId('key-error').textContent = reason ?? '';
   byId('api-key').value = '';
@@ -201,6 +221,7 @@ byId('show-threads').addEventListener('click', () => setList('threads'));
 byId('show-contacts').addEventListener('click', () => setList('contacts'));
 byId('show-conversations').addEventListener('click', () => setView('conversations'));
 byId('show-failed').addEventListener('click', () => setView('failed'));
+byId('show-subscriptions').addEventListener('click', () => setView('subscriptions'));
 
 if (sessionStorage.getItem(KEY)) start().catch(report);
 else signOut('');

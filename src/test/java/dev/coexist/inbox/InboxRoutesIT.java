@@ -57,7 +57,8 @@ class InboxRoutesIT {
           "lists.js",
           "paged-list.js",
           "conversation.js",
-          "failed.js"
+          "failed.js",
+          "subscriptions.js"
         }) {
       final HttpResponse<String> script = app.get("/inbox/" + module);
       assertThat(script.statusCode()).as(module).isEqualTo(200);
