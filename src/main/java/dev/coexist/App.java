@@ -93,7 +93,6 @@ public final class App implements AutoCloseable {
     final ChangeFeed feed = new ChangeFeed(feedSettings, meters);
     // the processors wake the feed's tail after each commit; the tail needs the database first
     final AtomicReference<ChangeTail> committed = new AtomicReference<>();
-    final AtomicReference<Forwarder> forwarding = new AtomicReference<>();
     final DataPath dataPath =
         DataPath.open(
             DataPath.Settings.of(config),
@@ -103,16 +102,10 @@ public final class App implements AutoCloseable {
               if (waiting != null) {
                 waiting.wake();
               }
-              final Forwarder sending = forwarding.get();
-              if (sending != null) {
-                sending.wake();
-              }
             });
     final Journal journal = dataPath.journal();
     final Database database = dataPath.storage().store();
     final ChangeLog changeLog = new ChangeLog(database);
-    final ChangeTail tail =
-        new ChangeTail(feed, changeLog, database, feedSettings, Clock.systemUTC());
     final Subscriptions subscriptions = new Subscriptions(database);
     final OutboundQueue outbound = new OutboundQueue(database);
     final Forwarder forwarder =
@@ -124,6 +117,9 @@ public final class App implements AutoCloseable {
             Clock.systemUTC(),
             Math::random,
             meters);
+    // the tail hears of every node's commits: the forwarder follows it
+    final ChangeTail tail =
+        new ChangeTail(feed, changeLog, database, feedSettings, Clock.systemUTC(), forwarder::wake);
     WebhookRoutes webhooks = null;
     try {
       try {
@@ -134,7 +130,6 @@ public final class App implements AutoCloseable {
       }
       committed.set(tail);
       forwarder.start();
-      forwarding.set(forwarder);
       dataPath.start();
       webhooks =
           new WebhookRoutes(

@@ -36,12 +36,13 @@ public final class ChangeTail implements AutoCloseable {
   private final Database database;
   private final FeedSettings settings;
   private final Clock clock;
+  private final Runnable published;
   private final ArrayBlockingQueue<Boolean> wakes = new ArrayBlockingQueue<>(1);
   private volatile boolean closed;
   private volatile Connection listening;
   private Thread reader;
   private Thread listener;
-  private long published;
+  private long newest;
   private Instant retentionDue = Instant.MIN;
 
   public ChangeTail(
@@ -50,17 +51,32 @@ public final class ChangeTail implements AutoCloseable {
       final Database database,
       final FeedSettings settings,
       final Clock clock) {
+    this(feed, log, database, settings, clock, () -> {});
+  }
+
+  /**
+   * @param published told whenever new changes were published, whichever node committed them (the
+   *     outbound webhooks' forwarder)
+   */
+  public ChangeTail(
+      final ChangeFeed feed,
+      final ChangeLog log,
+      final Database database,
+      final FeedSettings settings,
+      final Clock clock,
+      final Runnable published) {
     this.feed = feed;
     this.log = log;
     this.database = database;
     this.settings = settings;
     this.clock = clock;
+    this.published = published;
   }
 
   /** Starts after the newest change already in the log. */
   public void start() throws SQLException {
-    published = log.newest();
-    feed.startAfter(published);
+    newest = log.newest();
+    feed.startAfter(newest);
     reader = Thread.ofPlatform().name("change-tail").daemon().start(this::run);
     if (database.engine() == Engine.POSTGRESQL) {
       listener = Thread.ofVirtual().name("change-listener").start(this::listen);
@@ -96,15 +112,19 @@ public final class ChangeTail implements AutoCloseable {
   }
 
   private void publishNew() throws SQLException {
+    final long before = newest;
     while (!closed) {
-      final List<ChangeRecord> page = log.after(published, Long.MAX_VALUE, PAGE);
+      final List<ChangeRecord> page = log.after(newest, Long.MAX_VALUE, PAGE);
       for (final ChangeRecord change : page) {
         feed.publish(change);
-        published = change.seq();
+        newest = change.seq();
       }
       if (page.size() < PAGE) {
-        return;
+        break;
       }
+    }
+    if (newest > before) {
+      published.run();
     }
   }
 
