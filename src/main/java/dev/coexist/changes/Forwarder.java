@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +61,9 @@ public final class Forwarder implements AutoCloseable {
   private final ArrayBlockingQueue<Boolean> wakes = new ArrayBlockingQueue<>(1);
   // per subscription, the ordering keys with a delivery under way on this node
   private final Map<String, Set<String>> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+  // until when this node holds each subscription it leased (only the loop's thread uses it)
+  private final Map<String, Instant> leases = new HashMap<>();
   private final Map<String, AtomicReference<Figures>> figures = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private Thread loop;
@@ -127,25 +133,45 @@ public final class Forwarder implements AutoCloseable {
 
   /** One look at every subscription. */
   void round() throws SQLException {
+    recordFinished();
     final List<WebhookSubscription> all = subscriptions.list();
     final Set<String> known = new HashSet<>();
     for (final WebhookSubscription subscription : all) {
       known.add(subscription.id());
       final Instant now = clock.instant();
-      if (subscription.state().equals(WebhookSubscription.ACTIVE)
-          && subscriptions.claim(subscription.id(), node, now.plus(settings.lease()), now)) {
+      if (subscription.state().equals(WebhookSubscription.ACTIVE) && holds(subscription, now)) {
         queueNew(subscription, now);
         send(subscription, now);
       }
       showFigures(subscription, now);
     }
     figures.keySet().removeIf(id -> !known.contains(id));
+    leases.keySet().removeIf(id -> !known.contains(id));
     final Instant now = clock.instant();
     if (!now.isBefore(forgetDue)) {
       // delivered events are kept while their change is; the retention decides how long
       queue.forgetDelivered(log.horizon());
       forgetDue = now.plus(FORGET_EVERY);
     }
+  }
+
+  /**
+   * Whether this node holds the subscription's lease, renewing it once a third of it has passed
+   * (not at every round: a renewal is a write).
+   */
+  private boolean holds(final WebhookSubscription subscription, final Instant now)
+      throws SQLException {
+    final Instant held = leases.get(subscription.id());
+    if (held != null && held.minus(settings.lease().multipliedBy(2).dividedBy(3)).isAfter(now)) {
+      return true;
+    }
+    final Instant until = now.plus(settings.lease());
+    if (subscriptions.claim(subscription.id(), node, until, now)) {
+      leases.put(subscription.id(), until);
+      return true;
+    }
+    leases.remove(subscription.id());
+    return false;
   }
 
   private void queueNew(final WebhookSubscription subscription, final Instant now)
@@ -196,12 +222,15 @@ public final class Forwarder implements AutoCloseable {
         return;
       }
       if (event.type() == null) {
-        queue.failed(
-            subscription.id(),
-            event.seq(),
-            null,
-            "the change is no longer in the change log (--changes-retention)",
-            null,
+        queue.record(
+            List.of(
+                new OutboundQueue.Outcome(
+                    subscription.id(),
+                    event.seq(),
+                    false,
+                    null,
+                    "the change is no longer in the change log (--changes-retention)",
+                    null)),
             now);
         continue;
       }
@@ -214,19 +243,77 @@ public final class Forwarder implements AutoCloseable {
       final WebhookSubscription subscription,
       final OutboundQueue.Pending event,
       final Set<String> busy) {
+    Attempt attempt;
     try {
-      final Attempt attempt = attempt(subscription, event);
-      record(subscription, event, attempt);
-    } catch (SQLException | RuntimeException unrecorded) {
-      // the event stays pending as it was: it is sent again, with the same webhook-id
-      LOG.warn(
-          "Delivery of change {} to {} not recorded: {}",
-          event.seq(),
-          subscription.id(),
-          unrecorded.getMessage());
+      attempt = attempt(subscription, event);
+    } catch (RuntimeException unexpected) {
+      attempt = new Attempt(null, unexpected.toString(), Optional.empty());
+    }
+    // the loop records it with the others that finished meanwhile, then frees the thread
+    finished.add(new Finished(subscription, event, attempt, busy));
+    wake();
+  }
+
+  /** An attempt that finished and waits to be recorded. */
+  private record Finished(
+      WebhookSubscription subscription,
+      OutboundQueue.Pending event,
+      Attempt attempt,
+      Set<String> busy) {}
+
+  /**
+   * Records every finished attempt in one transaction, then lets their threads' next events go: an
+   * event is never sent before the outcome of the one before it in its thread is written.
+   */
+  private void recordFinished() throws SQLException {
+    final List<Finished> done = new ArrayList<>();
+    for (Finished one = finished.poll(); one != null; one = finished.poll()) {
+      done.add(one);
+    }
+    if (done.isEmpty()) {
+      return;
+    }
+    final Instant now = clock.instant();
+    final List<OutboundQueue.Outcome> outcomes = new ArrayList<>(done.size());
+    final Map<String, String> disable = new LinkedHashMap<>();
+    for (final Finished one : done) {
+      final String subscription = one.subscription().id();
+      final long seq = one.event().seq();
+      final Attempt attempt = one.attempt();
+      if (attempt.delivered()) {
+        outcomes.add(
+            new OutboundQueue.Outcome(subscription, seq, true, attempt.status(), null, null));
+      } else if (attempt.status() != null && attempt.status() == 410) {
+        // the receiver says it is gone for good: stop, keep the event for a resume
+        outcomes.add(
+            new OutboundQueue.Outcome(subscription, seq, false, 410, attempt.error(), now));
+        disable.put(subscription, "the receiver answered 410 Gone");
+      } else {
+        final Optional<Instant> next =
+            schedule.next(one.event().attempts() + 1, now, attempt.retryAfter());
+        outcomes.add(
+            new OutboundQueue.Outcome(
+                subscription, seq, false, attempt.status(), attempt.error(), next.orElse(null)));
+        final Instant failingSince = one.subscription().failingSince();
+        if (failingSince != null
+            && Duration.between(failingSince, now).compareTo(settings.disableAfter()) > 0) {
+          disable.putIfAbsent(
+              subscription,
+              "no delivery succeeded for " + settings.disableAfter().toDays() + " days");
+        }
+      }
+    }
+    try {
+      queue.record(outcomes, now);
+      for (final Map.Entry<String, String> off : disable.entrySet()) {
+        subscriptions.disable(off.getKey(), off.getValue(), now);
+        LOG.warn("Subscription {} disabled: {}", off.getKey(), off.getValue());
+      }
     } finally {
-      busy.remove(event.orderingKey());
-      wake();
+      // unrecorded (the database refused): the events stay pending and go again, same webhook-id
+      for (final Finished one : done) {
+        one.busy().remove(one.event().orderingKey());
+      }
     }
   }
 
@@ -282,41 +369,6 @@ public final class Forwarder implements AutoCloseable {
     } catch (InterruptedException stopping) {
       Thread.currentThread().interrupt();
       return new Attempt(null, "Coexist stopped during the delivery", Optional.empty());
-    }
-  }
-
-  private void record(
-      final WebhookSubscription subscription,
-      final OutboundQueue.Pending event,
-      final Attempt attempt)
-      throws SQLException {
-    final Instant now = clock.instant();
-    if (attempt.delivered()) {
-      queue.delivered(subscription.id(), event.seq(), attempt.status(), now);
-      return;
-    }
-    if (attempt.status() != null && attempt.status() == 410) {
-      // the receiver says it is gone for good: stop, keep the event for a resume
-      queue.failed(subscription.id(), event.seq(), 410, attempt.error(), now, now);
-      subscriptions.disable(subscription.id(), "the receiver answered 410 Gone", now);
-      LOG.warn(
-          "Subscription {} disabled: {} answered 410 Gone", subscription.id(), subscription.url());
-      return;
-    }
-    final Optional<Instant> next = schedule.next(event.attempts() + 1, now, attempt.retryAfter());
-    queue.failed(
-        subscription.id(), event.seq(), attempt.status(), attempt.error(), next.orElse(null), now);
-    if (subscription.failingSince() != null
-        && Duration.between(subscription.failingSince(), now).compareTo(settings.disableAfter())
-            > 0) {
-      subscriptions.disable(
-          subscription.id(),
-          "no delivery succeeded for " + settings.disableAfter().toDays() + " days",
-          now);
-      LOG.warn(
-          "Subscription {} disabled: failing since {}",
-          subscription.id(),
-          subscription.failingSince());
     }
   }
 
