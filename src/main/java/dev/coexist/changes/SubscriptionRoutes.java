@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,21 +121,17 @@ public final class SubscriptionRoutes {
   private void create(final ServerRequest request, final ServerResponse response)
       throws SQLException, IOException {
     final JsonNode body = body(request);
-    final String url = text(body, "url");
-    if (url == null) {
-      throw new Refused(Status.BAD_REQUEST_400, "url is required");
-    }
-    final String secret = text(body, "secret");
-    checkSecret(secret);
-    final Subscriptions.NewSubscription wanted =
-        new Subscriptions.NewSubscription(
-            url.strip(),
-            text(body, "description"),
-            types(body.path("types")),
-            numbers(body.path("numbers")),
-            secret);
-    checkUrl(url); // last: it may ask the DNS
-    final WebhookSubscription created = subscriptions.create(wanted, clock.instant());
+    final String given = text(body, "url");
+    final String secret = valid(() -> SubscriptionRules.secret(text(body, "secret")));
+    final List<String> types = types(body.path("types"));
+    final List<String> numbers = numbers(body.path("numbers"));
+    // last: it may ask the DNS
+    final String url = valid(() -> SubscriptionRules.url(given, allowPrivateTargets));
+    final WebhookSubscription created =
+        subscriptions.create(
+            new Subscriptions.NewSubscription(
+                url, text(body, "description"), types, numbers, secret),
+            clock.instant());
     wakeForwarder.run();
     response.header(HeaderNames.LOCATION, PATH + "/" + created.id());
     Replies.json(response, Status.CREATED_201, json(created, true, null, List.of()));
@@ -166,12 +163,10 @@ public final class SubscriptionRoutes {
       throws SQLException, IOException {
     final String id = request.path().pathParameters().get("id");
     final JsonNode body = body(request);
-    final String url = text(body, "url");
-    if (url != null) {
-      checkUrl(url);
-    }
-    final String secret = text(body, "secret");
-    checkSecret(secret);
+    final String givenUrl = text(body, "url");
+    final String url =
+        givenUrl == null ? null : valid(() -> SubscriptionRules.url(givenUrl, allowPrivateTargets));
+    final String secret = valid(() -> SubscriptionRules.secret(text(body, "secret")));
     final String state = text(body, "state");
     if (state != null
         && !state.equals(WebhookSubscription.ACTIVE)
@@ -185,7 +180,7 @@ public final class SubscriptionRoutes {
             .change(
                 id,
                 new Subscriptions.Change(
-                    url == null ? null : url.strip(),
+                    url,
                     text(body, "description"),
                     body.has("types") ? types(body.path("types")) : null,
                     body.has("numbers") ? numbers(body.path("numbers")) : null,
@@ -262,20 +257,10 @@ public final class SubscriptionRoutes {
         .orElseThrow(() -> new Refused(Status.NOT_FOUND_404, "no subscription " + id));
   }
 
-  private void checkUrl(final String url) {
+  /** The value a rule of {@link SubscriptionRules} gives, or a 400 with the rule's reason. */
+  private static <T> T valid(final Supplier<T> rule) {
     try {
-      TargetAddress.check(url, allowPrivateTargets);
-    } catch (IllegalArgumentException refused) {
-      throw new Refused(Status.BAD_REQUEST_400, refused.getMessage());
-    }
-  }
-
-  private static void checkSecret(final String secret) {
-    if (secret == null) {
-      return;
-    }
-    try {
-      WebhookSigner.key(secret);
+      return rule.get();
     } catch (IllegalArgumentException refused) {
       throw new Refused(Status.BAD_REQUEST_400, refused.getMessage());
     }
@@ -311,28 +296,12 @@ public final class SubscriptionRoutes {
 
   private static List<String> types(final JsonNode value) {
     final List<String> types = strings(value, "types");
-    final List<String> known = new ArrayList<>();
-    for (final String type : types) {
-      try {
-        known.addAll(ChangeFilter.parse(type, null).types());
-      } catch (IllegalArgumentException unknown) {
-        throw new Refused(Status.BAD_REQUEST_400, unknown.getMessage());
-      }
-    }
-    // in the order the types are listed everywhere else
-    return StoreChange.TYPES.stream().filter(known::contains).toList();
+    return valid(() -> SubscriptionRules.types(types));
   }
 
   private static List<String> numbers(final JsonNode value) {
     final List<String> numbers = strings(value, "numbers");
-    for (final String number : numbers) {
-      if (!number.matches("\\d{1,40}")) {
-        throw new Refused(
-            Status.BAD_REQUEST_400,
-            "numbers must be phone_number_ids (digits), was '" + number + "'");
-      }
-    }
-    return numbers;
+    return valid(() -> SubscriptionRules.numbers(numbers));
   }
 
   private static List<String> strings(final JsonNode value, final String field) {
@@ -380,11 +349,7 @@ public final class SubscriptionRoutes {
     json.put("delivered", subscription.delivered());
     json.put("failed_attempts", subscription.failedAttempts());
     json.put("dead_letters", subscription.deadLetters());
-    json.put(
-        "lag_seconds",
-        oldestPending == null
-            ? 0
-            : Math.max(0, clock.instant().toEpochMilli() - oldestPending.toEpochMilli()) / 1000.0);
+    json.put("lag_seconds", SubscriptionRules.lagSeconds(oldestPending, clock.instant()));
     json.put("failing_since", time(subscription.failingSince()));
     json.put("created_at", time(subscription.createdAt()));
     json.put("updated_at", time(subscription.updatedAt()));

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ImportCommand.class,
       ExportCommand.class,
+      SubscriptionsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CoexistCommand implements Runnable {
