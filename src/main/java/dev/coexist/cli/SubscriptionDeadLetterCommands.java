@@ -1,0 +1,138 @@
+package dev.coexist.cli;
+
+import dev.coexist.changes.OutboundQueue;
+import dev.coexist.changes.Subscriptions;
+import dev.coexist.changes.WebhookSubscription;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code coexist subscriptions dead-letters} and {@code replay}: the events a subscription gave up
+ * on, and sending them again.
+ */
+final class SubscriptionDeadLetterCommands {
+  private static final int DEAD_LETTERS_PAGE = 500;
+
+  private SubscriptionDeadLetterCommands() {}
+
+  @Command(
+      name = "dead-letters",
+      mixinStandardHelpOptions = true,
+      description = "The events a subscription gave up on, oldest first.")
+  static final class DeadLetters extends OneSubscriptionAction {
+    @Override
+    void run(
+        final Subscriptions subscriptions,
+        final OutboundQueue queue,
+        final PrintWriter out,
+        final PrintWriter err)
+        throws Exception {
+      final WebhookSubscription subscription = found(subscriptions);
+      final Table table =
+          new Table("EVENT", "TYPE", "ATTEMPTS", "LAST STATUS", "LAST ATTEMPT", "LAST ERROR");
+      long after = 0;
+      int count = 0;
+      List<OutboundQueue.Attempted> page;
+      do {
+        page = queue.inState(subscription.id(), "dead", after, DEAD_LETTERS_PAGE);
+        for (final OutboundQueue.Attempted event : page) {
+          table.row(
+              event.seq(),
+              event.type(),
+              event.attempts(),
+              event.lastStatus(),
+              time(event.lastAttemptAt()),
+              event.lastError());
+          after = event.seq();
+          count++;
+        }
+      } while (page.size() == DEAD_LETTERS_PAGE);
+      if (count == 0) {
+        out.println("no dead letters");
+        return;
+      }
+      table.print(out);
+    }
+  }
+
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Send dead letters again: one (--event) or all since an instant (--since).",
+        "Their attempts start over; --since takes those whose change was committed at or after it."
+      })
+  static final class Replay extends OneSubscriptionAction {
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
+
+    static final class Which {
+      @Option(names = "--event", paramLabel = "SEQ", description = "One dead letter, by event id.")
+      Long event;
+
+      @Option(
+          names = "--since",
+          paramLabel = "INSTANT",
+          description = "Every dead letter since then (ISO-8601, e.g. 2026-03-16T12:00:00Z).")
+      String since;
+    }
+
+    private Instant since;
+
+    @Override
+    void check() {
+      if (which.since != null) {
+        try {
+          since = Instant.parse(which.since);
+        } catch (DateTimeParseException invalid) {
+          throw new Refused(
+              EXIT_BAD_INPUT,
+              "--since must be an ISO-8601 instant, e.g. 2026-03-16T12:00:00Z, was '"
+                  + which.since
+                  + "'");
+        }
+      }
+    }
+
+    @Override
+    void run(
+        final Subscriptions subscriptions,
+        final OutboundQueue queue,
+        final PrintWriter out,
+        final PrintWriter err)
+        throws Exception {
+      final WebhookSubscription subscription = found(subscriptions);
+      final Instant now = Instant.now();
+      final int replayed;
+      if (which.event != null) {
+        if (!queue.replay(subscription.id(), which.event, now)) {
+          throw new Refused(
+              EXIT_NOT_FOUND,
+              "event " + which.event + " is not a dead letter of " + subscription.id());
+        }
+        replayed = 1;
+      } else {
+        replayed = queue.replaySince(subscription.id(), since, now);
+        if (replayed == 0) {
+          throw new Refused(
+              EXIT_NOT_FOUND,
+              "nothing to replay: no dead letters of " + subscription.id() + " since " + since);
+        }
+      }
+      out.println(
+          "replayed "
+              + replayed
+              + " dead letters of "
+              + subscription.id()
+              + "; they are sent again"
+              + (subscription.state().equals(WebhookSubscription.ACTIVE)
+                  ? ""
+                  : " once it is resumed (it is " + subscription.state() + ")"));
+    }
+  }
+}
