@@ -1,14 +1,6 @@
 package dev.coexist.changes;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +20,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +45,9 @@ public final class Forwarder implements AutoCloseable {
   private final ForwarderSettings settings;
   private final Clock clock;
   private final RetrySchedule schedule;
-  private final MeterRegistry meters;
   private final String node = UUID.randomUUID().toString();
-  private final HttpClient client;
+  private final WebhookSender sender;
+  private final SubscriptionMetrics metrics;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
   private final ArrayBlockingQueue<Boolean> wakes = new ArrayBlockingQueue<>(1);
   // per subscription, the ordering keys with a delivery under way on this node
@@ -64,14 +55,9 @@ public final class Forwarder implements AutoCloseable {
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   // until when this node holds each subscription it leased (only the loop's thread uses it)
   private final Map<String, Instant> leases = new HashMap<>();
-  private final Map<String, AtomicReference<Figures>> figures = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private Thread loop;
   private Instant forgetDue = Instant.MIN;
-
-  /** What the metrics show of one subscription. */
-  private record Figures(
-      long delivered, long failedAttempts, long deadLetters, double lagSeconds) {}
 
   /**
    * @param jitter values in [0, 1) that spread retry delays (a constant 0.5 spreads none)
@@ -90,14 +76,8 @@ public final class Forwarder implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.schedule = new RetrySchedule(jitter);
-    this.meters = meters;
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(settings.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(senders)
-            .build();
+    this.sender = new WebhookSender(settings, clock, senders);
+    this.metrics = new SubscriptionMetrics(meters);
   }
 
   public void start() {
@@ -145,7 +125,7 @@ public final class Forwarder implements AutoCloseable {
       }
       showFigures(subscription, now);
     }
-    figures.keySet().removeIf(id -> !known.contains(id));
+    metrics.keep(known);
     leases.keySet().removeIf(id -> !known.contains(id));
     final Instant now = clock.instant();
     if (!now.isBefore(forgetDue)) {
@@ -224,7 +204,7 @@ public final class Forwarder implements AutoCloseable {
       if (event.type() == null) {
         queue.record(
             List.of(
-                new OutboundQueue.Outcome(
+                new OutboundOutcomes.Outcome(
                     subscription.id(),
                     event.seq(),
                     false,
@@ -243,11 +223,11 @@ public final class Forwarder implements AutoCloseable {
       final WebhookSubscription subscription,
       final OutboundQueue.Pending event,
       final Set<String> busy) {
-    Attempt attempt;
+    WebhookSender.Attempt attempt;
     try {
-      attempt = attempt(subscription, event);
+      attempt = sender.attempt(subscription, event);
     } catch (RuntimeException unexpected) {
-      attempt = new Attempt(null, unexpected.toString(), Optional.empty());
+      attempt = new WebhookSender.Attempt(null, unexpected.toString(), Optional.empty());
     }
     // the loop records it with the others that finished meanwhile, then frees the thread
     finished.add(new Finished(subscription, event, attempt, busy));
@@ -258,7 +238,7 @@ public final class Forwarder implements AutoCloseable {
   private record Finished(
       WebhookSubscription subscription,
       OutboundQueue.Pending event,
-      Attempt attempt,
+      WebhookSender.Attempt attempt,
       Set<String> busy) {}
 
   /**
@@ -274,25 +254,25 @@ public final class Forwarder implements AutoCloseable {
       return;
     }
     final Instant now = clock.instant();
-    final List<OutboundQueue.Outcome> outcomes = new ArrayList<>(done.size());
+    final List<OutboundOutcomes.Outcome> outcomes = new ArrayList<>(done.size());
     final Map<String, String> disable = new LinkedHashMap<>();
     for (final Finished one : done) {
       final String subscription = one.subscription().id();
       final long seq = one.event().seq();
-      final Attempt attempt = one.attempt();
+      final WebhookSender.Attempt attempt = one.attempt();
       if (attempt.delivered()) {
         outcomes.add(
-            new OutboundQueue.Outcome(subscription, seq, true, attempt.status(), null, null));
+            new OutboundOutcomes.Outcome(subscription, seq, true, attempt.status(), null, null));
       } else if (attempt.status() != null && attempt.status() == 410) {
         // the receiver says it is gone for good: stop, keep the event for a resume
         outcomes.add(
-            new OutboundQueue.Outcome(subscription, seq, false, 410, attempt.error(), now));
+            new OutboundOutcomes.Outcome(subscription, seq, false, 410, attempt.error(), now));
         disable.put(subscription, "the receiver answered 410 Gone");
       } else {
         final Optional<Instant> next =
             schedule.next(one.event().attempts() + 1, now, attempt.retryAfter());
         outcomes.add(
-            new OutboundQueue.Outcome(
+            new OutboundOutcomes.Outcome(
                 subscription, seq, false, attempt.status(), attempt.error(), next.orElse(null)));
         final Instant failingSince = one.subscription().failingSince();
         if (failingSince != null
@@ -317,114 +297,12 @@ public final class Forwarder implements AutoCloseable {
     }
   }
 
-  /** What one attempt got: a status (null when no answer came), or the reason it failed. */
-  private record Attempt(Integer status, String error, Optional<Duration> retryAfter) {
-    boolean delivered() {
-      return status != null && status >= 200 && status < 300;
-    }
-  }
-
-  private Attempt attempt(
-      final WebhookSubscription subscription, final OutboundQueue.Pending event) {
-    final Instant now = clock.instant();
-    final byte[] body =
-        new ChangeRecord(
-                event.seq(), event.committedAt(), event.type(), null, null, event.dataJson())
-            .eventJson()
-            .getBytes(StandardCharsets.UTF_8);
-    final String id = Long.toString(event.seq());
-    final long timestamp = now.getEpochSecond();
-    try {
-      final URI target = URI.create(subscription.url());
-      if (!settings.allowPrivateTargets()) {
-        TargetAddress.refusePrivate(target.getHost());
-      }
-      final HttpRequest request =
-          HttpRequest.newBuilder(target)
-              .timeout(settings.timeout())
-              .header("Content-Type", "application/json")
-              .header("User-Agent", "Coexist-Webhooks")
-              .header("webhook-id", id)
-              .header("webhook-timestamp", Long.toString(timestamp))
-              .header(
-                  "webhook-signature",
-                  WebhookSigner.signature(subscription.signingSecrets(now), id, timestamp, body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-      final HttpResponse<Void> response =
-          client.send(request, HttpResponse.BodyHandlers.discarding());
-      return new Attempt(
-          response.statusCode(),
-          "answered " + response.statusCode(),
-          RetrySchedule.retryAfter(
-              response.headers().firstValue("Retry-After").orElse(null), clock.instant()));
-    } catch (HttpTimeoutException slow) {
-      return new Attempt(null, "no answer within " + settings.timeout(), Optional.empty());
-    } catch (IOException | IllegalArgumentException failed) {
-      return new Attempt(
-          null,
-          failed.getClass().getSimpleName()
-              + (failed.getMessage() == null ? "" : ": " + failed.getMessage()),
-          Optional.empty());
-    } catch (InterruptedException stopping) {
-      Thread.currentThread().interrupt();
-      return new Attempt(null, "Coexist stopped during the delivery", Optional.empty());
-    }
-  }
-
   private void showFigures(final WebhookSubscription subscription, final Instant now)
       throws SQLException {
     final Instant oldest = queue.oldestPending(subscription.id());
-    final Figures current =
-        new Figures(
-            subscription.delivered(),
-            subscription.failedAttempts(),
-            subscription.deadLetters(),
-            oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1_000.0));
-    figures
-        .computeIfAbsent(
-            subscription.id(),
-            id -> {
-              final AtomicReference<Figures> shown = new AtomicReference<>(current);
-              gauge(
-                  "coexist.subscription.delivered",
-                  id,
-                  shown,
-                  f -> f.delivered(),
-                  "Events delivered");
-              gauge(
-                  "coexist.subscription.failed.attempts",
-                  id,
-                  shown,
-                  f -> f.failedAttempts(),
-                  "Attempts that failed");
-              gauge(
-                  "coexist.subscription.dead.letters",
-                  id,
-                  shown,
-                  f -> f.deadLetters(),
-                  "Events whose retries ran out");
-              gauge(
-                  "coexist.subscription.lag.seconds",
-                  id,
-                  shown,
-                  Figures::lagSeconds,
-                  "Age of the oldest undelivered change");
-              return shown;
-            })
-        .set(current);
-  }
-
-  private void gauge(
-      final String name,
-      final String subscription,
-      final AtomicReference<Figures> shown,
-      final java.util.function.ToDoubleFunction<Figures> value,
-      final String description) {
-    Gauge.builder(name, shown, reference -> value.applyAsDouble(reference.get()))
-        .tag("subscription", subscription)
-        .description(description)
-        .register(meters);
+    metrics.show(
+        subscription,
+        oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1_000.0));
   }
 
   private static void sleep(final Duration pause) {
@@ -447,6 +325,6 @@ public final class Forwarder implements AutoCloseable {
       }
     }
     senders.shutdownNow();
-    client.close();
+    sender.close();
   }
 }

@@ -5,12 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Each subscription's queue of changes to deliver ({@code outbound_events}): filled from the change
@@ -35,31 +32,6 @@ public final class OutboundQueue {
         FROM outbound_events e LEFT JOIN changes c ON c.seq = e.seq
        WHERE e.subscription_id = ? AND e.state = 'pending'
        ORDER BY e.seq LIMIT ?
-      """;
-
-  private static final String DELIVERED =
-      """
-      UPDATE outbound_events SET state = 'delivered', attempts = attempts + 1, last_status = ?,
-             last_error = NULL, last_attempt_at = ?
-       WHERE subscription_id = ? AND seq = ? AND state = 'pending'
-      """;
-
-  private static final String FAILED =
-      """
-      UPDATE outbound_events SET state = ?, attempts = attempts + 1, last_status = ?,
-             last_error = ?, last_attempt_at = ?, next_attempt_at = ?
-       WHERE subscription_id = ? AND seq = ? AND state = 'pending'
-      """;
-
-  // a delivery ends the failing spell; a failure starts one unless one is under way
-  private static final String COUNT =
-      """
-      UPDATE subscriptions SET delivered = delivered + ?, failed_attempts = failed_attempts + ?,
-             dead_letters = dead_letters + ?,
-             failing_since = CASE WHEN ? > 0 THEN NULL
-                                  WHEN ? > 0 THEN COALESCE(failing_since, ?)
-                                  ELSE failing_since END
-       WHERE id = ?
       """;
 
   private static final String ATTEMPTED =
@@ -106,9 +78,17 @@ public final class OutboundQueue {
       "DELETE FROM outbound_events WHERE state = 'delivered' AND seq <= ?";
 
   private final Database database;
+  private final OutboundOutcomes outcomes;
 
   public OutboundQueue(final Database database) {
     this.database = database;
+    this.outcomes = new OutboundOutcomes(database);
+  }
+
+  /** Records attempts' outcomes (see {@link OutboundOutcomes}). */
+  void record(final List<OutboundOutcomes.Outcome> finished, final Instant now)
+      throws SQLException {
+    outcomes.record(finished, now);
   }
 
   /** A change to queue, with the key that orders it. */
@@ -197,104 +177,6 @@ public final class OutboundQueue {
     }
   }
 
-  /**
-   * What one attempt came to.
-   *
-   * @param status the answer's status, null when none came
-   * @param nextAttemptAt when to try again; null when delivered, or when it is now a dead letter
-   */
-  record Outcome(
-      String subscription,
-      long seq,
-      boolean delivered,
-      Integer status,
-      String error,
-      Instant nextAttemptAt) {
-
-    boolean dead() {
-      return !delivered && nextAttemptAt == null;
-    }
-  }
-
-  /**
-   * Records attempts' outcomes, all in one transaction: a busy receiver's deliveries cost one write
-   * transaction per round of the forwarder, not one each.
-   */
-  void record(final List<Outcome> outcomes, final Instant now) throws SQLException {
-    if (outcomes.isEmpty()) {
-      return;
-    }
-    inTransaction(
-        connection -> {
-          try (PreparedStatement delivered = connection.prepareStatement(DELIVERED);
-              PreparedStatement failed = connection.prepareStatement(FAILED);
-              PreparedStatement counts = connection.prepareStatement(COUNT)) {
-            final List<Outcome> batchedDelivered = new ArrayList<>();
-            final List<Outcome> batchedFailed = new ArrayList<>();
-            for (final Outcome outcome : outcomes) {
-              if (outcome.delivered()) {
-                delivered.setInt(1, outcome.status());
-                delivered.setLong(2, now.toEpochMilli());
-                delivered.setString(3, outcome.subscription());
-                delivered.setLong(4, outcome.seq());
-                delivered.addBatch();
-                batchedDelivered.add(outcome);
-              } else {
-                failed.setString(1, outcome.dead() ? "dead" : "pending");
-                if (outcome.status() == null) {
-                  failed.setNull(2, Types.INTEGER);
-                } else {
-                  failed.setInt(2, outcome.status());
-                }
-                final String error = outcome.error();
-                failed.setString(3, error.length() > 500 ? error.substring(0, 500) : error);
-                failed.setLong(4, now.toEpochMilli());
-                failed.setLong(5, (outcome.dead() ? now : outcome.nextAttemptAt()).toEpochMilli());
-                failed.setString(6, outcome.subscription());
-                failed.setLong(7, outcome.seq());
-                failed.addBatch();
-                batchedFailed.add(outcome);
-              }
-            }
-            // only what the batches changed counts (an event replayed or deleted meanwhile not)
-            final Map<String, long[]> tally = new LinkedHashMap<>();
-            count(delivered.executeBatch(), batchedDelivered, tally);
-            count(failed.executeBatch(), batchedFailed, tally);
-            for (final Map.Entry<String, long[]> subscription : tally.entrySet()) {
-              final long[] figures = subscription.getValue();
-              counts.setLong(1, figures[0]);
-              counts.setLong(2, figures[1]);
-              counts.setLong(3, figures[2]);
-              counts.setLong(4, figures[0]);
-              counts.setLong(5, figures[1]);
-              counts.setLong(6, now.toEpochMilli());
-              counts.setString(7, subscription.getKey());
-              counts.addBatch();
-            }
-            counts.executeBatch();
-          }
-        });
-  }
-
-  private static void count(
-      final int[] updated, final List<Outcome> outcomes, final Map<String, long[]> tally) {
-    for (int index = 0; index < outcomes.size(); index++) {
-      if (updated[index] == 0) {
-        continue;
-      }
-      final Outcome outcome = outcomes.get(index);
-      final long[] figures = tally.computeIfAbsent(outcome.subscription(), id -> new long[3]);
-      if (outcome.delivered()) {
-        figures[0]++;
-      } else {
-        figures[1]++;
-        if (outcome.dead()) {
-          figures[2]++;
-        }
-      }
-    }
-  }
-
   /** Events of a state ({@code dead}: the dead letters) after {@code afterSeq}, in seq order. */
   public List<Attempted> inState(
       final String subscription, final String state, final long afterSeq, final int limit)
@@ -347,7 +229,8 @@ public final class OutboundQueue {
       final String sql, final String subscription, final long bound, final Instant now)
       throws SQLException {
     final int[] replayed = new int[1];
-    inTransaction(
+    Transactions.run(
+        database,
         connection -> {
           try (PreparedStatement replay = connection.prepareStatement(sql);
               PreparedStatement uncount = connection.prepareStatement(UNCOUNT_DEAD)) {
@@ -399,28 +282,6 @@ public final class OutboundQueue {
         }
       }
       return found;
-    }
-  }
-
-  @FunctionalInterface
-  private interface Work {
-    void run(Connection connection) throws SQLException;
-  }
-
-  private void inTransaction(final Work work) throws SQLException {
-    try (Connection connection = database.pool().getConnection()) {
-      database.beginWriteTurn(false);
-      connection.setAutoCommit(false);
-      try {
-        work.run(connection);
-        connection.commit();
-      } catch (SQLException | RuntimeException failed) {
-        connection.rollback();
-        throw failed;
-      } finally {
-        connection.setAutoCommit(true);
-        database.endWriteTurn();
-      }
     }
   }
 }
