@@ -84,48 +84,36 @@ public final class ChangeLog {
   public long deleteBefore(final Instant cutoff, final int most) throws SQLException {
     long deleted = 0;
     while (true) {
-      try (Connection connection = database.pool().getConnection()) {
-        final long firstKept;
-        try (PreparedStatement first = connection.prepareStatement(FIRST_KEPT)) {
-          first.setLong(1, cutoff.toEpochMilli());
-          try (ResultSet row = first.executeQuery()) {
-            firstKept = row.next() ? row.getLong(1) : Long.MAX_VALUE;
-          }
-        }
-        final long horizon;
-        try (PreparedStatement select = connection.prepareStatement(HORIZON);
-            ResultSet row = select.executeQuery()) {
-          row.next();
-          horizon = row.getLong(1);
-        }
-        final long newest;
-        try (PreparedStatement select = connection.prepareStatement(NEWEST);
-            ResultSet row = select.executeQuery()) {
-          row.next();
-          newest = row.getLong(1);
-        }
-        final long upTo = Math.min(Math.min(firstKept - 1, newest), horizon + most);
-        if (upTo <= horizon) {
-          return deleted;
-        }
-        database.beginWriteTurn(false);
-        connection.setAutoCommit(false);
-        try (PreparedStatement delete = connection.prepareStatement(DELETE_UP_TO);
-            PreparedStatement move = connection.prepareStatement(MOVE_HORIZON)) {
-          delete.setLong(1, horizon);
-          delete.setLong(2, upTo);
-          deleted += delete.executeUpdate();
-          move.setLong(1, upTo);
-          move.setLong(2, upTo);
-          move.executeUpdate();
-          connection.commit();
-        } catch (SQLException | RuntimeException failed) {
-          connection.rollback();
-          throw failed;
-        } finally {
-          connection.setAutoCommit(true);
-          database.endWriteTurn();
-        }
+      final long horizon = single(HORIZON);
+      final long upTo = Math.min(Math.min(firstKept(cutoff) - 1, single(NEWEST)), horizon + most);
+      if (upTo <= horizon) {
+        return deleted;
+      }
+      final long[] count = new long[1];
+      Transactions.run(
+          database,
+          connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(DELETE_UP_TO);
+                PreparedStatement move = connection.prepareStatement(MOVE_HORIZON)) {
+              delete.setLong(1, horizon);
+              delete.setLong(2, upTo);
+              count[0] = delete.executeUpdate();
+              move.setLong(1, upTo);
+              move.setLong(2, upTo);
+              move.executeUpdate();
+            }
+          });
+      deleted += count[0];
+    }
+  }
+
+  /** The first change committed at or after {@code cutoff}; none: beyond every change. */
+  private long firstKept(final Instant cutoff) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement first = connection.prepareStatement(FIRST_KEPT)) {
+      first.setLong(1, cutoff.toEpochMilli());
+      try (ResultSet row = first.executeQuery()) {
+        return row.next() ? row.getLong(1) : Long.MAX_VALUE;
       }
     }
   }

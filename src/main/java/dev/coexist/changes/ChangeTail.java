@@ -10,8 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -37,10 +35,9 @@ public final class ChangeTail implements AutoCloseable {
   private final FeedSettings settings;
   private final Clock clock;
   private final Runnable published;
-  private final ArrayBlockingQueue<Boolean> wakes = new ArrayBlockingQueue<>(1);
+  private final WakeableLoop reader;
   private volatile boolean closed;
   private volatile Connection listening;
-  private Thread reader;
   private Thread listener;
   private long newest;
   private Instant retentionDue = Instant.MIN;
@@ -71,13 +68,14 @@ public final class ChangeTail implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.published = published;
+    this.reader = new WakeableLoop("change-tail", settings.poll(), this::round);
   }
 
   /** Starts after the newest change already in the log. */
   public void start() throws SQLException {
     newest = log.newest();
     feed.startAfter(newest);
-    reader = Thread.ofPlatform().name("change-tail").daemon().start(this::run);
+    reader.start();
     if (database.engine() == Engine.POSTGRESQL) {
       listener = Thread.ofVirtual().name("change-listener").start(this::listen);
     }
@@ -85,30 +83,16 @@ public final class ChangeTail implements AutoCloseable {
 
   /** Changes were committed: read them now. Never blocks. */
   public void wake() {
-    wakes.offer(Boolean.TRUE);
+    reader.wake();
   }
 
   public boolean running() {
-    return reader != null && reader.isAlive();
+    return reader.running();
   }
 
-  private void run() {
-    while (!closed) {
-      try {
-        wakes.poll(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException stopping) {
-        return;
-      }
-      try {
-        publishNew();
-        deleteOld();
-      } catch (SQLException | RuntimeException unreadable) {
-        if (!closed) {
-          LOG.warn("Change log unreadable, trying again: {}", unreadable.getMessage());
-          sleep(settings.poll());
-        }
-      }
-    }
+  private void round() throws SQLException {
+    publishNew();
+    deleteOld();
   }
 
   private void publishNew() throws SQLException {
@@ -183,15 +167,13 @@ public final class ChangeTail implements AutoCloseable {
     if (connection != null) {
       Database.closeQuietly(connection);
     }
-    for (final Thread thread : new Thread[] {reader, listener}) {
-      if (thread != null) {
-        thread.interrupt();
-        try {
-          thread.join(Duration.ofSeconds(5));
-        } catch (InterruptedException stopping) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+    reader.close();
+    if (listener != null) {
+      listener.interrupt();
+      try {
+        listener.join(Duration.ofSeconds(5));
+      } catch (InterruptedException stopping) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -14,12 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,14 +47,12 @@ public final class Forwarder implements AutoCloseable {
   private final WebhookSender sender;
   private final SubscriptionMetrics metrics;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-  private final ArrayBlockingQueue<Boolean> wakes = new ArrayBlockingQueue<>(1);
+  private final WakeableLoop loop;
   // per subscription, the ordering keys with a delivery under way on this node
   private final Map<String, Set<String>> inFlight = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   // until when this node holds each subscription it leased (only the loop's thread uses it)
   private final Map<String, Instant> leases = new HashMap<>();
-  private volatile boolean closed;
-  private Thread loop;
   private Instant forgetDue = Instant.MIN;
 
   /**
@@ -77,38 +73,21 @@ public final class Forwarder implements AutoCloseable {
     this.clock = clock;
     this.schedule = new RetrySchedule(jitter);
     this.sender = new WebhookSender(settings, clock, senders);
+    this.loop = new WakeableLoop("webhook-forwarder", settings.poll(), this::round);
     this.metrics = new SubscriptionMetrics(meters);
   }
 
   public void start() {
-    loop = Thread.ofPlatform().name("webhook-forwarder").daemon().start(this::run);
+    loop.start();
   }
 
   /** New changes, or a delivery finished: look again now. Never blocks. */
   public void wake() {
-    wakes.offer(Boolean.TRUE);
+    loop.wake();
   }
 
   public boolean running() {
-    return loop != null && loop.isAlive();
-  }
-
-  private void run() {
-    while (!closed) {
-      try {
-        wakes.poll(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException stopping) {
-        return;
-      }
-      try {
-        round();
-      } catch (SQLException | RuntimeException failed) {
-        if (!closed) {
-          LOG.warn("Forwarding webhooks failed, trying again: {}", failed.getMessage());
-          sleep(settings.poll());
-        }
-      }
-    }
+    return loop.running();
   }
 
   /** One look at every subscription. */
@@ -305,25 +284,9 @@ public final class Forwarder implements AutoCloseable {
         oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1_000.0));
   }
 
-  private static void sleep(final Duration pause) {
-    try {
-      Thread.sleep(pause);
-    } catch (InterruptedException stopping) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() {
-    closed = true;
-    if (loop != null) {
-      loop.interrupt();
-      try {
-        loop.join(Duration.ofSeconds(5));
-      } catch (InterruptedException stopping) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.close();
     senders.shutdownNow();
     sender.close();
   }

@@ -122,33 +122,26 @@ public final class OutboundQueue {
   void queue(
       final String subscription, final List<Queued> changes, final long upTo, final Instant now)
       throws SQLException {
-    try (Connection connection = database.pool().getConnection()) {
-      database.beginWriteTurn(false);
-      connection.setAutoCommit(false);
-      try (PreparedStatement move = connection.prepareStatement(MOVE);
-          PreparedStatement queue = connection.prepareStatement(QUEUE)) {
-        move.setLong(1, upTo);
-        move.setString(2, subscription);
-        move.setLong(3, upTo);
-        if (move.executeUpdate() == 1) {
-          for (final Queued change : changes) {
-            queue.setString(1, subscription);
-            queue.setLong(2, change.seq());
-            queue.setString(3, change.orderingKey());
-            queue.setLong(4, now.toEpochMilli());
-            queue.addBatch();
+    Transactions.run(
+        database,
+        connection -> {
+          try (PreparedStatement move = connection.prepareStatement(MOVE);
+              PreparedStatement queue = connection.prepareStatement(QUEUE)) {
+            move.setLong(1, upTo);
+            move.setString(2, subscription);
+            move.setLong(3, upTo);
+            if (move.executeUpdate() == 1) {
+              for (final Queued change : changes) {
+                queue.setString(1, subscription);
+                queue.setLong(2, change.seq());
+                queue.setString(3, change.orderingKey());
+                queue.setLong(4, now.toEpochMilli());
+                queue.addBatch();
+              }
+              queue.executeBatch();
+            }
           }
-          queue.executeBatch();
-        }
-        connection.commit();
-      } catch (SQLException | RuntimeException failed) {
-        connection.rollback();
-        throw failed;
-      } finally {
-        connection.setAutoCommit(true);
-        database.endWriteTurn();
-      }
-    }
+        });
   }
 
   /** The first {@code limit} pending events of the subscription, in seq order. */
