@@ -249,24 +249,31 @@ final class ForwardReport {
     final Histogram catchUp = o.catchUpMicros();
     out.printf(
         Locale.ROOT,
-        "  catch-up: %,d of the events that arrived were committed during the outage; when the"
-            + " receiver came back"
-            + " %,d events committed before then had not arrived: they arrived within p50 %s s, p90"
-            + " %s s, p99 %s s, the last %s s after it came back (the time to catch up); the last"
-            + " event of the run arrived %s s after it%s%n",
-        o.committedDuringOutage(),
+        "  when the receiver came back, %,d events committed before then had not arrived yet (%,d"
+            + " of the events that arrived were committed during the outage); they arrived within"
+            + " p50 %s s, p90 %s s, p99 %s s, the last %s s after it came back; the last event of"
+            + " the run arrived %s s after it%n",
         catchUp.getTotalCount(),
+        o.committedDuringOutage(),
         seconds(catchUp, 50),
         seconds(catchUp, 90),
         seconds(catchUp, 99),
         catchUp.getTotalCount() == 0 ? "0" : Report.number(catchUp.getMaxValue() / 1e6),
-        Report.number(o.lastAfterBackSeconds()),
+        Report.number(o.lastAfterBackSeconds()));
+    out.printf(
+        Locale.ROOT,
+        "  time to catch up: %s%n",
         o.complete()
-            ? ""
+            ? Report.number(Math.max(0, catchUp.getMaxValue()) / 1e6)
+                + " s (every event in; the last one committed before the receiver came back"
+                + " arrived then)"
             : String.format(
                 Locale.ROOT,
-                " (INCOMPLETE: stopped waiting %s s after it came back)",
-                Report.number(o.waitedSeconds())));
+                "more than %s s: %s events still missing when the wait ended (--catch-up-limit)",
+                Report.number(o.waitedSeconds()),
+                o.expected() < 0
+                    ? "?"
+                    : String.format(Locale.ROOT, "%,d", o.expected() - o.delivered())));
     out.printf(Locale.ROOT, "  everything delivered: %s%n", everythingDelivered(o).label());
     out.printf(
         Locale.ROOT,
