@@ -61,6 +61,11 @@ final class BacklogSampler {
     }
   }
 
+  /** One reading now, if {@code /metrics} answered ({@code seconds} 0). */
+  Optional<Sample> now() {
+    return read(0);
+  }
+
   private Optional<Sample> read(final double seconds) {
     final HttpRequest request =
         HttpRequest.newBuilder(metrics).timeout(SCRAPE_TIMEOUT).GET().build();

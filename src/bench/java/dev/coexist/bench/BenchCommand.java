@@ -7,5 +7,10 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = "Measure Coexist's performance on this machine (loopback only).",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchIngestCommand.class, BenchStoreCommand.class, BenchLiveCommand.class})
+    subcommands = {
+      BenchIngestCommand.class,
+      BenchStoreCommand.class,
+      BenchLiveCommand.class,
+      BenchForwardCommand.class
+    })
 public final class BenchCommand {}

@@ -106,6 +106,14 @@ final class LiveDeliveries {
     return states[number][customer(echoRound)].renderInto(echoSequence, destination);
   }
 
+  /**
+   * Messages (echoes and inbound messages, one {@code message.created} each) among requests {@code
+   * 0..count-1}; the rest are statuses.
+   */
+  static long messages(final long count) {
+    return count - count / KINDS;
+  }
+
   /** Whether request {@code sequence} is an inbound message whose visibility is timed. */
   static boolean sampled(final long sequence) {
     return sequence % KINDS == INBOUND && (sequence / KINDS) % SAMPLE_EVERY == 0;
