@@ -7,7 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the change log ({@code changes}) that apply transactions write, and keeps it within its
@@ -52,19 +55,38 @@ public final class ChangeLog {
       final List<ChangeRecord> changes = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          final long thread = rows.getLong(5);
-          changes.add(
-              new ChangeRecord(
-                  rows.getLong(1),
-                  Instant.ofEpochMilli(rows.getLong(2)),
-                  rows.getString(3),
-                  rows.getString(4),
-                  rows.wasNull() ? null : thread,
-                  rows.getString(6)));
+          changes.add(record(rows));
         }
       }
       return changes;
     }
+  }
+
+  /** The changes of these sequence numbers that the log still holds, by sequence number. */
+  public Map<Long, ChangeRecord> bySeq(final List<Long> seqs) throws SQLException {
+    final Map<Long, ChangeRecord> found = new HashMap<>();
+    if (seqs.isEmpty()) {
+      return found;
+    }
+    final String sql =
+        """
+        SELECT seq, committed_at, type, phone_number_id, thread_id, data
+          FROM changes WHERE seq IN (%s)
+        """
+            .formatted(String.join(", ", Collections.nCopies(seqs.size(), "?")));
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      for (int index = 0; index < seqs.size(); index++) {
+        select.setLong(index + 1, seqs.get(index));
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          final ChangeRecord change = record(rows);
+          found.put(change.seq(), change);
+        }
+      }
+    }
+    return found;
   }
 
   /** The newest sequence number given out that is still known or was deleted; 0 when none. */
@@ -116,6 +138,18 @@ public final class ChangeLog {
         return row.next() ? row.getLong(1) : Long.MAX_VALUE;
       }
     }
+  }
+
+  private static ChangeRecord record(final ResultSet rows) throws SQLException {
+    final long thread = rows.getLong(5);
+    final Long threadId = rows.wasNull() ? null : thread;
+    return new ChangeRecord(
+        rows.getLong(1),
+        Instant.ofEpochMilli(rows.getLong(2)),
+        rows.getString(3),
+        rows.getString(4),
+        threadId,
+        rows.getString(6));
   }
 
   private long single(final String sql) throws SQLException {

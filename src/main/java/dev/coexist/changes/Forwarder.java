@@ -54,6 +54,7 @@ public final class Forwarder implements AutoCloseable {
   // until when this node holds each subscription it leased (only the loop's thread uses it)
   private final Map<String, Instant> leases = new HashMap<>();
   private Instant forgetDue = Instant.MIN;
+  private Instant figuresAt = Instant.MIN;
 
   /**
    * @param jitter values in [0, 1) that spread retry delays (a constant 0.5 spreads none)
@@ -93,6 +94,11 @@ public final class Forwarder implements AutoCloseable {
   /** One look at every subscription. */
   void round() throws SQLException {
     recordFinished();
+    // the figures read the whole queue: once a poll interval, not at every round
+    final boolean figuresDue = !clock.instant().isBefore(figuresAt);
+    if (figuresDue) {
+      figuresAt = clock.instant().plus(settings.poll());
+    }
     final List<WebhookSubscription> all = subscriptions.list();
     final Set<String> known = new HashSet<>();
     for (final WebhookSubscription subscription : all) {
@@ -102,7 +108,9 @@ public final class Forwarder implements AutoCloseable {
         queueNew(subscription, now);
         send(subscription, now);
       }
-      showFigures(subscription, now);
+      if (figuresDue) {
+        showFigures(subscription, now);
+      }
     }
     metrics.keep(known);
     leases.keySet().removeIf(id -> !known.contains(id));
@@ -170,41 +178,51 @@ public final class Forwarder implements AutoCloseable {
     final Set<String> busy =
         inFlight.computeIfAbsent(subscription.id(), id -> ConcurrentHashMap.newKeySet());
     final Set<String> seen = new HashSet<>();
+    final List<OutboundQueue.Pending> chosen = new ArrayList<>();
     for (final OutboundQueue.Pending event : queue.pending(subscription.id(), PENDING_PER_READ)) {
+      if (busy.size() + chosen.size() >= settings.inFlightPerSubscription()) {
+        break;
+      }
       if (!seen.add(event.orderingKey())) {
         continue; // an earlier event of its thread comes first
       }
-      if (busy.contains(event.orderingKey()) || event.nextAttemptAt().isAfter(now)) {
-        continue;
+      if (!busy.contains(event.orderingKey()) && !event.nextAttemptAt().isAfter(now)) {
+        chosen.add(event);
       }
-      if (busy.size() >= settings.inFlightPerSubscription()) {
-        return;
-      }
-      if (event.type() == null) {
-        queue.record(
-            List.of(
-                new OutboundOutcomes.Outcome(
-                    subscription.id(),
-                    event.seq(),
-                    false,
-                    null,
-                    "the change is no longer in the change log (--changes-retention)",
-                    null)),
-            now);
+    }
+    if (chosen.isEmpty()) {
+      return;
+    }
+    final Map<Long, ChangeRecord> changes =
+        log.bySeq(chosen.stream().map(OutboundQueue.Pending::seq).toList());
+    final List<OutboundOutcomes.Outcome> gone = new ArrayList<>();
+    for (final OutboundQueue.Pending event : chosen) {
+      final ChangeRecord change = changes.get(event.seq());
+      if (change == null) {
+        gone.add(
+            new OutboundOutcomes.Outcome(
+                subscription.id(),
+                event.seq(),
+                false,
+                null,
+                "the change is no longer in the change log (--changes-retention)",
+                null));
         continue;
       }
       busy.add(event.orderingKey());
-      senders.submit(() -> deliver(subscription, event, busy));
+      senders.submit(() -> deliver(subscription, event, change, busy));
     }
+    queue.record(gone, now);
   }
 
   private void deliver(
       final WebhookSubscription subscription,
       final OutboundQueue.Pending event,
+      final ChangeRecord change,
       final Set<String> busy) {
     WebhookSender.Attempt attempt;
     try {
-      attempt = sender.attempt(subscription, event);
+      attempt = sender.attempt(subscription, change);
     } catch (RuntimeException unexpected) {
       attempt = new WebhookSender.Attempt(null, unexpected.toString(), Optional.empty());
     }

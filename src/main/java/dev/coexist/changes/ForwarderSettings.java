@@ -31,7 +31,7 @@ public record ForwarderSettings(
         Duration.ofSeconds(1),
         Duration.ofSeconds(15),
         Duration.ofSeconds(5),
-        16,
+        32,
         Duration.ofSeconds(30),
         Duration.ofDays(5),
         allowPrivateTargets);

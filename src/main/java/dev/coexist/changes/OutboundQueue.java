@@ -25,13 +25,11 @@ public final class OutboundQueue {
   private static final String MOVE =
       "UPDATE subscriptions SET position = ? WHERE id = ? AND position < ?";
 
-  // the change's row is joined: an event whose change the retention deleted has none
   private static final String PENDING =
       """
-      SELECT e.seq, e.ordering_key, e.attempts, e.next_attempt_at, c.type, c.committed_at, c.data
-        FROM outbound_events e LEFT JOIN changes c ON c.seq = e.seq
-       WHERE e.subscription_id = ? AND e.state = 'pending'
-       ORDER BY e.seq LIMIT ?
+      SELECT seq, ordering_key, attempts, next_attempt_at FROM outbound_events
+       WHERE subscription_id = ? AND state = 'pending'
+       ORDER BY seq LIMIT ?
       """;
 
   private static final String ATTEMPTED =
@@ -94,15 +92,8 @@ public final class OutboundQueue {
   /** A change to queue, with the key that orders it. */
   record Queued(long seq, String orderingKey) {}
 
-  /** A pending event with its change (null fields when the retention deleted the change). */
-  record Pending(
-      long seq,
-      String orderingKey,
-      int attempts,
-      Instant nextAttemptAt,
-      String type,
-      Instant committedAt,
-      String dataJson) {}
+  /** A pending event (its change is read only when it is sent). */
+  record Pending(long seq, String orderingKey, int attempts, Instant nextAttemptAt) {}
 
   /** An event as the API lists it. */
   public record Attempted(
@@ -153,17 +144,12 @@ public final class OutboundQueue {
       final List<Pending> pending = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          final long committed = rows.getLong(6);
-          final boolean kept = !rows.wasNull();
           pending.add(
               new Pending(
                   rows.getLong(1),
                   rows.getString(2),
                   rows.getInt(3),
-                  Instant.ofEpochMilli(rows.getLong(4)),
-                  rows.getString(5),
-                  kept ? Instant.ofEpochMilli(committed) : null,
-                  rows.getString(7)));
+                  Instant.ofEpochMilli(rows.getLong(4))));
         }
       }
       return pending;

@@ -42,14 +42,10 @@ final class WebhookSender implements AutoCloseable {
     }
   }
 
-  Attempt attempt(final WebhookSubscription subscription, final OutboundQueue.Pending event) {
+  Attempt attempt(final WebhookSubscription subscription, final ChangeRecord change) {
     final Instant now = clock.instant();
-    final byte[] body =
-        new ChangeRecord(
-                event.seq(), event.committedAt(), event.type(), null, null, event.dataJson())
-            .eventJson()
-            .getBytes(StandardCharsets.UTF_8);
-    final String id = Long.toString(event.seq());
+    final byte[] body = change.eventJson().getBytes(StandardCharsets.UTF_8);
+    final String id = Long.toString(change.seq());
     final long timestamp = now.getEpochSecond();
     try {
       final URI target = URI.create(subscription.url());
