@@ -70,7 +70,7 @@ final class FeedWatcher implements AutoCloseable {
                 lastEventId = line.substring("id:".length()).trim();
               } else if (line.startsWith("event:")) {
                 event[0] = line.substring("event:".length()).trim();
-              } else if (line.startsWith("data:") && "message".equals(event[0])) {
+              } else if (line.startsWith("data:") && "message.created".equals(event[0])) {
                 applied(line.substring("data:".length()).trim());
               }
             });
@@ -93,7 +93,8 @@ final class FeedWatcher implements AutoCloseable {
   private void applied(final String data) {
     try {
       final JsonNode change = JSON.readTree(data);
-      final String wamid = change.path("wamid").asText(null);
+      // the change event: {"type", "timestamp", "data": {"wamid", ...}}
+      final String wamid = change.path("data").path("wamid").asText(null);
       if (wamid != null) {
         final CompletableFuture<Void> waiting = awaited.remove(wamid);
         if (waiting != null) {

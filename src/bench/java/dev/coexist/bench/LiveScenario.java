@@ -38,7 +38,8 @@ final class LiveScenario {
       final int quietMessages)
       throws Exception {
     try (BenchApp app = BenchApp.start(dataDir, databaseUrl);
-        FeedWatcher feed = new FeedWatcher(app.uri("/api/v1/events"), BenchApp.API_KEY)) {
+        FeedWatcher feed =
+            new FeedWatcher(app.uri("/api/v1/events?types=message.created"), BenchApp.API_KEY)) {
       final long interval = (long) (1e9 / liveRate);
       // warm-up of the import path (JIT): a few chunks of another number, applied before anything
       // is measured
