@@ -26,6 +26,10 @@ public final class ChangeLog {
 
   private static final String NEWEST = "SELECT COALESCE(max(seq), 0) FROM changes";
 
+  // a change still waiting to reach a subscription is kept whatever its age: its delivery needs it
+  private static final String OLDEST_UNDELIVERED =
+      "SELECT COALESCE(min(seq), 0) FROM outbound_events WHERE state = 'pending'";
+
   private static final String HORIZON = "SELECT deleted_up_to FROM change_log_horizon";
 
   // the first row young enough to keep; its predecessors are walked along the key, and they are
@@ -101,13 +105,18 @@ public final class ChangeLog {
 
   /**
    * Deletes changes committed before {@code cutoff}, at most {@code most} rows per transaction so
-   * that applies never wait long for it. Returns how many were deleted.
+   * that applies never wait long for it, and none from the oldest change still waiting to reach a
+   * subscription on. Returns how many were deleted.
    */
   public long deleteBefore(final Instant cutoff, final int most) throws SQLException {
     long deleted = 0;
     while (true) {
       final long horizon = single(HORIZON);
-      final long upTo = Math.min(Math.min(firstKept(cutoff) - 1, single(NEWEST)), horizon + most);
+      final long undelivered = single(OLDEST_UNDELIVERED);
+      final long upTo =
+          Math.min(
+              Math.min(firstKept(cutoff) - 1, single(NEWEST)),
+              Math.min(horizon + most, undelivered > 0 ? undelivered - 1 : Long.MAX_VALUE));
       if (upTo <= horizon) {
         return deleted;
       }

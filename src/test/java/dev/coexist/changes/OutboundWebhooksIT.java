@@ -441,4 +441,27 @@ class OutboundWebhooksIT {
       assertThat(hanging.received().size()).isLessThanOrEqualTo(32);
     }
   }
+
+  @Test
+  void theRetentionKeepsAChangeUntilItReachedTheSubscription() throws Exception {
+    final WebhookSubscription subscription = subscribe(List.of("message.created"));
+    receiver.answer(request -> TestReceiver.Answer.of(500));
+    post("wamid.kept", 1);
+    await("failing", () -> receivedFor("wamid.kept").size() == 2);
+    awaitRecorded(subscription.id(), "wamid.kept", 2);
+    final ChangeLog log = new ChangeLog(dataPath.storage().store());
+    final long seq = Long.parseLong(receivedFor("wamid.kept").get(0).id());
+
+    // everything is older than the cutoff; the undelivered change and all after it stay
+    log.deleteBefore(Instant.now().plusSeconds(60), 10_000);
+    assertThat(log.horizon()).isEqualTo(seq - 1);
+    assertThat(log.bySeq(List.of(seq))).containsKey(seq);
+
+    receiver.answer(request -> TestReceiver.Answer.of(200));
+    clock.advance(Duration.ofSeconds(6));
+    await("delivered", () -> receivedFor("wamid.kept").size() == 3);
+    awaitRecorded(subscription.id(), "wamid.kept", 3);
+    log.deleteBefore(Instant.now().plusSeconds(60), 10_000);
+    assertThat(log.bySeq(List.of(seq))).isEmpty();
+  }
 }
