@@ -41,10 +41,15 @@ record ChangeFilter(Set<String> types, String number) {
         }
       }
     }
-    if (number != null && !number.matches("\\d{1,40}")) {
+    if (number != null && !isNumber(number)) {
       throw new IllegalArgumentException("number must be a phone_number_id (digits)");
     }
     return new ChangeFilter(wanted, number == null || number.isBlank() ? null : number);
+  }
+
+  /** Whether {@code text} is a phone_number_id: digits only. */
+  static boolean isNumber(final String text) {
+    return text.matches("\\d{1,40}");
   }
 
   boolean matches(final FeedEvent event) {

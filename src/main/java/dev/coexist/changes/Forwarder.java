@@ -297,9 +297,7 @@ public final class Forwarder implements AutoCloseable {
   private void showFigures(final WebhookSubscription subscription, final Instant now)
       throws SQLException {
     final Instant oldest = queue.oldestPending(subscription.id());
-    metrics.show(
-        subscription,
-        oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1_000.0));
+    metrics.show(subscription, SubscriptionRules.lagSeconds(oldest, now));
   }
 
   @Override

@@ -44,7 +44,7 @@ public final class SubscriptionRules {
   /** Business numbers, as phone_number_ids (digits). Empty: every number. */
   public static List<String> numbers(final List<String> given) {
     for (final String number : given) {
-      if (number == null || !number.matches("\\d{1,40}")) {
+      if (number == null || !ChangeFilter.isNumber(number)) {
         throw new IllegalArgumentException(
             "numbers must be phone_number_ids (digits), was '" + number + "'");
       }

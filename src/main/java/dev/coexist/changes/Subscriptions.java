@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** The rows of {@code subscriptions}: created, read, changed and deleted, and leased to a node. */
@@ -273,6 +272,6 @@ public final class Subscriptions {
     for (int index = 0; index < 20; index++) {
       id.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
     }
-    return id.toString().toLowerCase(Locale.ROOT);
+    return id.toString();
   }
 }
