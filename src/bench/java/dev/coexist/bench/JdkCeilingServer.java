@@ -146,28 +146,12 @@ final class JdkCeilingServer implements BenchServer {
 
   @Override
   public String description() {
-    return "built-in JDK server on virtual threads, inside the client JVM (its CPU counts as client)";
+    return "built-in JDK server on virtual threads, inside the client JVM (its CPU counts as"
+               + " client)";
   }
 
   @Override
   public void close() {
-    try {
-      listener.close();
-    } catch (IOException ignored) {
-      // already closed
-    }
-    open.forEach(
-        socket -> {
-          try {
-            socket.close();
-          } catch (IOException ignored) {
-            // already closed
-          }
-        });
-    try {
-      acceptor.join(2_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    LoopbackPorts.stop(listener, open, acceptor);
   }
 }

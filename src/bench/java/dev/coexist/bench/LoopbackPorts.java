@@ -3,7 +3,9 @@ package dev.coexist.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -11,6 +13,31 @@ import java.util.function.BooleanSupplier;
 final class LoopbackPorts {
 
   private LoopbackPorts() {}
+
+  /**
+   * Stops a loopback server of the harness: no new connections, every open one closed, its accept
+   * loop given two seconds to end.
+   */
+  static void stop(final ServerSocket listener, final Set<Socket> open, final Thread acceptor) {
+    try {
+      listener.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+    open.forEach(
+        socket -> {
+          try {
+            socket.close();
+          } catch (IOException ignored) {
+            // already closed
+          }
+        });
+    try {
+      acceptor.join(2_000);
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   /** A port the OS just said is free; a tiny race with other programs remains, as always. */
   static int free() throws IOException {

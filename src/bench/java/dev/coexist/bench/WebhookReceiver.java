@@ -451,23 +451,6 @@ final class WebhookReceiver implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      listener.close();
-    } catch (IOException ignored) {
-      // already closed
-    }
-    open.forEach(
-        socket -> {
-          try {
-            socket.close();
-          } catch (IOException ignored) {
-            // already closed
-          }
-        });
-    try {
-      acceptor.join(2_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    LoopbackPorts.stop(listener, open, acceptor);
   }
 }
