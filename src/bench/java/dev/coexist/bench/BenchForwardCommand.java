@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -345,13 +343,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
   }
 
   private void header(final PrintWriter out, final LiveDeliveries deliveries, final String nonce) {
-    final String command =
-        // picocli keeps the whole original argument list, from the root command on
-        "coexist bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    out.println("coexist bench forward — " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    out.println("Command: " + command.trim());
-    out.println("Machine: " + BenchMachine.describe());
-    out.println("Commit: " + BenchMachine.commit());
+    RunHeader.top(out, "forward", spec);
     out.printf(
         Locale.ROOT,
         "Load: echoes, inbound messages and statuses in turn, %d numbers x %d customers (threads),"

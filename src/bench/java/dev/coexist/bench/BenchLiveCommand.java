@@ -5,8 +5,6 @@ import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -235,13 +233,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
       final LiveDeliveries deliveries,
       final List<Double> steps,
       final String nonce) {
-    final String command =
-        // picocli keeps the whole original argument list, from the root command on
-        "coexist bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    out.println("coexist bench live — " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    out.println("Command: " + command.trim());
-    out.println("Machine: " + BenchMachine.describe());
-    out.println("Commit: " + BenchMachine.commit());
+    RunHeader.top(out, "live", spec);
     out.printf(
         Locale.ROOT,
         "Load: echoes, inbound messages and statuses in turn (statuses of echoes sent a round"

@@ -1,10 +1,12 @@
 package dev.coexist.bench;
 
+import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** The head of an ingest benchmark's report: when, the command, the client, the run id. */
+/** The head of a benchmark's report: when, the command, the machine or client, the run id. */
 final class RunHeader {
 
   private RunHeader() {}
@@ -18,6 +20,21 @@ final class RunHeader {
       out.append(alphabet.charAt(random.nextInt(alphabet.length())));
     }
     return out.toString();
+  }
+
+  /**
+   * The first lines of a live or forward benchmark's report: its name and when, the command as
+   * given, the machine and the commit.
+   */
+  static void top(final PrintWriter out, final String benchmark, final CommandSpec spec) {
+    final String command =
+        // picocli keeps the whole original argument list, from the root command on
+        "coexist bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    out.println(
+        "coexist bench " + benchmark + " — " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    out.println("Command: " + command.trim());
+    out.println("Machine: " + BenchMachine.describe());
+    out.println("Commit: " + BenchMachine.commit());
   }
 
   static String render(String command, String nonce, String ceiling) {
