@@ -212,7 +212,7 @@ public final class Forwarder implements AutoCloseable {
       busy.add(event.orderingKey());
       senders.submit(() -> deliver(subscription, event, change, busy));
     }
-    queue.record(gone, now);
+    queue.record(gone, now, now.minus(settings.recoverAfter()));
   }
 
   private void deliver(
@@ -281,7 +281,7 @@ public final class Forwarder implements AutoCloseable {
       }
     }
     try {
-      queue.record(outcomes, now);
+      queue.record(outcomes, now, now.minus(settings.recoverAfter()));
       for (final Map.Entry<String, String> off : disable.entrySet()) {
         subscriptions.disable(off.getKey(), off.getValue(), now);
         LOG.warn("Subscription {} disabled: {}", off.getKey(), off.getValue());

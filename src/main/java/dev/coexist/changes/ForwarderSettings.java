@@ -14,6 +14,11 @@ import java.time.Duration;
  * @param lease how long a node keeps a subscription without renewing it; another node takes it over
  *     after that, should this one die or freeze
  * @param disableAfter a subscription failing without a single delivery for this long is disabled
+ * @param recoverAfter a subscription failing without a single delivery for this long was down, not
+ *     refusing one event: its first delivery after such a spell brings every waiting retry forward
+ *     to now, so a receiver back from an outage catches up at once instead of along each event's
+ *     schedule (30 min after a 5 min outage); a shorter spell, as one bad event among good ones
+ *     makes, keeps its schedule
  * @param allowPrivateTargets deliver to loopback and private addresses (tests, a partner's own
  *     network)
  */
@@ -24,6 +29,7 @@ public record ForwarderSettings(
     int inFlightPerSubscription,
     Duration lease,
     Duration disableAfter,
+    Duration recoverAfter,
     boolean allowPrivateTargets) {
 
   public static ForwarderSettings defaults(final boolean allowPrivateTargets) {
@@ -34,6 +40,7 @@ public record ForwarderSettings(
         32,
         Duration.ofSeconds(30),
         Duration.ofDays(5),
+        Duration.ofMinutes(1),
         allowPrivateTargets);
   }
 }

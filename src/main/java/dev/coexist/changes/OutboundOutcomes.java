@@ -29,6 +29,16 @@ final class OutboundOutcomes {
        WHERE subscription_id = ? AND seq = ? AND state = 'pending'
       """;
 
+  // the receiver is back after an outage (failing since before downSince): every retry waiting
+  // goes now; attempts keep their count, so the schedule resumes where it was if it fails again
+  private static final String RECOVERED =
+      """
+      UPDATE outbound_events SET next_attempt_at = ?
+       WHERE subscription_id = ? AND state = 'pending' AND attempts > 0 AND next_attempt_at > ?
+         AND EXISTS (SELECT 1 FROM subscriptions s
+                      WHERE s.id = outbound_events.subscription_id AND s.failing_since <= ?)
+      """;
+
   // a delivery ends the failing spell; a failure starts one unless one is under way
   private static final String COUNT =
       """
@@ -67,9 +77,11 @@ final class OutboundOutcomes {
 
   /**
    * Records attempts' outcomes, all in one transaction: a busy receiver's deliveries cost one write
-   * transaction per round of the forwarder, not one each.
+   * transaction per round of the forwarder, not one each. A subscription failing since before
+   * {@code downSince} that got a delivery has its waiting retries brought forward to now.
    */
-  void record(final List<Outcome> outcomes, final Instant now) throws SQLException {
+  void record(final List<Outcome> outcomes, final Instant now, final Instant downSince)
+      throws SQLException {
     if (outcomes.isEmpty()) {
       return;
     }
@@ -78,6 +90,7 @@ final class OutboundOutcomes {
         connection -> {
           try (PreparedStatement delivered = connection.prepareStatement(DELIVERED);
               PreparedStatement failed = connection.prepareStatement(FAILED);
+              PreparedStatement recovered = connection.prepareStatement(RECOVERED);
               PreparedStatement counts = connection.prepareStatement(COUNT)) {
             final List<Outcome> batchedDelivered = new ArrayList<>();
             final List<Outcome> batchedFailed = new ArrayList<>();
@@ -110,6 +123,17 @@ final class OutboundOutcomes {
             final Map<String, long[]> tally = new LinkedHashMap<>();
             count(delivered.executeBatch(), batchedDelivered, tally);
             count(failed.executeBatch(), batchedFailed, tally);
+            for (final Map.Entry<String, long[]> subscription : tally.entrySet()) {
+              if (subscription.getValue()[0] > 0) {
+                // before the counts end the failing spell it looks at
+                recovered.setLong(1, now.toEpochMilli());
+                recovered.setString(2, subscription.getKey());
+                recovered.setLong(3, now.toEpochMilli());
+                recovered.setLong(4, downSince.toEpochMilli());
+                recovered.addBatch();
+              }
+            }
+            recovered.executeBatch();
             for (final Map.Entry<String, long[]> subscription : tally.entrySet()) {
               final long[] figures = subscription.getValue();
               counts.setLong(1, figures[0]);

@@ -84,9 +84,10 @@ public final class OutboundQueue {
   }
 
   /** Records attempts' outcomes (see {@link OutboundOutcomes}). */
-  void record(final List<OutboundOutcomes.Outcome> finished, final Instant now)
+  void record(
+      final List<OutboundOutcomes.Outcome> finished, final Instant now, final Instant downSince)
       throws SQLException {
-    outcomes.record(finished, now);
+    outcomes.record(finished, now, downSince);
   }
 
   /** A change to queue, with the key that orders it. */

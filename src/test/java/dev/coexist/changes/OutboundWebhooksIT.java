@@ -101,6 +101,7 @@ class OutboundWebhooksIT {
                 16,
                 Duration.ofSeconds(30),
                 Duration.ofDays(5),
+                Duration.ofMinutes(1),
                 true),
             clock,
             () -> 0.5,
@@ -463,5 +464,44 @@ class OutboundWebhooksIT {
     awaitRecorded(subscription.id(), "wamid.kept", 3);
     log.deleteBefore(Instant.now().plusSeconds(60), 10_000);
     assertThat(log.bySeq(List.of(seq))).isEmpty();
+  }
+
+  @Test
+  void aReceiverBackFromAnOutageGetsEveryWaitingRetryAtOnce() throws Exception {
+    final WebhookSubscription subscription = subscribe(List.of("message.created"));
+    receiver.answer(request -> TestReceiver.Answer.of(503));
+    post("wamid.down.1", 1);
+    post("wamid.down.2", 2);
+    for (final String wamid : List.of("wamid.down.1", "wamid.down.2")) {
+      await("two attempts of " + wamid, () -> receivedFor(wamid).size() == 2);
+      awaitRecorded(subscription.id(), wamid, 2);
+    }
+    clock.advance(Duration.ofSeconds(5));
+    for (final String wamid : List.of("wamid.down.1", "wamid.down.2")) {
+      await("the third attempt of " + wamid, () -> receivedFor(wamid).size() == 3);
+      awaitRecorded(subscription.id(), wamid, 3);
+    }
+
+    // down for two minutes by the subscription's clock; the next attempts are 5 min away
+    clock.advance(Duration.ofMinutes(2));
+    receiver.answer(request -> TestReceiver.Answer.of(200));
+    post("wamid.back", 3);
+    await("the new event", () -> receivedFor("wamid.back").size() == 1);
+    for (final String wamid : List.of("wamid.down.1", "wamid.down.2")) {
+      await("the waiting retry of " + wamid + " at once", () -> receivedFor(wamid).size() == 4);
+      assertThat(receivedFor(wamid))
+          .extracting(TestReceiver.Received::id)
+          .containsOnly(receivedFor(wamid).get(0).id());
+    }
+    await(
+        "the failing spell over",
+        () -> {
+          try {
+            final WebhookSubscription now = subscriptions.find(subscription.id()).orElseThrow();
+            return now.failingSince() == null && now.delivered() == 3;
+          } catch (Exception failed) {
+            return false;
+          }
+        });
   }
 }

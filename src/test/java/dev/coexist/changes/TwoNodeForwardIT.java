@@ -52,6 +52,7 @@ class TwoNodeForwardIT {
                 16,
                 LEASE,
                 Duration.ofDays(5),
+                Duration.ofMinutes(1),
                 true),
             Clock.systemUTC(),
             () -> 0.5,
