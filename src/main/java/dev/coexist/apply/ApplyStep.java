@@ -88,7 +88,9 @@ final class ApplyStep {
         // read ahead: the next entries decode while these are written; not behind small entries
         // (live traffic), whose decoding takes less than the read, which would delay their apply
         final List<PendingEntry> next =
-            closing() || !decoding.isBig(decodingEntries) ? List.of() : readNext(readUpTo, -1);
+            closing() || !decoding.holdsBigEntry(decodingEntries)
+                ? List.of()
+                : readNext(readUpTo, -1);
         decodingNow = next == null || next.isEmpty() ? null : decoding.ahead(next);
         if (decodingNow != null) {
           decodingEntries = next;

@@ -4,6 +4,7 @@ import dev.coexist.coexistence.Decoded;
 import dev.coexist.coexistence.Decoder;
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.coexistence.NotAnEnvelopeException;
+import dev.coexist.db.ThreadNiceness;
 import dev.coexist.journal.PendingEntry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,16 +32,27 @@ final class Decoding implements AutoCloseable {
   private final long bigBytes;
   private final Runnable whenDecoded;
   private final Counter decodes;
-  private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(
-          Thread.ofPlatform().name("store-decoder").daemon(true).factory());
+  private final ExecutorService thread;
 
   /**
    * @param bigBytes a read of at least this many bytes is big
+   * @param nice the decoder thread's nice value (see {@link ProcessorSettings#nice()})
    * @param whenDecoded runs on the decoder thread when a big read is decoded (wakes the processor)
    */
-  Decoding(final long bigBytes, final Runnable whenDecoded, final MeterRegistry meters) {
+  Decoding(
+      final long bigBytes, final int nice, final Runnable whenDecoded, final MeterRegistry meters) {
     this.bigBytes = bigBytes;
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            task ->
+                Thread.ofPlatform()
+                    .name("store-decoder")
+                    .daemon(true)
+                    .unstarted(
+                        () -> {
+                          ThreadNiceness.apply(nice);
+                          task.run();
+                        }));
     this.whenDecoded = whenDecoded;
     this.decodes =
         Counter.builder("coexist.store.decodes")
@@ -57,6 +69,21 @@ final class Decoding implements AutoCloseable {
       bytes += entry.body().length;
     }
     return bytes >= bigBytes;
+  }
+
+  /**
+   * Whether a read holds an entry as big as a history chunk: only then is the next read decoded
+   * behind it. Many small live entries can add up to a big read, and they must not be treated as an
+   * import (read ahead, rested after): once the processor fell behind, its reads filled up to the
+   * budget, counted as big, and it rested twice as long as it applied — and fell further behind.
+   */
+  boolean holdsBigEntry(final List<PendingEntry> entries) {
+    for (final PendingEntry entry : entries) {
+      if (entry.body().length >= bigBytes) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Decodes big entries on the decoder thread, small ones at once. */

@@ -2,6 +2,7 @@ package dev.coexist.apply;
 
 import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
+import dev.coexist.db.ThreadNiceness;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class Processor implements AutoCloseable {
     this.changes = changes;
     this.session = new ApplySession(database);
     final JournalQueue queue = new JournalQueue(database.engine());
-    this.decoding = new Decoding(settings.claimBytes(), wakeups::signal, meters);
+    this.decoding = new Decoding(settings.claimBytes(), settings.nice(), wakeups::signal, meters);
     final LaneScheduler lanes = new LaneScheduler(queue, claims, settings, decoding, meters);
     final ApplyTransactions transactions =
         new ApplyTransactions(database, session, queue, lanes, settings, this::publish, meters);
@@ -159,6 +160,7 @@ public final class Processor implements AutoCloseable {
   }
 
   private void run() {
+    ThreadNiceness.apply(settings.nice());
     Duration retry = settings.pollInterval();
     // Supervision: an Error (OutOfMemoryError ...) or a bug thrown out of a step is logged, its
     // transaction rolled back (its entries stay pending) and the loop goes on after a pause. The

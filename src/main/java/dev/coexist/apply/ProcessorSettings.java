@@ -35,6 +35,12 @@ import java.time.Duration;
  * @param ingestActiveWindow deliveries journalled within this window mean senders are active
  * @param maxYield the longest rest between two transactions while deliveries arrive (SQLite): on a
  *     small machine the processor would otherwise take the CPU that acknowledging needs
+ * @param nice the operating system's nice value of the processor's and the decoder's threads
+ *     (Linux; 0 leaves them alone): when the CPU is short, the threads that acknowledge deliveries
+ *     are scheduled first and the apply takes what is left, so acknowledgements never wait for CPU
+ *     an apply took; with CPU to spare the apply still runs at full speed. On 2 cores at 5,000 live
+ *     deliveries/s, 10 kept the acknowledgements' p99 under 70 ms where 0 let them fall seconds
+ *     behind
  * @param crashesMax the same failure in this many steps in a row will not heal: the thread ends so
  *     that readiness and liveness fail and a supervisor restarts Coexist
  */
@@ -55,6 +61,7 @@ public record ProcessorSettings(
     Duration refreshBeforeEntries,
     Duration ingestActiveWindow,
     Duration maxYield,
+    int nice,
     int crashesMax) {
 
   /** The defaults: poll every 250 ms, up to 1,000 messages per transaction. */
@@ -80,6 +87,7 @@ public record ProcessorSettings(
         Duration.ofMillis(10),
         Duration.ofMillis(100),
         Duration.ofMillis(100),
+        10,
         5);
   }
 }

@@ -10,6 +10,7 @@ import dev.coexist.store.MessagePage;
 import dev.coexist.store.Page;
 import dev.coexist.store.ThreadCursor;
 import dev.coexist.store.ThreadView;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -258,7 +259,27 @@ class ProcessorIT {
       final long next = store.append("meta/messages-image.json");
       awaitState(store, next, "applied");
       assertThat(store.count("messages")).isEqualTo(2);
+      if (System.getProperty("os.name").startsWith("Linux")) {
+        // the apply gives way to the threads that acknowledge when the CPU is short
+        assertThat(niceOf("store-processor"))
+            .isEqualTo(ProcessorSettings.DEFAULTS.nice())
+            .isPositive();
+      }
     }
+  }
+
+  /** The nice value of this process's thread named {@code name}, as the kernel reports it. */
+  private static int niceOf(final String name) throws Exception {
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (final Path task : tasks.toList()) {
+        if (Files.readString(task.resolve("comm")).strip().equals(name)) {
+          final String stat = Files.readString(task.resolve("stat"));
+          // after "(comm) ": state is field 3, nice field 19
+          return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+        }
+      }
+    }
+    throw new AssertionError("no thread named " + name);
   }
 
   /**
