@@ -55,6 +55,8 @@ public final class Forwarder implements AutoCloseable {
   private final Map<String, Instant> leases = new HashMap<>();
   private Instant forgetDue = Instant.MIN;
   private Instant figuresAt = Instant.MIN;
+  private boolean noneListed;
+  private long listedAtNanos;
 
   /**
    * @param jitter values in [0, 1) that spread retry delays (a constant 0.5 spreads none)
@@ -99,7 +101,13 @@ public final class Forwarder implements AutoCloseable {
     if (figuresDue) {
       figuresAt = clock.instant().plus(settings.poll());
     }
+    // with no subscription, a wake after each commit need not ask again: once per poll will do
+    if (noneListed && System.nanoTime() - listedAtNanos < settings.poll().toNanos()) {
+      return;
+    }
     final List<WebhookSubscription> all = subscriptions.list();
+    noneListed = all.isEmpty();
+    listedAtNanos = System.nanoTime();
     final Set<String> known = new HashSet<>();
     for (final WebhookSubscription subscription : all) {
       known.add(subscription.id());

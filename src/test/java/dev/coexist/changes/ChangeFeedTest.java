@@ -56,6 +56,19 @@ class ChangeFeedTest {
   }
 
   @Test
+  void withNobodySubscribedTheFeedMovesOnWithoutTheChangesAndALaterSubscriberReadsThemFromTheLog()
+      throws Exception {
+    final ChangeFeed feed = feed(10);
+    assertThat(feed.skipToIfNobodyListens(40)).isTrue();
+    final Subscription later = feed.subscribe(OptionalLong.of(35), ChangeFilter.ALL).orElseThrow();
+    // 36..40 come from the log (up to the subscription's newest id), 41 through its queue
+    assertThat(later.newestId()).isEqualTo(40);
+    assertThat(feed.skipToIfNobodyListens(45)).as("someone listens: read the rows").isFalse();
+    feed.publish(change(41, "message.created", NUMBER));
+    assertThat(later.subscriber().take(NO_WAIT)).extracting(FeedEvent::id).containsExactly(41L);
+  }
+
+  @Test
   void aChangeNotNewerThanTheNewestPublishedIsIgnored() throws Exception {
     final ChangeFeed feed = feed(10);
     feed.startAfter(100);
