@@ -52,6 +52,16 @@ final class GuardedConnection
   private final ConnectionContext socketContext;
   private final HelidonSocket socket;
   private final ConnectionTimeouts timeouts;
+
+  /**
+   * The most a closing connection reads away of a body left unread, and for how long: enough for a
+   * body a little over a limit to be read away and its answer to arrive; not so much that refused
+   * uploads (unsigned, oversized) cost more than their answer.
+   */
+  private static final int LINGER_BYTES = 256 * 1024;
+
+  private static final Duration LINGER = Duration.ofSeconds(2);
+
   private final DataReader reader;
   private final TimedWriter writer;
   private final Consumer<GuardedConnection> ended;
@@ -63,6 +73,8 @@ final class GuardedConnection
   private volatile boolean closeAfterResponse;
   private volatile boolean idleClockStarted = true;
   private volatile boolean dropped;
+  // when this connection began to read away a body before closing (0: it is not)
+  private volatile long lingeringSince;
 
   GuardedConnection(
       final ConnectionContext socketContext,
@@ -87,6 +99,7 @@ final class GuardedConnection
       // clients, and HTTP/1.1 ones that asked for it, expect the server to close, and after an
       // answer that left a body unread the bytes still coming are that body, not a request. The
       // end of input makes Helidon end the connection and close the socket.
+      readAwayBeforeClosing();
       return null;
     }
     final long now = System.nanoTime();
@@ -115,6 +128,36 @@ final class GuardedConnection
       return bytes;
     } finally {
       readingSince = 0;
+    }
+  }
+
+  /**
+   * Before the close, reads away what the client still sends of a body that was left unread (up to
+   * {@link #LINGER_BYTES} or {@link #LINGER}): a socket closed with unread bytes is reset by the
+   * kernel, and a client still writing its body then loses the answer it was sent — a 413 and its
+   * reason became "connection reset" (RFC 9112 §9.6, the "lingering close"). A client that sends
+   * nothing more and keeps the connection open is closed by the front door's next look after {@link
+   * #LINGER}.
+   */
+  private void readAwayBeforeClosing() {
+    final long start = System.nanoTime();
+    long bytes = 0;
+    enter(Phase.BODY);
+    lingeringSince = start;
+    while (bytes < LINGER_BYTES && System.nanoTime() - start < LINGER.toNanos()) {
+      readingSince = System.nanoTime();
+      final byte[] more;
+      try {
+        more = socket.get();
+      } catch (UncheckedIOException gone) {
+        break;
+      } finally {
+        readingSince = 0;
+      }
+      if (more == null) {
+        break;
+      }
+      bytes += more.length;
     }
   }
 
@@ -203,6 +246,10 @@ final class GuardedConnection
     if (reading == 0) {
       return Optional.empty();
     }
+    final long lingering = lingeringSince;
+    if (lingering != 0 && now - lingering > LINGER.toNanos()) {
+      return Optional.of(Phase.BODY); // a client that neither sends nor closes
+    }
     final Phase current = phase;
     final boolean late =
         switch (current) {
@@ -238,6 +285,11 @@ final class GuardedConnection
   public void handle(final Limit limit) throws InterruptedException {
     try {
       http1.handle(limit);
+      if (closeAfterResponse && !dropped) {
+        // Helidon's loop ends here after a "close" answer (see closeAfterResponse), without
+        // another read; the socket is closed once this returns
+        readAwayBeforeClosing();
+      }
     } finally {
       ended.accept(this);
     }

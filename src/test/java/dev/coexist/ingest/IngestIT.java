@@ -322,6 +322,45 @@ class IngestIT {
   }
 
   @Test
+  void aClientThatSendsItsWholeOversizedBodyBeforeReadingStillGetsThe413AndItsReason()
+      throws Exception {
+    // the server answers from the headers; had it closed at once, the body still coming would meet
+    // a closed socket, be answered with a reset, and the client would lose the answer with it
+    final byte[] body = new byte[200 * 1024];
+    java.util.Arrays.fill(body, (byte) ' ');
+    try (Socket socket = new Socket("127.0.0.1", coexist.app().port())) {
+      socket.setSoTimeout(5_000);
+      final OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nX-Coexist-Secret: static-secret\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(300); // the server has answered from the headers by now
+      for (int from = 0; from < body.length; from += 8 * 1024) {
+        out.write(body, from, 8 * 1024);
+        out.flush();
+      }
+      // read the answer as a client does, up to its reason (the server closes only later)
+      final InputStream in = socket.getInputStream();
+      final StringBuilder answer = new StringBuilder();
+      final byte[] chunk = new byte[4096];
+      while (!answer.toString().contains("(--max-body)")) {
+        final int read = in.read(chunk);
+        if (read < 0) {
+          break;
+        }
+        answer.append(new String(chunk, 0, read, StandardCharsets.UTF_8));
+      }
+      assertThat(answer.toString())
+          .startsWith("HTTP/1.1 413")
+          .contains("the limit is 65536 (--max-body)");
+    }
+  }
+
+  @Test
   void metaHandshakeEchoesTheChallengeOnlyForTheRightToken() throws Exception {
     final HttpResponse<String> ok =
         coexist.get(
