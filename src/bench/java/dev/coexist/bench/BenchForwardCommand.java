@@ -143,10 +143,11 @@ public final class BenchForwardCommand implements Callable<Integer> {
   @Option(
       names = "--catch-up-limit",
       converter = DurationConverter.class,
-      defaultValue = "40m",
+      defaultValue = "10m",
       description =
-          "The longest the outage step waits for every event after the receiver came back; the"
-              + " retry schedule (5 s, 5 min, 30 min, ...) may need over 30 min"
+          "The longest the outage step waits for every event after the receiver came back (a"
+              + " subscription back from an outage of over a minute has its waiting retries"
+              + " brought forward; a shorter one waits for them, 5 s or 5 min)"
               + " (default: ${DEFAULT-VALUE}).")
   Duration catchUpLimit;
 

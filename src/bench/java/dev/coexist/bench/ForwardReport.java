@@ -281,8 +281,8 @@ final class ForwardReport {
         orderKept(o.outOfOrder(), o.delivered()).label());
     out.println(
         "  (retries: immediately, after 5 s, 5 min, 30 min, 2 h ... each +-10 %, per thread in"
-            + " order: a thread whose head failed three times waits ~5 min, and one whose fourth"
-            + " attempt also fell in the outage ~30 min, with its later events behind it)");
+            + " order; after an outage of over a minute the first 2xx brings every waiting retry"
+            + " forward, after a shorter one a thread whose head failed three times waits ~5 min)");
     out.flush();
   }
 
