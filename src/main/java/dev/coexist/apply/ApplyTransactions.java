@@ -168,7 +168,9 @@ final class ApplyTransactions {
       return InOneGo.NOT_NEXT;
     }
     final List<JournalQueue.Done> done = new ArrayList<>(batch.size());
-    writer.gatherNumbers();
+    if (!NumberWriter.showsNumbers(batch)) {
+      writer.gatherNumbers();
+    }
     try {
       for (final Work work : batch) {
         final PendingEntry entry = work.entry();

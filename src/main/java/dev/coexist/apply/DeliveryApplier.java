@@ -23,7 +23,9 @@ import dev.coexist.coexistence.PlatformErrors;
 import dev.coexist.coexistence.StatusUpdate;
 import dev.coexist.coexistence.UnknownChange;
 import dev.coexist.journal.PendingEntry;
+import dev.coexist.store.MessageDetail;
 import dev.coexist.store.MessageSource;
+import dev.coexist.store.NumberView;
 import dev.coexist.store.StoredContent;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -152,16 +154,24 @@ final class DeliveryApplier {
     return switch (event) {
       case HistoryChunk chunk -> {
         final int written = HistoryWriter.chunk(session, entry, chunk, contents, fromThread);
-        changes.add(StoreChange.historyChunk(number(chunk.origin()), entry.id(), chunk));
+        final String number = number(chunk.origin());
+        // the number's history sync after the chunk: its chunks per phase and its decline
+        changes.add(
+            StoreChange.historyChunk(
+                number, entry.id(), chunk, session.reads().history(session, number)));
         yield written;
       }
       case HistoryDeclined declined -> {
         HistoryWriter.declined(session, entry, declined);
-        changes.add(StoreChange.historyDeclined(number(declined.origin()), entry.id(), declined));
+        final String number = number(declined.origin());
+        changes.add(
+            StoreChange.historyDeclined(
+                number, entry.id(), declined, session.reads().history(session, number)));
         yield 0;
       }
       case HistoryMedia media -> {
-        final StoreChange stored =
+        // the media of a message first seen as a history placeholder
+        changes.add(
             message(
                 session,
                 media.origin(),
@@ -169,17 +179,7 @@ final class DeliveryApplier {
                 MessageSource.MEDIA_FOLLOWUP,
                 contents,
                 media.contact() == null ? null : media.contact().party(),
-                media.contact() == null ? null : media.contact().profileName());
-        // the media of a message first seen as a history placeholder
-        changes.add(
-            stored.type().equals("message.created")
-                ? StoreChange.messageUpdated(
-                    stored.phoneNumberId(),
-                    stored.threadId(),
-                    media.message().wamid(),
-                    "media",
-                    null)
-                : stored);
+                media.contact() == null ? null : media.contact().profileName()));
         yield 1;
       }
       case InboundMessage inbound -> {
@@ -207,25 +207,40 @@ final class DeliveryApplier {
         yield 1;
       }
       case StatusUpdate status -> {
-        final Long thread = StatusWriter.status(session, number(status.origin()), status);
-        changes.add(StoreChange.status(number(status.origin()), thread, status));
+        final String number = number(status.origin());
+        final StatusWriter.Written written = StatusWriter.status(session, number, status);
+        changes.add(StoreChange.status(number, written.thread(), status.wamid(), written.status()));
         yield 0;
       }
       case ContactChange change -> {
         final long customer = ContactWriter.contact(session, change);
-        changes.add(StoreChange.contact(number(change.origin()), customer, change));
+        // the contact as the list shows it: the newest change wins, which may not be this one
+        changes.add(
+            StoreChange.contact(
+                number(change.origin()),
+                customer,
+                change,
+                session.reads().contact(session, customer).orElse(null)));
         yield 0;
       }
       case AccountUpdate update -> {
         NumberWriter.accountEvent(session, entry, update);
         // an account update names the number by its display digits, not always by its id
-        changes.add(StoreChange.account(update.origin().phoneNumberId(), update));
+        final String number =
+            update.origin().phoneNumberId() != null
+                ? update.origin().phoneNumberId()
+                : session
+                    .reads()
+                    .numberByDigits(session, NumberWriter.accountDigits(update))
+                    .orElse(null);
+        changes.add(StoreChange.account(number, update, shownNumber(session, number)));
         yield 0;
       }
       case PartnerEvent partner -> {
         NumberWriter.partnerEvent(session, entry, partner);
-        if (partner.origin().phoneNumberId() != null) {
-          changes.add(StoreChange.partner(partner.origin().phoneNumberId(), partner));
+        final String number = partner.origin().phoneNumberId();
+        if (number != null) {
+          changes.add(StoreChange.partner(number, partner, shownNumber(session, number)));
         }
         yield 0;
       }
@@ -242,7 +257,23 @@ final class DeliveryApplier {
     };
   }
 
-  /** Writes a message, or the action it is; returns the change it made. */
+  /**
+   * The number as {@code /api/v1/numbers/{id}} shows it now, null when there is no id; read by key
+   * (an account or partner event is rare). Its row is current: a transaction with such an event
+   * writes its numbers at once ({@link NumberWriter#showsNumbers}).
+   */
+  private static NumberView shownNumber(final WriteSession session, final String number)
+      throws SQLException {
+    return number == null || number.isBlank()
+        ? null
+        : session.reads().number(session, number).orElse(null);
+  }
+
+  /**
+   * Writes a message, or the action it is; returns the change it made, with the message as the API
+   * then shows it: {@code message.created}, or for media that followed a history placeholder (or an
+   * action) {@code message.updated}.
+   */
   private static StoreChange message(
       final WriteSession session,
       final Origin origin,
@@ -255,8 +286,13 @@ final class DeliveryApplier {
     final String number = number(origin);
     if (isAction(message)) {
       final Long thread = action(session, number, message, source);
+      // the target as the action left it; not there yet while the action waits for it
+      final MessageDetail target =
+          thread == null
+              ? null
+              : session.reads().message(session, number, message.targetWamid()).orElse(null);
       return StoreChange.messageUpdated(
-          number, thread, message.targetWamid(), message.type(), message);
+          number, message.targetWamid(), message.type(), message, target);
     }
     final long customer = Customers.resolve(session, number, message.customer(), profile);
     if (customer < 0) {
@@ -266,11 +302,14 @@ final class DeliveryApplier {
     Customers.profileName(
         session, customer, profileName, ColumnValues.seconds(message.timestamp()));
     Customers.ensureThread(session, customer, number);
-    MessageWriter.upsert(
-        session,
-        number,
-        List.of(new MessageWrite(message, customer, source, null, content(contents, message))));
-    return StoreChange.messageCreated(number, customer, message, source);
+    final MessageDetail written =
+        OneMessageWriter.write(
+            session,
+            number,
+            new MessageWrite(message, customer, source, null, content(contents, message)));
+    return source == MessageSource.MEDIA_FOLLOWUP
+        ? StoreChange.messageUpdated(number, message.wamid(), "media", null, written)
+        : StoreChange.messageCreated(written, source);
   }
 
   static Long action(

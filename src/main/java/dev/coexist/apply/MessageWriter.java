@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class MessageWriter {
   // a message not stored yet: exactly the row UPSERT writes for it
-  private static final String INSERT =
+  static final String INSERT =
       """
       INSERT INTO messages (phone_number_id, wamid, thread_id, direction, sources, type, content,
                             text_original, text, sent_at, reply_to_wamid, media_id, media_mime_type,
@@ -77,13 +77,13 @@ final class MessageWriter {
         errors = COALESCE(messages.errors, excluded.errors)
       """;
 
-  private static final String UPSERT = INSERT + ON_CONFLICT;
+  static final String UPSERT = INSERT + ON_CONFLICT;
 
   // The same upsert for messages with no media, reply or errors (every history text and
   // placeholder, most live texts): the seven columns it leaves out are NULL in the row and in
   // excluded.*, exactly as when bound NULL. Binding them cost a history import about a tenth of
   // its plain insert time on SQLite, where every bound value is a call into the native library.
-  private static final String LEAN_INSERT =
+  static final String LEAN_INSERT =
       """
       INSERT INTO messages (phone_number_id, wamid, thread_id, direction, sources, type, content,
                             text_original, text, sent_at, media_placeholder, history_status, status,
@@ -91,7 +91,7 @@ final class MessageWriter {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
-  private static final String LEAN_UPSERT = LEAN_INSERT + ON_CONFLICT;
+  static final String LEAN_UPSERT = LEAN_INSERT + ON_CONFLICT;
 
   // SQLite: ROWS_PER_STATEMENT messages per execution of one multi-row upsert. Each execution is
   // one step through the native library instead of one per message; SQLite inserts the rows one
@@ -201,14 +201,17 @@ final class MessageWriter {
   /** Whether no message of the batch has media, a reply or errors: LEAN_UPSERT writes them all. */
   private static boolean allLean(final List<MessageWrite> all) {
     for (final MessageWrite write : all) {
-      final Message message = write.message();
-      if (message.media() != null
-          || message.replyToWamid() != null
-          || !message.errors().isEmpty()) {
+      if (!isLean(write)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether the message has no media, reply or errors: the lean statements write it. */
+  static boolean isLean(final MessageWrite write) {
+    final Message message = write.message();
+    return message.media() == null && message.replyToWamid() == null && message.errors().isEmpty();
   }
 
   /**
@@ -267,7 +270,7 @@ final class MessageWriter {
    * parameters for the reply, the media and the errors; {@code offset} is the parameter before the
    * row's first, for a row of a multi-row statement.
    */
-  private static void bind(
+  static void bind(
       final PreparedStatement upsert,
       final int offset,
       final String number,

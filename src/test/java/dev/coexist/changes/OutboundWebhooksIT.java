@@ -208,6 +208,12 @@ class OutboundWebhooksIT {
       final JsonNode event = event(request);
       assertThat(event.path("type").asText()).isEqualTo("message.created");
       assertThat(Instant.parse(event.path("timestamp").asText())).isNotNull();
+      // the message as GET /api/v1/messages/{wamid} shows it (ChangeLogIT compares the two)
+      final JsonNode data = event.path("data");
+      assertThat(data.path("origin").asText()).isEqualTo("live");
+      assertThat(data.path("origins").toString()).isEqualTo("[\"live\"]");
+      assertThat(data.path("text").asText()).isEqualTo("hello");
+      assertThat(data.path("statuses").isArray()).isTrue();
       assertThat(Long.parseLong(request.timestamp())).isEqualTo(clock.instant().getEpochSecond());
       final int thread = event.path("data").path("thread_id").asInt();
       final long id = Long.parseLong(request.id());
