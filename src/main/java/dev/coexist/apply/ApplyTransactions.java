@@ -295,7 +295,8 @@ final class ApplyTransactions {
         writer.rollback();
         return Outcome.REFUSED;
       }
-      final int messages = DeliveryApplier.applyThreads(writer, chunk, from, to, work.contents());
+      final int messages =
+          DeliveryApplier.applyThreads(writer, work.entry(), chunk, from, to, work.contents());
       DirtyThreads.list(writer, writer.touchedThreads(), true);
       writer.touchedThreads().clear();
       writer.commit();

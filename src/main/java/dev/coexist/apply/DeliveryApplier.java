@@ -11,7 +11,6 @@ import dev.coexist.coexistence.Decoded;
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.coexistence.HistoryDeclined;
 import dev.coexist.coexistence.HistoryMedia;
-import dev.coexist.coexistence.HistoryMessage;
 import dev.coexist.coexistence.HistoryThread;
 import dev.coexist.coexistence.InboundMessage;
 import dev.coexist.coexistence.Message;
@@ -26,11 +25,9 @@ import dev.coexist.journal.PendingEntry;
 import dev.coexist.store.MessageDetail;
 import dev.coexist.store.MessageSource;
 import dev.coexist.store.NumberView;
-import dev.coexist.store.StoredContent;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +50,7 @@ final class DeliveryApplier {
    * were written by {@link #applyThreads} in transactions of their own.
    *
    * @param contents the JSON text of each message's content node, prepared by {@link
-   *     #contents(Decoded)} while the previous entries were written
+   *     MessageContents#of(Decoded)} while the previous entries were written
    * @param eventsIsolated each event under a savepoint: one that fails is recorded as a problem and
    *     the others are kept. Without, the first failure throws, and the caller rolls back and
    *     applies the entry again with them.
@@ -132,13 +129,14 @@ final class DeliveryApplier {
    */
   static int applyThreads(
       final WriteSession session,
+      final PendingEntry entry,
       final HistoryChunk chunk,
       final int from,
       final int to,
       final Map<JsonNode, String> contents)
       throws SQLException {
     return HistoryWriter.threads(
-        session, number(chunk.origin()), chunk.threads().subList(from, to), contents);
+        session, entry.id(), number(chunk.origin()), chunk.threads().subList(from, to), contents);
   }
 
   /** Returns the number of messages written; adds the changes it made to {@code changes}. */
@@ -174,6 +172,7 @@ final class DeliveryApplier {
         changes.add(
             message(
                 session,
+                entry,
                 media.origin(),
                 media.message(),
                 MessageSource.MEDIA_FOLLOWUP,
@@ -186,6 +185,7 @@ final class DeliveryApplier {
         changes.add(
             message(
                 session,
+                entry,
                 inbound.origin(),
                 inbound.message(),
                 MessageSource.LIVE,
@@ -198,6 +198,7 @@ final class DeliveryApplier {
         changes.add(
             message(
                 session,
+                entry,
                 echo.origin(),
                 echo.message(),
                 MessageSource.ECHO,
@@ -276,6 +277,7 @@ final class DeliveryApplier {
    */
   private static StoreChange message(
       final WriteSession session,
+      final PendingEntry entry,
       final Origin origin,
       final Message message,
       final MessageSource source,
@@ -306,7 +308,13 @@ final class DeliveryApplier {
         OneMessageWriter.write(
             session,
             number,
-            new MessageWrite(message, customer, source, null, content(contents, message)));
+            new MessageWrite(
+                message,
+                customer,
+                source,
+                null,
+                MessageContents.of(contents, message),
+                entry.id()));
     return source == MessageSource.MEDIA_FOLLOWUP
         ? StoreChange.messageUpdated(number, message.wamid(), "media", null, written)
         : StoreChange.messageCreated(written, source);
@@ -323,45 +331,6 @@ final class DeliveryApplier {
           message.type() + " " + message.wamid() + " does not name the message it acts on");
     }
     return ActionWriter.action(session, number, message, message.type(), source);
-  }
-
-  /**
-   * The content JSON of every message of a delivery that stores one ({@link StoredContent}), keyed
-   * by node identity. Serialising is a good part of the cost of a big chunk, so it is done with
-   * decoding, ahead of the writer.
-   */
-  static Map<JsonNode, String> contents(final Decoded decoded) {
-    final Map<JsonNode, String> contents = new IdentityHashMap<>();
-    for (final CoexistenceEvent event : decoded.events()) {
-      switch (event) {
-        case HistoryChunk chunk -> {
-          for (final HistoryThread thread : chunk.threads()) {
-            for (final HistoryMessage item : thread.messages()) {
-              put(contents, item.message());
-            }
-          }
-        }
-        case HistoryMedia media -> put(contents, media.message());
-        case InboundMessage inbound -> put(contents, inbound.message());
-        case MessageEcho echo -> put(contents, echo.message());
-        default -> {
-          // no message content
-        }
-      }
-    }
-    return contents;
-  }
-
-  private static void put(final Map<JsonNode, String> contents, final Message message) {
-    if (message.content() != null) {
-      contents.put(message.content(), StoredContent.json(message)); // null when implied
-    }
-  }
-
-  static String content(final Map<JsonNode, String> contents, final Message message) {
-    return contents.containsKey(message.content())
-        ? contents.get(message.content())
-        : StoredContent.json(message);
   }
 
   static boolean isAction(final Message message) {

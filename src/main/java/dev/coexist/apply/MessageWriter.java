@@ -31,10 +31,12 @@ final class MessageWriter {
       INSERT INTO messages (phone_number_id, wamid, thread_id, direction, sources, type, content,
                             text_original, text, sent_at, reply_to_wamid, media_id, media_mime_type,
                             media_sha256, media_caption, media_filename, media_placeholder,
-                            history_status, status, status_rank, status_at, errors)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            history_status, status, status_rank, status_at, errors, created_by)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
+  // created_by, the journal entry that first stored the message, is left as it is: the messages a
+  // history chunk stored are those it created (outbound webhooks' per-message events).
   // "takes" = the stored row is a history media placeholder and this one carries the real message;
   // a stored plain text's content is NULL (StoredContent) and stays so, as stored JSON would stay,
   // whatever content another arrival of its wamid brings
@@ -87,8 +89,8 @@ final class MessageWriter {
       """
       INSERT INTO messages (phone_number_id, wamid, thread_id, direction, sources, type, content,
                             text_original, text, sent_at, media_placeholder, history_status, status,
-                            status_rank, status_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            status_rank, status_at, created_by)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
   static final String LEAN_UPSERT = LEAN_INSERT + ON_CONFLICT;
@@ -130,13 +132,16 @@ final class MessageWriter {
    * One message to upsert into a customer's thread.
    *
    * @param contentJson the message's content as JSON, serialised ahead (off the writer thread)
+   * @param journalId the journal entry being applied: the message's {@code created_by} if this
+   *     write stores it first
    */
   record MessageWrite(
       Message message,
       long threadId,
       MessageSource source,
       Status historyStatus,
-      String contentJson) {}
+      String contentJson,
+      long journalId) {}
 
   /** Writes a whole chunk's (or a delivery's) messages with one batch. */
   static void upsert(final WriteSession session, final String number, final List<MessageWrite> all)
@@ -313,5 +318,6 @@ final class MessageWriter {
     if (!lean) {
       upsert.setString(++next, errors(message.errors()));
     }
+    upsert.setLong(++next, write.journalId());
   }
 }

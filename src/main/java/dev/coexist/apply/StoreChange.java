@@ -28,9 +28,13 @@ import java.util.Map;
  * in the transaction that changed it, after the few fields that place it and say what happened
  * (those left out when unknown). A history chunk is one {@code history.updated}, its threads one
  * {@code thread.updated} each when their figures are refreshed, not one event per message.
+ *
+ * @param location for a history chunk, where it is in its journal entry's body (outbound webhooks
+ *     find its messages there, for the subscriptions that ask for one event per message); null
+ *     otherwise. Not part of the data.
  */
 public record StoreChange(
-    String type, String phoneNumberId, Long threadId, Map<String, Object> data) {
+    String type, String phoneNumberId, Long threadId, Map<String, Object> data, String location) {
 
   /** Every change type, in the order the README lists them. */
   public static final List<String> TYPES =
@@ -52,6 +56,14 @@ public record StoreChange(
       throw new IllegalArgumentException("not a change type: " + type);
     }
     data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+  }
+
+  public StoreChange(
+      final String type,
+      final String phoneNumberId,
+      final Long threadId,
+      final Map<String, Object> data) {
+    this(type, phoneNumberId, threadId, data, null);
   }
 
   /**
@@ -162,7 +174,7 @@ public record StoreChange(
             .with("threads", chunk.threads().size())
             .with("messages", chunk.messageCount())
             .with("history", ResourceJson.history(history));
-    return new StoreChange("history.updated", number, null, data.map);
+    return new StoreChange("history.updated", number, null, data.map, chunk.origin().location());
   }
 
   /** The number's history sharing declined, and its history sync after it. */
