@@ -30,8 +30,13 @@ function statusText(event) {
   return event.attempts > 0 ? 'no answer' : '—';
 }
 
+/** The event's webhook-id: its change's seq, or seq.n for the n-th message of a history chunk. */
+function webhookId(event) {
+  return event.webhook_id ?? String(event.id);
+}
+
 function eventCell(event) {
-  return el('td', {}, `#${event.id}`);
+  return el('td', {}, `#${webhookId(event)}`);
 }
 
 export class Subscriptions {
@@ -177,7 +182,7 @@ export class Subscriptions {
   attemptRow(event, active) {
     return el(
       'tr',
-      { dataset: { eventId: event.id } },
+      { dataset: { eventId: webhookId(event) } },
       eventCell(event),
       el('td', {}, event.type),
       el('td', {}, pill(EVENT_STATES, event.state, { eventState: event.state })),
@@ -219,15 +224,15 @@ export class Subscriptions {
       'button',
       {
         type: 'button',
-        dataset: { replay: event.id },
-        attrs: { 'aria-label': `Replay event ${event.id}` },
-        on: { click: () => this.replay(event.id, replay, state) },
+        dataset: { replay: webhookId(event) },
+        attrs: { 'aria-label': `Replay event ${webhookId(event)}` },
+        on: { click: () => this.replay(webhookId(event), replay, state) },
       },
       'Replay',
     );
     return el(
       'tr',
-      { dataset: { eventId: event.id } },
+      { dataset: { eventId: webhookId(event) } },
       eventCell(event),
       el('td', {}, event.type),
       el('td', { dataset: { role: 'attempts' } }, String(event.attempts)),

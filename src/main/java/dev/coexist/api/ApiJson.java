@@ -1,203 +1,19 @@
 package dev.coexist.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.journal.JournalSummary;
-import dev.coexist.store.ActionView;
-import dev.coexist.store.ContactView;
-import dev.coexist.store.CustomerIdentity;
-import dev.coexist.store.HistorySync;
-import dev.coexist.store.MediaView;
-import dev.coexist.store.MessageDetail;
-import dev.coexist.store.MessageView;
-import dev.coexist.store.NumberView;
-import dev.coexist.store.PhaseProgress;
 import dev.coexist.store.ProblemView;
-import dev.coexist.store.StatusView;
-import dev.coexist.store.ThreadView;
+import dev.coexist.store.ResourceJson;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * The store's rows as the JSON of openapi.yaml: snake_case names, ISO-8601 times, explicit nulls.
+ * The journal's entries and problems as the JSON of openapi.yaml; the store's resources are
+ * rendered by {@link dev.coexist.store.ResourceJson}, which the change log's events share.
  */
-public final class ApiJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
+final class ApiJson {
   private ApiJson() {}
-
-  public static Map<String, Object> number(final NumberView number) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("phone_number_id", number.phoneNumberId());
-    json.put("display_phone_number", number.displayPhoneNumber());
-    json.put("waba_id", number.wabaId());
-    if (number.account() == null) {
-      json.put("account", null);
-    } else {
-      final Map<String, Object> account = new LinkedHashMap<>();
-      account.put("event", number.account().event());
-      account.put("reason", number.account().reason());
-      account.put("initiated_by", number.account().initiatedBy());
-      account.put("at", time(number.account().receivedAt()));
-      json.put("account", account);
-    }
-    json.put("first_seen_at", time(number.firstSeenAt()));
-    json.put("last_seen_at", time(number.lastSeenAt()));
-    json.put("history", history(number.history()));
-    json.put(
-        "contacts",
-        Map.of("count", number.contacts().contacts(), "removed", number.contacts().removed()));
-    return json;
-  }
-
-  private static Map<String, Object> history(final HistorySync history) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("state", history.state().wireName());
-    json.put("progress", history.progress());
-    json.put("chunks", history.chunks());
-    json.put("messages", history.messages());
-    json.put("last_chunk_at", time(history.lastChunkAt()));
-    if (history.declinedCode() == null && history.declinedTitle() == null) {
-      json.put("decline", null);
-    } else {
-      final Map<String, Object> decline = new LinkedHashMap<>();
-      decline.put("code", history.declinedCode());
-      decline.put("title", history.declinedTitle());
-      decline.put("message", history.declinedTitle());
-      decline.put("details", history.declinedDetails());
-      json.put("decline", decline);
-    }
-    final List<Map<String, Object>> phases = new ArrayList<>();
-    for (int phase = 0; phase <= 2; phase++) {
-      final int wanted = phase;
-      final PhaseProgress progress =
-          history.phases().stream()
-              .filter(candidate -> candidate.phase() == wanted)
-              .findFirst()
-              .orElse(new PhaseProgress(wanted, 0, -1, 0));
-      final Map<String, Object> item = new LinkedHashMap<>();
-      item.put("phase", wanted);
-      item.put("chunks", progress.chunks());
-      item.put("highest_chunk_order", progress.chunks() == 0 ? null : progress.highestChunkOrder());
-      item.put("messages", progress.messages());
-      phases.add(item);
-    }
-    json.put("phases", phases);
-    return json;
-  }
-
-  public static Map<String, Object> thread(final ThreadView thread) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", thread.threadId());
-    json.put("phone_number_id", thread.phoneNumberId());
-    json.put("customer", customer(thread.customer(), thread.displayName()));
-    json.put("message_count", thread.messageCount());
-    json.put("unread_count", thread.unreadCount());
-    json.put("last_message_at", time(thread.lastMessageAt()));
-    json.put("last_direction", thread.lastDirection());
-    json.put("last_preview", thread.lastPreview());
-    return json;
-  }
-
-  private static Map<String, Object> customer(final CustomerIdentity identity, final String name) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("phone", identity.phone());
-    json.put("user_id", identity.userId());
-    json.put("username", identity.username());
-    json.put("name", name);
-    return json;
-  }
-
-  public static Map<String, Object> message(
-      final MessageView message, final List<ActionView> reactions) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("wamid", message.wamid());
-    json.put("thread_id", message.threadId());
-    json.put("direction", message.direction());
-    json.put(
-        "origins",
-        message.sources().stream()
-            .sorted(Comparator.naturalOrder())
-            .map(source -> source.name().toLowerCase(Locale.ROOT))
-            .toList());
-    json.put("type", message.type());
-    json.put("text", message.text());
-    json.put("content", parse(message.contentJson()));
-    json.put("sent_at", time(message.sentAt()));
-    json.put("status", message.status());
-    json.put("status_at", time(message.statusAt()));
-    json.put("reply_to", message.replyToWamid());
-    json.put("media", media(message.media()));
-    if (message.editCount() == 0) {
-      json.put("edited", null);
-    } else {
-      final Map<String, Object> edited = new LinkedHashMap<>();
-      edited.put("count", message.editCount());
-      edited.put("at", time(message.editedAt()));
-      edited.put("original_text", message.originalText());
-      json.put("edited", edited);
-    }
-    json.put("revoked", message.revoked());
-    json.put("reactions", reactions.stream().map(ApiJson::reaction).toList());
-    json.put("errors", parseArray(message.errorsJson()));
-    return json;
-  }
-
-  static Map<String, Object> messageDetail(final MessageDetail detail) {
-    final Map<String, Object> json = message(detail.message(), detail.reactions());
-    json.put("phone_number_id", detail.message().phoneNumberId());
-    json.put("statuses", detail.statuses().stream().map(ApiJson::status).toList());
-    return json;
-  }
-
-  private static Map<String, Object> status(final StatusView status) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("status", status.status());
-    json.put("at", time(status.at()));
-    json.put("errors", parseArray(status.errorsJson()));
-    json.put("pricing", parse(status.pricingJson()));
-    return json;
-  }
-
-  private static Map<String, Object> reaction(final ActionView reaction) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("wamid", reaction.wamid());
-    json.put("emoji", reaction.emoji());
-    json.put("direction", reaction.direction());
-    json.put("at", time(reaction.at()));
-    return json;
-  }
-
-  private static Map<String, Object> media(final MediaView media) {
-    if (media == null) {
-      return null;
-    }
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", media.id());
-    json.put("mime_type", media.mimeType());
-    json.put("caption", media.caption());
-    json.put("filename", media.filename());
-    json.put("placeholder", media.placeholder());
-    return json;
-  }
-
-  public static Map<String, Object> contact(final ContactView contact) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("phone", contact.identity().phone());
-    json.put("user_id", contact.identity().userId());
-    json.put("username", contact.identity().username());
-    json.put("full_name", contact.fullName());
-    json.put("first_name", contact.firstName());
-    json.put("removed", contact.removed());
-    json.put("changed_at", time(contact.changedAt()));
-    return json;
-  }
 
   /**
    * A journal entry with how many of its items were not applied, and the first few of them (the
@@ -250,23 +66,6 @@ public final class ApiJson {
   }
 
   static String time(final Instant instant) {
-    return instant == null ? null : instant.toString();
-  }
-
-  private static JsonNode parse(final String json) {
-    if (json == null || json.isEmpty()) {
-      return null;
-    }
-    try {
-      return JSON.readTree(json);
-    } catch (JsonProcessingException stored) {
-      // the store writes this JSON itself; an unreadable value is shown as text, not lost
-      return JSON.getNodeFactory().textNode(json);
-    }
-  }
-
-  private static Object parseArray(final String json) {
-    final JsonNode parsed = parse(json);
-    return parsed == null || !parsed.isArray() ? List.of() : parsed;
+    return ResourceJson.time(instant);
   }
 }

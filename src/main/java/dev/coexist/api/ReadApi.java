@@ -7,6 +7,7 @@ import dev.coexist.store.MessagePage;
 import dev.coexist.store.MessageView;
 import dev.coexist.store.NumberView;
 import dev.coexist.store.Page;
+import dev.coexist.store.ResourceJson;
 import dev.coexist.store.StoreQueries;
 import dev.coexist.store.ThreadCursor;
 import dev.coexist.store.ThreadView;
@@ -78,7 +79,7 @@ public final class ReadApi {
         more = true;
         break;
       }
-      page.add(ApiJson.number(number));
+      page.add(ResourceJson.number(number));
       last = number.phoneNumberId();
     }
     final Map<String, Object> body = new LinkedHashMap<>();
@@ -95,7 +96,7 @@ public final class ReadApi {
             .numbers()
             .find(id)
             .orElseThrow(() -> new ApiGuard.NotFoundException("no phone number " + id));
-    Replies.json(response, Status.OK_200, ApiJson.number(number));
+    Replies.json(response, Status.OK_200, ResourceJson.number(number));
   }
 
   private void threads(final ServerRequest request, final ServerResponse response)
@@ -111,7 +112,7 @@ public final class ReadApi {
             .orElse(null);
     final Page<ThreadView, ThreadCursor> page = queries.threads().page(number, after, limit);
     final Map<String, Object> body = new LinkedHashMap<>();
-    body.put("threads", page.items().stream().map(ApiJson::thread).toList());
+    body.put("threads", page.items().stream().map(ResourceJson::thread).toList());
     body.put(
         "next_cursor",
         page.next() == null
@@ -163,7 +164,8 @@ public final class ReadApi {
         page.messages().stream()
             .map(
                 message ->
-                    ApiJson.message(message, reactions.getOrDefault(message.wamid(), List.of())))
+                    ResourceJson.message(
+                        message, reactions.getOrDefault(message.wamid(), List.of())))
             .toList());
     body.put("before_cursor", page.before() == null ? null : encode(page.before()));
     // the last message's position is always handed out, so a client can ask for what comes next
@@ -202,7 +204,7 @@ public final class ReadApi {
             .orElse(0L);
     final Page<ContactView, Long> page = queries.contacts().page(number, after, limit);
     final Map<String, Object> body = new LinkedHashMap<>();
-    body.put("contacts", page.items().stream().map(ApiJson::contact).toList());
+    body.put("contacts", page.items().stream().map(ResourceJson::contact).toList());
     body.put(
         "next_cursor",
         page.next() == null
@@ -219,7 +221,7 @@ public final class ReadApi {
             .messages()
             .find(wamid)
             .orElseThrow(() -> new ApiGuard.NotFoundException("no message " + wamid));
-    Replies.json(response, Status.OK_200, ApiJson.messageDetail(detail));
+    Replies.json(response, Status.OK_200, ResourceJson.messageDetail(detail));
   }
 
   private String existingNumber(final ServerRequest request) throws SQLException {

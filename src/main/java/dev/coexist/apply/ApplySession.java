@@ -1,8 +1,11 @@
 package dev.coexist.apply;
 
 import dev.coexist.db.Database;
+import dev.coexist.store.StoreReads;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The processor's writer connection with its prepared statements, opened when first needed and
@@ -12,16 +15,22 @@ import java.sql.Statement;
 final class ApplySession {
   private final Database database;
   private final Dialect dialect;
+  private final StoreReads reads;
   private WriteSession session;
 
-  ApplySession(final Database database) {
+  /**
+   * @param historyStallAfter as the API is configured: a change's history sync shows what the API
+   *     would answer at that moment
+   */
+  ApplySession(final Database database, final Duration historyStallAfter) {
     this.database = database;
     this.dialect = Dialect.of(database.engine());
+    this.reads = new StoreReads(database.engine(), Clock.systemUTC(), historyStallAfter);
   }
 
   WriteSession get() throws SQLException {
     if (session == null) {
-      final WriteSession opened = new WriteSession(database.openWriterConnection(), dialect);
+      final WriteSession opened = new WriteSession(database.openWriterConnection(), dialect, reads);
       try {
         // outside a transaction: SQLite refuses to change synchronous inside one
         opened.connection().setAutoCommit(true);

@@ -168,7 +168,9 @@ final class ApplyTransactions {
       return InOneGo.NOT_NEXT;
     }
     final List<JournalQueue.Done> done = new ArrayList<>(batch.size());
-    writer.gatherNumbers();
+    if (!NumberWriter.showsNumbers(batch)) {
+      writer.gatherNumbers();
+    }
     try {
       for (final Work work : batch) {
         final PendingEntry entry = work.entry();
@@ -293,7 +295,8 @@ final class ApplyTransactions {
         writer.rollback();
         return Outcome.REFUSED;
       }
-      final int messages = DeliveryApplier.applyThreads(writer, chunk, from, to, work.contents());
+      final int messages =
+          DeliveryApplier.applyThreads(writer, work.entry(), chunk, from, to, work.contents());
       DirtyThreads.list(writer, writer.touchedThreads(), true);
       writer.touchedThreads().clear();
       writer.commit();

@@ -66,16 +66,16 @@ final class AwaitingMessages {
 
   /**
    * Statuses and actions that arrived before their message: attach them now. One query for the
-   * whole batch; usually it finds nothing.
+   * whole batch; usually it finds nothing. Returns whether any was attached.
    */
-  static void attachAwaiting(
+  static boolean attachAwaiting(
       final WriteSession session, final String number, final List<MessageWrite> all)
       throws SQLException {
     final PreparedStatement any = session.prepare(ANY_AWAITING);
     any.setString(1, number);
     try (ResultSet row = any.executeQuery()) {
       if (!row.next()) {
-        return;
+        return false;
       }
     }
     final List<String> wamids = new ArrayList<>(all.size());
@@ -94,6 +94,7 @@ final class AwaitingMessages {
     for (final String wamid : awaiting) {
       attach(session, number, wamid);
     }
+    return !awaiting.isEmpty();
   }
 
   private static void attach(final WriteSession session, final String number, final String wamid)

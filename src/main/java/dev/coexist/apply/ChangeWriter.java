@@ -18,8 +18,8 @@ final class ChangeWriter {
 
   private static final String INSERT =
       """
-      INSERT INTO changes (committed_at, type, phone_number_id, thread_id, data)
-      VALUES (?, ?, ?, ?, ?)
+      INSERT INTO changes (committed_at, type, phone_number_id, thread_id, data, location)
+      VALUES (?, ?, ?, ?, ?, ?)
       """;
 
   private ChangeWriter() {}
@@ -45,6 +45,7 @@ final class ChangeWriter {
         insert.setLong(4, change.threadId());
       }
       insert.setString(5, json(change));
+      insert.setString(6, change.location());
       insert.addBatch();
     }
     insert.executeBatch();

@@ -132,7 +132,7 @@ final class Decoding implements AutoCloseable {
       for (final var event : decoded.events()) {
         messages += event instanceof HistoryChunk chunk ? chunk.messageCount() : 1;
       }
-      return new Work(entry, decoded, DeliveryApplier.contents(decoded), null, messages);
+      return new Work(entry, decoded, MessageContents.of(decoded), null, messages);
     } catch (NotAnEnvelopeException notAnEnvelope) {
       return new Work(
           entry, null, Map.of(), "not a webhook envelope: " + notAnEnvelope.getMessage(), 1);

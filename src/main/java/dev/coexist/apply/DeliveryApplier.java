@@ -11,7 +11,6 @@ import dev.coexist.coexistence.Decoded;
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.coexistence.HistoryDeclined;
 import dev.coexist.coexistence.HistoryMedia;
-import dev.coexist.coexistence.HistoryMessage;
 import dev.coexist.coexistence.HistoryThread;
 import dev.coexist.coexistence.InboundMessage;
 import dev.coexist.coexistence.Message;
@@ -23,12 +22,12 @@ import dev.coexist.coexistence.PlatformErrors;
 import dev.coexist.coexistence.StatusUpdate;
 import dev.coexist.coexistence.UnknownChange;
 import dev.coexist.journal.PendingEntry;
+import dev.coexist.store.MessageDetail;
 import dev.coexist.store.MessageSource;
-import dev.coexist.store.StoredContent;
+import dev.coexist.store.NumberView;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +50,7 @@ final class DeliveryApplier {
    * were written by {@link #applyThreads} in transactions of their own.
    *
    * @param contents the JSON text of each message's content node, prepared by {@link
-   *     #contents(Decoded)} while the previous entries were written
+   *     MessageContents#of(Decoded)} while the previous entries were written
    * @param eventsIsolated each event under a savepoint: one that fails is recorded as a problem and
    *     the others are kept. Without, the first failure throws, and the caller rolls back and
    *     applies the entry again with them.
@@ -130,13 +129,14 @@ final class DeliveryApplier {
    */
   static int applyThreads(
       final WriteSession session,
+      final PendingEntry entry,
       final HistoryChunk chunk,
       final int from,
       final int to,
       final Map<JsonNode, String> contents)
       throws SQLException {
     return HistoryWriter.threads(
-        session, number(chunk.origin()), chunk.threads().subList(from, to), contents);
+        session, entry.id(), number(chunk.origin()), chunk.threads().subList(from, to), contents);
   }
 
   /** Returns the number of messages written; adds the changes it made to {@code changes}. */
@@ -152,40 +152,40 @@ final class DeliveryApplier {
     return switch (event) {
       case HistoryChunk chunk -> {
         final int written = HistoryWriter.chunk(session, entry, chunk, contents, fromThread);
-        changes.add(StoreChange.historyChunk(number(chunk.origin()), entry.id(), chunk));
+        final String number = number(chunk.origin());
+        // the number's history sync after the chunk: its chunks per phase and its decline
+        changes.add(
+            StoreChange.historyChunk(
+                number, entry.id(), chunk, session.reads().history(session, number)));
         yield written;
       }
       case HistoryDeclined declined -> {
         HistoryWriter.declined(session, entry, declined);
-        changes.add(StoreChange.historyDeclined(number(declined.origin()), entry.id(), declined));
+        final String number = number(declined.origin());
+        changes.add(
+            StoreChange.historyDeclined(
+                number, entry.id(), declined, session.reads().history(session, number)));
         yield 0;
       }
       case HistoryMedia media -> {
-        final StoreChange stored =
+        // the media of a message first seen as a history placeholder
+        changes.add(
             message(
                 session,
+                entry,
                 media.origin(),
                 media.message(),
                 MessageSource.MEDIA_FOLLOWUP,
                 contents,
                 media.contact() == null ? null : media.contact().party(),
-                media.contact() == null ? null : media.contact().profileName());
-        // the media of a message first seen as a history placeholder
-        changes.add(
-            stored.type().equals("message.created")
-                ? StoreChange.messageUpdated(
-                    stored.phoneNumberId(),
-                    stored.threadId(),
-                    media.message().wamid(),
-                    "media",
-                    null)
-                : stored);
+                media.contact() == null ? null : media.contact().profileName()));
         yield 1;
       }
       case InboundMessage inbound -> {
         changes.add(
             message(
                 session,
+                entry,
                 inbound.origin(),
                 inbound.message(),
                 MessageSource.LIVE,
@@ -198,6 +198,7 @@ final class DeliveryApplier {
         changes.add(
             message(
                 session,
+                entry,
                 echo.origin(),
                 echo.message(),
                 MessageSource.ECHO,
@@ -207,25 +208,40 @@ final class DeliveryApplier {
         yield 1;
       }
       case StatusUpdate status -> {
-        final Long thread = StatusWriter.status(session, number(status.origin()), status);
-        changes.add(StoreChange.status(number(status.origin()), thread, status));
+        final String number = number(status.origin());
+        final StatusWriter.Written written = StatusWriter.status(session, number, status);
+        changes.add(StoreChange.status(number, written.thread(), status.wamid(), written.status()));
         yield 0;
       }
       case ContactChange change -> {
         final long customer = ContactWriter.contact(session, change);
-        changes.add(StoreChange.contact(number(change.origin()), customer, change));
+        // the contact as the list shows it: the newest change wins, which may not be this one
+        changes.add(
+            StoreChange.contact(
+                number(change.origin()),
+                customer,
+                change,
+                session.reads().contact(session, customer).orElse(null)));
         yield 0;
       }
       case AccountUpdate update -> {
         NumberWriter.accountEvent(session, entry, update);
         // an account update names the number by its display digits, not always by its id
-        changes.add(StoreChange.account(update.origin().phoneNumberId(), update));
+        final String number =
+            update.origin().phoneNumberId() != null
+                ? update.origin().phoneNumberId()
+                : session
+                    .reads()
+                    .numberByDigits(session, NumberWriter.accountDigits(update))
+                    .orElse(null);
+        changes.add(StoreChange.account(number, update, shownNumber(session, number)));
         yield 0;
       }
       case PartnerEvent partner -> {
         NumberWriter.partnerEvent(session, entry, partner);
-        if (partner.origin().phoneNumberId() != null) {
-          changes.add(StoreChange.partner(partner.origin().phoneNumberId(), partner));
+        final String number = partner.origin().phoneNumberId();
+        if (number != null) {
+          changes.add(StoreChange.partner(number, partner, shownNumber(session, number)));
         }
         yield 0;
       }
@@ -242,9 +258,26 @@ final class DeliveryApplier {
     };
   }
 
-  /** Writes a message, or the action it is; returns the change it made. */
+  /**
+   * The number as {@code /api/v1/numbers/{id}} shows it now, null when there is no id; read by key
+   * (an account or partner event is rare). Its row is current: a transaction with such an event
+   * writes its numbers at once ({@link NumberWriter#showsNumbers}).
+   */
+  private static NumberView shownNumber(final WriteSession session, final String number)
+      throws SQLException {
+    return number == null || number.isBlank()
+        ? null
+        : session.reads().number(session, number).orElse(null);
+  }
+
+  /**
+   * Writes a message, or the action it is; returns the change it made, with the message as the API
+   * then shows it: {@code message.created}, or for media that followed a history placeholder (or an
+   * action) {@code message.updated}.
+   */
   private static StoreChange message(
       final WriteSession session,
+      final PendingEntry entry,
       final Origin origin,
       final Message message,
       final MessageSource source,
@@ -255,8 +288,13 @@ final class DeliveryApplier {
     final String number = number(origin);
     if (isAction(message)) {
       final Long thread = action(session, number, message, source);
+      // the target as the action left it; not there yet while the action waits for it
+      final MessageDetail target =
+          thread == null
+              ? null
+              : session.reads().message(session, number, message.targetWamid()).orElse(null);
       return StoreChange.messageUpdated(
-          number, thread, message.targetWamid(), message.type(), message);
+          number, message.targetWamid(), message.type(), message, target);
     }
     final long customer = Customers.resolve(session, number, message.customer(), profile);
     if (customer < 0) {
@@ -266,11 +304,20 @@ final class DeliveryApplier {
     Customers.profileName(
         session, customer, profileName, ColumnValues.seconds(message.timestamp()));
     Customers.ensureThread(session, customer, number);
-    MessageWriter.upsert(
-        session,
-        number,
-        List.of(new MessageWrite(message, customer, source, null, content(contents, message))));
-    return StoreChange.messageCreated(number, customer, message, source);
+    final MessageDetail written =
+        OneMessageWriter.write(
+            session,
+            number,
+            new MessageWrite(
+                message,
+                customer,
+                source,
+                null,
+                MessageContents.of(contents, message),
+                entry.id()));
+    return source == MessageSource.MEDIA_FOLLOWUP
+        ? StoreChange.messageUpdated(number, message.wamid(), "media", null, written)
+        : StoreChange.messageCreated(written, source);
   }
 
   static Long action(
@@ -284,45 +331,6 @@ final class DeliveryApplier {
           message.type() + " " + message.wamid() + " does not name the message it acts on");
     }
     return ActionWriter.action(session, number, message, message.type(), source);
-  }
-
-  /**
-   * The content JSON of every message of a delivery that stores one ({@link StoredContent}), keyed
-   * by node identity. Serialising is a good part of the cost of a big chunk, so it is done with
-   * decoding, ahead of the writer.
-   */
-  static Map<JsonNode, String> contents(final Decoded decoded) {
-    final Map<JsonNode, String> contents = new IdentityHashMap<>();
-    for (final CoexistenceEvent event : decoded.events()) {
-      switch (event) {
-        case HistoryChunk chunk -> {
-          for (final HistoryThread thread : chunk.threads()) {
-            for (final HistoryMessage item : thread.messages()) {
-              put(contents, item.message());
-            }
-          }
-        }
-        case HistoryMedia media -> put(contents, media.message());
-        case InboundMessage inbound -> put(contents, inbound.message());
-        case MessageEcho echo -> put(contents, echo.message());
-        default -> {
-          // no message content
-        }
-      }
-    }
-    return contents;
-  }
-
-  private static void put(final Map<JsonNode, String> contents, final Message message) {
-    if (message.content() != null) {
-      contents.put(message.content(), StoredContent.json(message)); // null when implied
-    }
-  }
-
-  static String content(final Map<JsonNode, String> contents, final Message message) {
-    return contents.containsKey(message.content())
-        ? contents.get(message.content())
-        : StoredContent.json(message);
   }
 
   static boolean isAction(final Message message) {

@@ -75,11 +75,23 @@ final class HistoryWriter {
     upsert.setLong(7, entry.receivedAtMillis());
     upsert.executeUpdate();
     return threads(
-        session, number, chunk.threads().subList(fromThread, chunk.threads().size()), contents);
+        session,
+        entry.id(),
+        number,
+        chunk.threads().subList(fromThread, chunk.threads().size()),
+        contents);
   }
 
+  /**
+   * Writes threads of a chunk: their customers, threads and messages; the messages are the chunk's
+   * {@link HistoryMessages#wamids}, and its actions (edits, revokes, reactions) are applied to
+   * their targets.
+   *
+   * @param journalId the entry being applied, the {@code created_by} of the messages it stores
+   */
   static int threads(
       final WriteSession session,
+      final long journalId,
       final String number,
       final List<HistoryThread> threads,
       final Map<JsonNode, String> contents)
@@ -101,7 +113,7 @@ final class HistoryWriter {
         throw new IllegalArgumentException("a history thread names no customer");
       }
       for (final HistoryMessage item : thread.messages()) {
-        if (DeliveryApplier.isAction(item.message())) {
+        if (!HistoryMessages.isStored(item.message())) {
           actions.add(item.message());
         } else {
           writes.add(
@@ -110,7 +122,8 @@ final class HistoryWriter {
                   customer,
                   MessageSource.HISTORY,
                   item.status(),
-                  DeliveryApplier.content(contents, item.message())));
+                  MessageContents.of(contents, item.message()),
+                  journalId));
           threadsWithMessages.add(customer);
         }
       }

@@ -26,15 +26,17 @@ import java.util.Set;
  */
 final class MessageWriter {
   // a message not stored yet: exactly the row UPSERT writes for it
-  private static final String INSERT =
+  static final String INSERT =
       """
       INSERT INTO messages (phone_number_id, wamid, thread_id, direction, sources, type, content,
                             text_original, text, sent_at, reply_to_wamid, media_id, media_mime_type,
                             media_sha256, media_caption, media_filename, media_placeholder,
-                            history_status, status, status_rank, status_at, errors)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            history_status, status, status_rank, status_at, errors, created_by)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
+  // created_by, the journal entry that first stored the message, is left as it is: the messages a
+  // history chunk stored are those it created (outbound webhooks' per-message events).
   // "takes" = the stored row is a history media placeholder and this one carries the real message;
   // a stored plain text's content is NULL (StoredContent) and stays so, as stored JSON would stay,
   // whatever content another arrival of its wamid brings
@@ -77,21 +79,21 @@ final class MessageWriter {
         errors = COALESCE(messages.errors, excluded.errors)
       """;
 
-  private static final String UPSERT = INSERT + ON_CONFLICT;
+  static final String UPSERT = INSERT + ON_CONFLICT;
 
   // The same upsert for messages with no media, reply or errors (every history text and
   // placeholder, most live texts): the seven columns it leaves out are NULL in the row and in
   // excluded.*, exactly as when bound NULL. Binding them cost a history import about a tenth of
   // its plain insert time on SQLite, where every bound value is a call into the native library.
-  private static final String LEAN_INSERT =
+  static final String LEAN_INSERT =
       """
       INSERT INTO messages (phone_number_id, wamid, thread_id, direction, sources, type, content,
                             text_original, text, sent_at, media_placeholder, history_status, status,
-                            status_rank, status_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            status_rank, status_at, created_by)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
-  private static final String LEAN_UPSERT = LEAN_INSERT + ON_CONFLICT;
+  static final String LEAN_UPSERT = LEAN_INSERT + ON_CONFLICT;
 
   // SQLite: ROWS_PER_STATEMENT messages per execution of one multi-row upsert. Each execution is
   // one step through the native library instead of one per message; SQLite inserts the rows one
@@ -130,13 +132,16 @@ final class MessageWriter {
    * One message to upsert into a customer's thread.
    *
    * @param contentJson the message's content as JSON, serialised ahead (off the writer thread)
+   * @param journalId the journal entry being applied: the message's {@code created_by} if this
+   *     write stores it first
    */
   record MessageWrite(
       Message message,
       long threadId,
       MessageSource source,
       Status historyStatus,
-      String contentJson) {}
+      String contentJson,
+      long journalId) {}
 
   /** Writes a whole chunk's (or a delivery's) messages with one batch. */
   static void upsert(final WriteSession session, final String number, final List<MessageWrite> all)
@@ -201,14 +206,17 @@ final class MessageWriter {
   /** Whether no message of the batch has media, a reply or errors: LEAN_UPSERT writes them all. */
   private static boolean allLean(final List<MessageWrite> all) {
     for (final MessageWrite write : all) {
-      final Message message = write.message();
-      if (message.media() != null
-          || message.replyToWamid() != null
-          || !message.errors().isEmpty()) {
+      if (!isLean(write)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether the message has no media, reply or errors: the lean statements write it. */
+  static boolean isLean(final MessageWrite write) {
+    final Message message = write.message();
+    return message.media() == null && message.replyToWamid() == null && message.errors().isEmpty();
   }
 
   /**
@@ -267,7 +275,7 @@ final class MessageWriter {
    * parameters for the reply, the media and the errors; {@code offset} is the parameter before the
    * row's first, for a row of a multi-row statement.
    */
-  private static void bind(
+  static void bind(
       final PreparedStatement upsert,
       final int offset,
       final String number,
@@ -310,5 +318,6 @@ final class MessageWriter {
     if (!lean) {
       upsert.setString(++next, errors(message.errors()));
     }
+    upsert.setLong(++next, write.journalId());
   }
 }

@@ -98,6 +98,25 @@ final class NumberWriter {
   }
 
   /**
+   * Whether an entry of the read carries an account or partner event: its change shows the number
+   * as the API does at that moment, read from the numbers row, so such a transaction writes its
+   * numbers at once rather than gathering them (it is rare; live reads keep gathering).
+   */
+  static boolean showsNumbers(final List<Work> batch) {
+    for (final Work work : batch) {
+      if (work.decoded() == null) {
+        continue;
+      }
+      for (final CoexistenceEvent event : work.decoded().events()) {
+        if (event instanceof AccountUpdate || event instanceof PartnerEvent) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Writes the numbers the transaction gathered, as one batch (one round trip on PostgreSQL), in a
    * fixed order (no deadlocks between nodes).
    */
@@ -141,16 +160,19 @@ final class NumberWriter {
     insert.setString(2, origin.location());
     insert.setString(3, origin.wabaId());
     insert.setString(4, origin.phoneNumberId());
-    insert.setString(
-        5,
-        Customers.digits(
-            update.phoneNumber() != null ? update.phoneNumber() : origin.displayPhoneNumber()));
+    insert.setString(5, accountDigits(update));
     insert.setString(6, update.event());
     insert.setString(7, update.disconnectionReason());
     insert.setString(8, update.initiatedBy());
     insert.setLong(9, entry.receivedAtMillis());
     insert.setString(10, ProblemWriter.clip(update.raw()));
     insert.executeUpdate();
+  }
+
+  /** The digits of the number an account update names: its phone_number, else the display's. */
+  static String accountDigits(final AccountUpdate update) {
+    return Customers.digits(
+        update.phoneNumber() != null ? update.phoneNumber() : update.origin().displayPhoneNumber());
   }
 
   static void partnerEvent(

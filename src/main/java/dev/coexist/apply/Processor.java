@@ -49,7 +49,7 @@ public final class Processor implements AutoCloseable {
     this.database = database;
     this.settings = settings;
     this.changes = changes;
-    this.session = new ApplySession(database);
+    this.session = new ApplySession(database, settings.historyStallAfter());
     final JournalQueue queue = new JournalQueue(database.engine());
     this.decoding = new Decoding(settings.claimBytes(), settings.nice(), wakeups::signal, meters);
     final LaneScheduler lanes = new LaneScheduler(queue, claims, settings, decoding, meters);

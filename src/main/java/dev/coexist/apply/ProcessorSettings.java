@@ -43,6 +43,8 @@ import java.time.Duration;
  *     behind
  * @param crashesMax the same failure in this many steps in a row will not heal: the thread ends so
  *     that readiness and liveness fail and a supervisor restarts Coexist
+ * @param historyStallAfter {@code --history-stall-after}: the history sync a change shows is the
+ *     one the API would answer at that moment, {@code stalled} included
  */
 public record ProcessorSettings(
     Duration pollInterval,
@@ -62,7 +64,11 @@ public record ProcessorSettings(
     Duration ingestActiveWindow,
     Duration maxYield,
     int nice,
-    int crashesMax) {
+    int crashesMax,
+    Duration historyStallAfter) {
+
+  /** {@code --history-stall-after}'s default. */
+  public static final Duration HISTORY_STALL_AFTER = Duration.ofMinutes(30);
 
   /** The defaults: poll every 250 ms, up to 1,000 messages per transaction. */
   public static final ProcessorSettings DEFAULTS = of(Duration.ofMillis(250), 1_000);
@@ -88,6 +94,31 @@ public record ProcessorSettings(
         Duration.ofMillis(100),
         Duration.ofMillis(100),
         10,
-        5);
+        5,
+        HISTORY_STALL_AFTER);
+  }
+
+  /** These settings with another {@code --history-stall-after}. */
+  public ProcessorSettings withHistoryStallAfter(final Duration stallAfter) {
+    return new ProcessorSettings(
+        pollInterval,
+        messagesPerTransaction,
+        entriesPerRead,
+        bytesPerRead,
+        claimBytes,
+        laneBusy,
+        bulkMessages,
+        messagesPerPart,
+        retryMax,
+        transactionTries,
+        threadRefreshEvery,
+        threadsPerRefresh,
+        threadsPerRefreshTransaction,
+        refreshBeforeEntries,
+        ingestActiveWindow,
+        maxYield,
+        nice,
+        crashesMax,
+        stallAfter);
   }
 }

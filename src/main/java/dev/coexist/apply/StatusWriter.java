@@ -1,9 +1,11 @@
 package dev.coexist.apply;
 
 import dev.coexist.coexistence.StatusUpdate;
+import dev.coexist.store.StatusView;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,7 @@ final class StatusWriter {
                                     biz_opaque_callback_data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (phone_number_id, wamid, status, status_at) DO NOTHING
+      RETURNING status
       """;
 
   // forward only: a higher rank wins; at equal rank the earlier report wins
@@ -38,13 +41,22 @@ final class StatusWriter {
 
   private StatusWriter() {}
 
+  /**
+   * What writing a status did.
+   *
+   * @param thread the thread of its message, null while the message is awaited
+   * @param status the status as its message's {@code statuses} show it
+   */
+  record Written(Long thread, StatusView status) {}
+
   /** A {@code statuses[]} item: always kept in the history, current status only moves forward. */
-  /** Writes the status; returns the thread of its message, null while the message is awaited. */
-  static Long status(final WriteSession session, final String number, final StatusUpdate update)
+  static Written status(final WriteSession session, final String number, final StatusUpdate update)
       throws SQLException {
     final String value = update.status().value();
     final int rank = StatusRank.of(update.status());
     final long at = ColumnValues.seconds(update.timestamp());
+    final String errors = ColumnValues.errors(update.errors());
+    final String pricing = update.pricing() == null ? null : ColumnValues.json(update.pricing());
     final PreparedStatement insert = session.prepare(INSERT_STATUS);
     insert.setString(1, number);
     insert.setString(2, update.wamid());
@@ -53,14 +65,34 @@ final class StatusWriter {
     insert.setInt(5, rank);
     insert.setString(6, update.recipient().phone());
     insert.setString(7, update.recipient().userId());
-    insert.setString(8, ColumnValues.errors(update.errors()));
-    insert.setString(9, update.pricing() == null ? null : ColumnValues.json(update.pricing()));
+    insert.setString(8, errors);
+    insert.setString(9, pricing);
     insert.setString(10, update.bizOpaqueCallbackData());
-    insert.executeUpdate();
+    final boolean inserted;
+    try (ResultSet row = insert.executeQuery()) {
+      inserted = row.next();
+    }
+    // a new row is exactly what was bound; a repeat keeps the first report of the same status at
+    // the same time, read back by its key (a replay, or a status sent twice)
+    final StatusView status =
+        inserted
+            ? new StatusView(
+                value,
+                at == 0 ? null : Instant.ofEpochSecond(at),
+                update.recipient().phone(),
+                update.recipient().userId(),
+                errors,
+                pricing,
+                update.bizOpaqueCallbackData())
+            : session
+                .reads()
+                .status(session, number, update.wamid(), value, at)
+                .orElseThrow(
+                    () -> new IllegalStateException("status of " + update.wamid() + " not kept"));
     if (rank > StatusRank.NONE) {
       advance(session, number, update.wamid(), value, rank, at);
     }
-    return AwaitingMessages.threadOrAwait(session, number, update.wamid());
+    return new Written(AwaitingMessages.threadOrAwait(session, number, update.wamid()), status);
   }
 
   static void advance(

@@ -7,24 +7,34 @@ import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.coexistence.HistoryDeclined;
 import dev.coexist.coexistence.Message;
 import dev.coexist.coexistence.PartnerEvent;
-import dev.coexist.coexistence.StatusUpdate;
+import dev.coexist.store.ContactView;
+import dev.coexist.store.HistorySync;
+import dev.coexist.store.MessageDetail;
 import dev.coexist.store.MessageSource;
-import java.time.Instant;
+import dev.coexist.store.NumberView;
+import dev.coexist.store.ResourceJson;
+import dev.coexist.store.StatusView;
+import dev.coexist.store.ThreadView;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * One change an apply transaction makes, as the change log records it (see {@link ChangeWriter}): a
  * type {@code resource.action} of {@link #TYPES}, the number and thread it belongs to when known,
- * and its data (no null values). A history chunk is one {@code history.updated}, its threads one
+ * and its data: the resource as the read API shows it ({@link ResourceJson}, nulls included), read
+ * in the transaction that changed it, after the few fields that place it and say what happened
+ * (those left out when unknown). A history chunk is one {@code history.updated}, its threads one
  * {@code thread.updated} each when their figures are refreshed, not one event per message.
+ *
+ * @param location for a history chunk, where it is in its journal entry's body (outbound webhooks
+ *     find its messages there, for the subscriptions that ask for one event per message); null
+ *     otherwise. Not part of the data.
  */
 public record StoreChange(
-    String type, String phoneNumberId, Long threadId, Map<String, Object> data) {
+    String type, String phoneNumberId, Long threadId, Map<String, Object> data, String location) {
 
   /** Every change type, in the order the README lists them. */
   public static final List<String> TYPES =
@@ -48,73 +58,113 @@ public record StoreChange(
     data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
   }
 
-  /** A message that arrived (live, echoed from the app, or history media that followed). */
-  static StoreChange messageCreated(
-      final String number, final long threadId, final Message message, final MessageSource source) {
-    final Fields data = new Fields(number).with("thread_id", threadId);
-    data.with("wamid", message.wamid())
-        .with("direction", message.direction().name().toLowerCase(Locale.ROOT))
-        .with("origin", source.name().toLowerCase(Locale.ROOT))
-        .with("type", message.type())
-        .with("text", message.text())
-        .with("sent_at", time(message.timestamp()));
-    return new StoreChange("message.created", number, threadId, data.map);
+  public StoreChange(
+      final String type,
+      final String phoneNumberId,
+      final Long threadId,
+      final Map<String, Object> data) {
+    this(type, phoneNumberId, threadId, data, null);
   }
 
-  /** An edit, revoke or reaction acting on an earlier message, or media filled in. */
+  /**
+   * The data of a {@code message.created}: the message as {@code GET /api/v1/messages/{wamid}}
+   * shows it, with the source that brought it ({@code origin}). Outbound webhooks build the
+   * per-message events of a history chunk with it too.
+   */
+  public static Map<String, Object> messageCreatedData(
+      final MessageDetail message, final MessageSource origin) {
+    final String number = message.message().phoneNumberId();
+    return new Fields(number)
+        .with("thread_id", message.message().threadId())
+        .with("origin", origin.wireName())
+        .resource(ResourceJson.messageDetail(message))
+        .map;
+  }
+
+  /** A message that arrived (live, or echoed from the app), as it is once written. */
+  static StoreChange messageCreated(final MessageDetail message, final MessageSource origin) {
+    return new StoreChange(
+        "message.created",
+        message.message().phoneNumberId(),
+        message.message().threadId(),
+        messageCreatedData(message, origin));
+  }
+
+  /**
+   * An edit, revoke or reaction acting on the message {@code wamid}, or its media filled in: the
+   * message as it then is, with what changed ({@code change}) and the acting message's wamid.
+   *
+   * @param message null while the message acted on is not stored (the action waits for it)
+   */
   static StoreChange messageUpdated(
       final String number,
-      final Long threadId,
       final String wamid,
       final String change,
-      final Message by) {
+      final Message by,
+      final MessageDetail message) {
+    final Long threadId = message == null ? null : message.message().threadId();
     final Fields data =
         new Fields(number).with("thread_id", threadId).with("wamid", wamid).with("change", change);
     if (by != null && !by.wamid().equals(wamid)) {
       data.with("by_wamid", by.wamid());
     }
-    if (by != null) {
-      data.with("text", by.text()).with("emoji", by.emoji()).with("at", time(by.timestamp()));
+    if (message != null) {
+      data.resource(ResourceJson.messageDetail(message));
     }
     return new StoreChange("message.updated", number, threadId, data.map);
   }
 
-  static StoreChange status(final String number, final Long threadId, final StatusUpdate status) {
+  /**
+   * A status of the message {@code wamid}, as the message's {@code statuses} show it.
+   *
+   * @param threadId null while the message is not stored (the status waits for it)
+   */
+  static StoreChange status(
+      final String number, final Long threadId, final String wamid, final StatusView status) {
     final Fields data =
         new Fields(number)
             .with("thread_id", threadId)
-            .with("wamid", status.wamid())
-            .with("status", status.status().value())
-            .with("at", time(status.timestamp()))
-            .with("recipient_phone", status.recipient() == null ? null : status.recipient().phone())
-            .with(
-                "recipient_user_id",
-                status.recipient() == null ? null : status.recipient().userId());
-    if (!status.errors().isEmpty()) {
-      data.with("errors", errors(status.errors()));
-    }
+            .with("wamid", wamid)
+            .resource(ResourceJson.status(status));
     return new StoreChange("status.created", number, threadId, data.map);
   }
 
-  static StoreChange thread(final String number, final long threadId) {
-    return new StoreChange(
-        "thread.updated", number, threadId, new Fields(number).with("thread_id", threadId).map);
+  /**
+   * A thread whose figures were recomputed, as the thread list shows it after.
+   *
+   * @param thread null when the thread is gone
+   */
+  static StoreChange thread(final String number, final long threadId, final ThreadView thread) {
+    final Fields data = new Fields(number).with("thread_id", threadId);
+    if (thread != null) {
+      data.resource(ResourceJson.thread(thread));
+    }
+    return new StoreChange("thread.updated", number, threadId, data.map);
   }
 
+  /**
+   * A change of the app's address book, with the contact as the contacts list shows it after (the
+   * newest change wins: an older one arriving late leaves the contact as it was).
+   */
   static StoreChange contact(
-      final String number, final long threadId, final ContactChange contact) {
+      final String number,
+      final long threadId,
+      final ContactChange change,
+      final ContactView contact) {
     final Fields data =
-        new Fields(number)
-            .with("thread_id", threadId)
-            .with("action", contact.actionValue())
-            .with("phone", contact.contact() == null ? null : contact.contact().phone())
-            .with("user_id", contact.contact() == null ? null : contact.contact().userId())
-            .with("full_name", contact.fullName());
+        new Fields(number).with("thread_id", threadId).with("action", change.actionValue());
+    if (contact != null) {
+      data.resource(ResourceJson.contact(contact));
+    }
     return new StoreChange("contact.updated", number, threadId, data.map);
   }
 
+  /** A history chunk applied: its own figures, and the number's history sync after it. */
   static StoreChange historyChunk(
-      final String number, final long journalId, final HistoryChunk chunk) {
+      final String number,
+      final long journalId,
+      final HistoryChunk chunk,
+      final HistorySync history) {
     final Fields data =
         new Fields(number)
             .with("journal_id", journalId)
@@ -122,36 +172,54 @@ public record StoreChange(
             .with("chunk_order", chunk.chunkOrder())
             .with("progress", chunk.progress())
             .with("threads", chunk.threads().size())
-            .with("messages", chunk.messageCount());
-    return new StoreChange("history.updated", number, null, data.map);
+            .with("messages", chunk.messageCount())
+            .with("history", ResourceJson.history(history));
+    return new StoreChange("history.updated", number, null, data.map, chunk.origin().location());
   }
 
+  /** The number's history sharing declined, and its history sync after it. */
   static StoreChange historyDeclined(
-      final String number, final long journalId, final HistoryDeclined declined) {
+      final String number,
+      final long journalId,
+      final HistoryDeclined declined,
+      final HistorySync history) {
     final Fields data =
         new Fields(number)
             .with("journal_id", journalId)
             .with("declined", true)
-            .with("errors", errors(declined.errors()));
+            .with("errors", errors(declined.errors()))
+            .with("history", ResourceJson.history(history));
     return new StoreChange("history.updated", number, null, data.map);
   }
 
-  static StoreChange account(final String number, final AccountUpdate update) {
+  /**
+   * An {@code account_update}, and the number as {@code /api/v1/numbers/{id}} shows it after.
+   *
+   * @param shown null when the update names no number this store knows by id
+   */
+  static StoreChange account(
+      final String number, final AccountUpdate update, final NumberView shown) {
     final Fields data =
         new Fields(number)
             .with("event", update.event())
             .with("phone_number", update.phoneNumber())
             .with("disconnection_reason", update.disconnectionReason())
             .with("initiated_by", update.initiatedBy());
+    if (shown != null) {
+      data.resource(ResourceJson.number(shown));
+    }
     return new StoreChange("number.updated", number, null, data.map);
   }
 
-  static StoreChange partner(final String number, final PartnerEvent partner) {
-    return new StoreChange(
-        "number.updated",
-        number,
-        null,
-        new Fields(number).with("event", partner.event()).with("source", "360dialog").map);
+  /** A 360dialog partner event naming the number, and the number as the API shows it after. */
+  static StoreChange partner(
+      final String number, final PartnerEvent partner, final NumberView shown) {
+    final Fields data =
+        new Fields(number).with("event", partner.event()).with("source", "360dialog");
+    if (shown != null) {
+      data.resource(ResourceJson.number(shown));
+    }
+    return new StoreChange("number.updated", number, null, data.map);
   }
 
   static StoreChange failed(final long journalId, final String error) {
@@ -159,10 +227,6 @@ public record StoreChange(
     data.put("journal_id", journalId);
     data.put("error", error);
     return new StoreChange("delivery.failed", null, null, data);
-  }
-
-  private static String time(final Instant instant) {
-    return instant == null ? null : instant.toString();
   }
 
   private static List<Map<String, Object>> errors(final List<ApiError> errors) {
@@ -178,7 +242,11 @@ public record StoreChange(
     return list;
   }
 
-  /** A data map that leaves out null values and starts with the number. */
+  /**
+   * A data map: the number first, then the fields that place the change and say what happened (left
+   * out when null), then the resource as the API shows it (nulls kept, as the API shows them; a
+   * field both name keeps its place and the resource's value, which is the same).
+   */
   private static final class Fields {
     private final Map<String, Object> map = new LinkedHashMap<>();
 
@@ -190,6 +258,11 @@ public record StoreChange(
       if (value != null) {
         map.put(name, value);
       }
+      return this;
+    }
+
+    Fields resource(final Map<String, Object> resource) {
+      map.putAll(resource);
       return this;
     }
   }

@@ -1,9 +1,11 @@
 package dev.coexist.apply;
 
 import dev.coexist.db.Database;
+import dev.coexist.store.ThreadView;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -124,9 +126,14 @@ final class ThreadRefresher {
       for (final DirtyThreads.Listed listed : threads) {
         writer.touch(listed.thread());
         ids.add(listed.thread());
-        changed.add(StoreChange.thread(listed.number(), listed.thread()));
       }
       ThreadFigures.refreshThreads(writer);
+      // the threads as the thread list now shows them, read back with one statement for all
+      final Map<Long, ThreadView> shown = writer.reads().threads(writer, ids);
+      for (final DirtyThreads.Listed listed : threads) {
+        changed.add(
+            StoreChange.thread(listed.number(), listed.thread(), shown.get(listed.thread())));
+      }
       DirtyThreads.unlist(writer, ids);
       ChangeWriter.write(writer, changed);
       writer.commit();

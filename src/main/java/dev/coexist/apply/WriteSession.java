@@ -1,5 +1,7 @@
 package dev.coexist.apply;
 
+import dev.coexist.store.Statements;
+import dev.coexist.store.StoreReads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,11 +18,12 @@ import java.util.Set;
  * what the current transaction touched (threads to refresh) and lookups that stay true once
  * committed (identity to customer), dropped whenever anything is rolled back.
  */
-final class WriteSession implements AutoCloseable {
+final class WriteSession implements AutoCloseable, Statements {
   private static final int CACHE_MAX = 200_000;
 
   private final Connection connection;
   private final Dialect dialect;
+  private final StoreReads reads;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<String, Long> customers = new HashMap<>();
   private final Set<Long> knownThreads = new java.util.HashSet<>();
@@ -29,9 +32,10 @@ final class WriteSession implements AutoCloseable {
   // at once (see NumberWriter.numbers)
   private Map<String, NumberWriter.Sighting> gatheredNumbers;
 
-  WriteSession(final Connection connection, final Dialect dialect) {
+  WriteSession(final Connection connection, final Dialect dialect, final StoreReads reads) {
     this.connection = connection;
     this.dialect = dialect;
+    this.reads = reads;
   }
 
   Connection connection() {
@@ -42,8 +46,17 @@ final class WriteSession implements AutoCloseable {
     return dialect;
   }
 
+  /**
+   * The store's resources as this transaction sees them, read with this session's statements: what
+   * a change shows is read where it is written.
+   */
+  StoreReads reads() {
+    return reads;
+  }
+
   /** The statement for this SQL, prepared once per connection. */
-  PreparedStatement prepare(final String sql) throws SQLException {
+  @Override
+  public PreparedStatement prepare(final String sql) throws SQLException {
     PreparedStatement statement = statements.get(sql);
     if (statement == null) {
       statement = connection.prepareStatement(sql);

@@ -20,7 +20,7 @@ import java.util.Map;
 public final class ChangeLog {
   private static final String AFTER =
       """
-      SELECT seq, committed_at, type, phone_number_id, thread_id, data
+      SELECT seq, committed_at, type, phone_number_id, thread_id, data, location
         FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?
       """;
 
@@ -46,6 +46,11 @@ public final class ChangeLog {
 
   public ChangeLog(final Database database) {
     this.database = database;
+  }
+
+  /** The store the log is in, for what outbound webhooks read next to it. */
+  Database database() {
+    return database;
   }
 
   /** Up to {@code limit} changes after {@code seq} and up to {@code upTo}, in sequence order. */
@@ -74,7 +79,7 @@ public final class ChangeLog {
     }
     final String sql =
         """
-        SELECT seq, committed_at, type, phone_number_id, thread_id, data
+        SELECT seq, committed_at, type, phone_number_id, thread_id, data, location
           FROM changes WHERE seq IN (%s)
         """
             .formatted(String.join(", ", Collections.nCopies(seqs.size(), "?")));
@@ -158,7 +163,8 @@ public final class ChangeLog {
         rows.getString(3),
         rows.getString(4),
         threadId,
-        rows.getString(6));
+        rows.getString(6),
+        rows.getString(7));
   }
 
   private long single(final String sql) throws SQLException {

@@ -35,6 +35,8 @@ public final class Forwarder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
   private static final int CHANGES_PER_READ = 1_000;
   private static final int PENDING_PER_READ = 1_000;
+  // a queue transaction stays bounded, whatever the per-message events of its chunks
+  private static final int EVENTS_PER_QUEUE = 10_000;
   private static final Duration FORGET_EVERY = Duration.ofHours(1);
 
   private final Subscriptions subscriptions;
@@ -45,6 +47,8 @@ public final class Forwarder implements AutoCloseable {
   private final RetrySchedule schedule;
   private final String node = UUID.randomUUID().toString();
   private final WebhookSender sender;
+  private final HistoryExpansion expansion;
+  private final EventBodies bodies;
   private final SubscriptionMetrics metrics;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
   private final WakeableLoop loop;
@@ -76,6 +80,8 @@ public final class Forwarder implements AutoCloseable {
     this.clock = clock;
     this.schedule = new RetrySchedule(jitter);
     this.sender = new WebhookSender(settings, clock, senders);
+    this.expansion = new HistoryExpansion(log.database());
+    this.bodies = new EventBodies(log.database());
     this.loop = new WakeableLoop("webhook-forwarder", settings.poll(), this::round);
     this.metrics = new SubscriptionMetrics(meters);
   }
@@ -149,6 +155,13 @@ public final class Forwarder implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Queues the subscription's events of the changes after its position, and moves the position over
+   * them, in transactions of a bounded number of events. A subscription that asks for the messages
+   * of history chunks gets, after a chunk's change, one {@code message.created} per message the
+   * chunk stored ({@link HistoryExpansion}), each an event of its own ({@code seq.n}) ordered by
+   * its thread: the change log stays one change per chunk.
+   */
   private void queueNew(final WebhookSubscription subscription, final Instant now)
       throws SQLException {
     long position = subscription.position();
@@ -162,10 +175,24 @@ public final class Forwarder implements AutoCloseable {
         if (subscription.wants(change.type(), change.phoneNumberId())) {
           wanted.add(new OutboundQueue.Queued(change.seq(), orderingKey(change)));
         }
+        if (subscription.historyMessages()
+            && HistoryExpansion.expands(change)
+            && subscription.wants("message.created", change.phoneNumberId())) {
+          for (final HistoryExpansion.Message message : expansion.of(change)) {
+            wanted.add(
+                new OutboundQueue.Queued(
+                    new EventId(change.seq(), message.part()),
+                    message.wamid(),
+                    "thread:" + message.threadId()));
+          }
+        }
+        position = change.seq();
+        if (wanted.size() >= EVENTS_PER_QUEUE) {
+          break;
+        }
       }
-      position = changes.get(changes.size() - 1).seq();
       queue.queue(subscription.id(), wanted, position, now);
-      if (changes.size() < CHANGES_PER_READ) {
+      if (changes.size() < CHANGES_PER_READ && position == changes.get(changes.size() - 1).seq()) {
         return;
       }
     }
@@ -202,23 +229,26 @@ public final class Forwarder implements AutoCloseable {
       return;
     }
     final Map<Long, ChangeRecord> changes =
-        log.bySeq(chosen.stream().map(OutboundQueue.Pending::seq).toList());
+        log.bySeq(chosen.stream().map(OutboundQueue.Pending::seq).distinct().toList());
     final List<OutboundOutcomes.Outcome> gone = new ArrayList<>();
     for (final OutboundQueue.Pending event : chosen) {
       final ChangeRecord change = changes.get(event.seq());
-      if (change == null) {
+      final Optional<byte[]> body = change == null ? Optional.empty() : bodies.of(event, change);
+      if (body.isEmpty()) {
         gone.add(
             new OutboundOutcomes.Outcome(
                 subscription.id(),
-                event.seq(),
+                event.id(),
                 false,
                 null,
-                "the change is no longer in the change log (--changes-retention)",
+                change == null
+                    ? "the change is no longer in the change log (--changes-retention)"
+                    : "the message " + event.wamid() + " is not stored",
                 null));
         continue;
       }
       busy.add(event.orderingKey());
-      senders.submit(() -> deliver(subscription, event, change, busy));
+      senders.submit(() -> deliver(subscription, event, body.get(), busy));
     }
     queue.record(gone, now, now.minus(settings.recoverAfter()));
   }
@@ -226,11 +256,11 @@ public final class Forwarder implements AutoCloseable {
   private void deliver(
       final WebhookSubscription subscription,
       final OutboundQueue.Pending event,
-      final ChangeRecord change,
+      final byte[] body,
       final Set<String> busy) {
     WebhookSender.Attempt attempt;
     try {
-      attempt = sender.attempt(subscription, change);
+      attempt = sender.attempt(subscription, event.id().toString(), body);
     } catch (RuntimeException unexpected) {
       attempt = new WebhookSender.Attempt(null, unexpected.toString(), Optional.empty());
     }
@@ -263,22 +293,22 @@ public final class Forwarder implements AutoCloseable {
     final Map<String, String> disable = new LinkedHashMap<>();
     for (final Finished one : done) {
       final String subscription = one.subscription().id();
-      final long seq = one.event().seq();
+      final EventId id = one.event().id();
       final WebhookSender.Attempt attempt = one.attempt();
       if (attempt.delivered()) {
         outcomes.add(
-            new OutboundOutcomes.Outcome(subscription, seq, true, attempt.status(), null, null));
+            new OutboundOutcomes.Outcome(subscription, id, true, attempt.status(), null, null));
       } else if (attempt.status() != null && attempt.status() == 410) {
         // the receiver says it is gone for good: stop, keep the event for a resume
         outcomes.add(
-            new OutboundOutcomes.Outcome(subscription, seq, false, 410, attempt.error(), now));
+            new OutboundOutcomes.Outcome(subscription, id, false, 410, attempt.error(), now));
         disable.put(subscription, "the receiver answered 410 Gone");
       } else {
         final Optional<Instant> next =
             schedule.next(one.event().attempts() + 1, now, attempt.retryAfter());
         outcomes.add(
             new OutboundOutcomes.Outcome(
-                subscription, seq, false, attempt.status(), attempt.error(), next.orElse(null)));
+                subscription, id, false, attempt.status(), attempt.error(), next.orElse(null)));
         final Instant failingSince = one.subscription().failingSince();
         if (failingSince != null
             && Duration.between(failingSince, now).compareTo(settings.disableAfter()) > 0) {

@@ -19,14 +19,14 @@ final class OutboundOutcomes {
       """
       UPDATE outbound_events SET state = 'delivered', attempts = attempts + 1, last_status = ?,
              last_error = NULL, last_attempt_at = ?
-       WHERE subscription_id = ? AND seq = ? AND state = 'pending'
+       WHERE subscription_id = ? AND seq = ? AND part = ? AND state = 'pending'
       """;
 
   private static final String FAILED =
       """
       UPDATE outbound_events SET state = ?, attempts = attempts + 1, last_status = ?,
              last_error = ?, last_attempt_at = ?, next_attempt_at = ?
-       WHERE subscription_id = ? AND seq = ? AND state = 'pending'
+       WHERE subscription_id = ? AND seq = ? AND part = ? AND state = 'pending'
       """;
 
   // the receiver is back after an outage (failing since before downSince): every retry waiting
@@ -64,7 +64,7 @@ final class OutboundOutcomes {
    */
   record Outcome(
       String subscription,
-      long seq,
+      EventId id,
       boolean delivered,
       Integer status,
       String error,
@@ -99,7 +99,8 @@ final class OutboundOutcomes {
                 delivered.setInt(1, outcome.status());
                 delivered.setLong(2, now.toEpochMilli());
                 delivered.setString(3, outcome.subscription());
-                delivered.setLong(4, outcome.seq());
+                delivered.setLong(4, outcome.id().seq());
+                delivered.setInt(5, outcome.id().part());
                 delivered.addBatch();
                 batchedDelivered.add(outcome);
               } else {
@@ -114,7 +115,8 @@ final class OutboundOutcomes {
                 failed.setLong(4, now.toEpochMilli());
                 failed.setLong(5, (outcome.dead() ? now : outcome.nextAttemptAt()).toEpochMilli());
                 failed.setString(6, outcome.subscription());
-                failed.setLong(7, outcome.seq());
+                failed.setLong(7, outcome.id().seq());
+                failed.setInt(8, outcome.id().part());
                 failed.addBatch();
                 batchedFailed.add(outcome);
               }

@@ -17,9 +17,10 @@ import java.util.List;
 public final class OutboundQueue {
   private static final String QUEUE =
       """
-      INSERT INTO outbound_events (subscription_id, seq, ordering_key, state, next_attempt_at)
-      VALUES (?, ?, ?, 'pending', ?)
-      ON CONFLICT (subscription_id, seq) DO NOTHING
+      INSERT INTO outbound_events (subscription_id, seq, part, wamid, ordering_key, state,
+                                   next_attempt_at)
+      VALUES (?, ?, ?, ?, ?, 'pending', ?)
+      ON CONFLICT (subscription_id, seq, part) DO NOTHING
       """;
 
   private static final String MOVE =
@@ -27,33 +28,35 @@ public final class OutboundQueue {
 
   private static final String PENDING =
       """
-      SELECT seq, ordering_key, attempts, next_attempt_at FROM outbound_events
+      SELECT seq, part, wamid, ordering_key, attempts, next_attempt_at FROM outbound_events
        WHERE subscription_id = ? AND state = 'pending'
-       ORDER BY seq LIMIT ?
+       ORDER BY seq, part LIMIT ?
       """;
 
+  // a chunk's per-message events (part > 0) are message.created, whatever their change's type
   private static final String ATTEMPTED =
       """
-      SELECT e.seq, c.type, e.state, e.attempts, e.last_status, e.last_error, e.last_attempt_at,
-             e.next_attempt_at
+      SELECT e.seq, CASE WHEN e.part > 0 THEN 'message.created' ELSE c.type END, e.state,
+             e.attempts, e.last_status, e.last_error, e.last_attempt_at, e.next_attempt_at, e.part
         FROM outbound_events e LEFT JOIN changes c ON c.seq = e.seq
-       WHERE e.subscription_id = ? AND e.state = ? AND e.seq > ?
-       ORDER BY e.seq LIMIT ?
+       WHERE e.subscription_id = ? AND e.state = ?
+         AND (e.seq > ? OR (e.seq = ? AND e.part > ?))
+       ORDER BY e.seq, e.part LIMIT ?
       """;
 
   private static final String RECENT =
       """
-      SELECT e.seq, c.type, e.state, e.attempts, e.last_status, e.last_error, e.last_attempt_at,
-             e.next_attempt_at
+      SELECT e.seq, CASE WHEN e.part > 0 THEN 'message.created' ELSE c.type END, e.state,
+             e.attempts, e.last_status, e.last_error, e.last_attempt_at, e.next_attempt_at, e.part
         FROM outbound_events e LEFT JOIN changes c ON c.seq = e.seq
        WHERE e.subscription_id = ? AND e.last_attempt_at IS NOT NULL
-       ORDER BY e.last_attempt_at DESC, e.seq DESC LIMIT ?
+       ORDER BY e.last_attempt_at DESC, e.seq DESC, e.part DESC LIMIT ?
       """;
 
   private static final String REPLAY =
       """
       UPDATE outbound_events SET state = 'pending', attempts = 0, next_attempt_at = ?
-       WHERE subscription_id = ? AND state = 'dead' AND seq = ?
+       WHERE subscription_id = ? AND state = 'dead' AND seq = ? AND part = ?
       """;
 
   private static final String REPLAY_SINCE =
@@ -90,13 +93,31 @@ public final class OutboundQueue {
     outcomes.record(finished, now, downSince);
   }
 
-  /** A change to queue, with the key that orders it. */
-  record Queued(long seq, String orderingKey) {}
+  /**
+   * An event to queue, with the key that orders it.
+   *
+   * @param wamid the message of a history chunk's per-message event (part &gt; 0), else null
+   */
+  record Queued(EventId id, String wamid, String orderingKey) {
+    Queued(final long seq, final String orderingKey) {
+      this(EventId.of(seq), null, orderingKey);
+    }
+  }
 
-  /** A pending event (its change is read only when it is sent). */
-  record Pending(long seq, String orderingKey, int attempts, Instant nextAttemptAt) {}
+  /** A pending event (its change, or its message, is read only when it is sent). */
+  record Pending(
+      EventId id, String wamid, String orderingKey, int attempts, Instant nextAttemptAt) {
+    long seq() {
+      return id.seq();
+    }
+  }
 
-  /** An event as the API lists it. */
+  /**
+   * An event as the API lists it.
+   *
+   * @param seq its change
+   * @param part 0 for the change itself, n for the n-th message of a history chunk's change
+   */
   public record Attempted(
       long seq,
       String type,
@@ -105,7 +126,14 @@ public final class OutboundQueue {
       Integer lastStatus,
       String lastError,
       Instant lastAttemptAt,
-      Instant nextAttemptAt) {}
+      Instant nextAttemptAt,
+      int part) {
+
+    /** Its {@code webhook-id}. */
+    public EventId webhookId() {
+      return new EventId(seq, part);
+    }
+  }
 
   /**
    * Queues {@code changes} for the subscription and moves its position to {@code upTo}, in one
@@ -123,11 +151,13 @@ public final class OutboundQueue {
             move.setString(2, subscription);
             move.setLong(3, upTo);
             if (move.executeUpdate() == 1) {
-              for (final Queued change : changes) {
+              for (final Queued event : changes) {
                 queue.setString(1, subscription);
-                queue.setLong(2, change.seq());
-                queue.setString(3, change.orderingKey());
-                queue.setLong(4, now.toEpochMilli());
+                queue.setLong(2, event.id().seq());
+                queue.setInt(3, event.id().part());
+                queue.setString(4, event.wamid());
+                queue.setString(5, event.orderingKey());
+                queue.setLong(6, now.toEpochMilli());
                 queue.addBatch();
               }
               queue.executeBatch();
@@ -147,38 +177,52 @@ public final class OutboundQueue {
         while (rows.next()) {
           pending.add(
               new Pending(
-                  rows.getLong(1),
-                  rows.getString(2),
-                  rows.getInt(3),
-                  Instant.ofEpochMilli(rows.getLong(4))));
+                  new EventId(rows.getLong(1), rows.getInt(2)),
+                  rows.getString(3),
+                  rows.getString(4),
+                  rows.getInt(5),
+                  Instant.ofEpochMilli(rows.getLong(6))));
         }
       }
       return pending;
     }
   }
 
-  /** Events of a state ({@code dead}: the dead letters) after {@code afterSeq}, in seq order. */
+  /** Events of a state ({@code dead}: the dead letters) after the change {@code afterSeq}'s own. */
   public List<Attempted> inState(
       final String subscription, final String state, final long afterSeq, final int limit)
       throws SQLException {
-    return attempted(ATTEMPTED, subscription, state, afterSeq, limit);
+    return inState(subscription, state, EventId.of(afterSeq), limit);
+  }
+
+  /** Events of a state ({@code dead}: the dead letters) after {@code after}, in id order. */
+  public List<Attempted> inState(
+      final String subscription, final String state, final EventId after, final int limit)
+      throws SQLException {
+    return attempted(ATTEMPTED, subscription, state, after, limit);
   }
 
   /** The events attempted last, newest first. */
   public List<Attempted> recent(final String subscription, final int limit) throws SQLException {
-    return attempted(RECENT, subscription, null, 0, limit);
+    return attempted(RECENT, subscription, null, null, limit);
+  }
+
+  /** Sends a change's own dead letter again (attempts start over); false when it is not one. */
+  public boolean replay(final String subscription, final long seq, final Instant now)
+      throws SQLException {
+    return replay(subscription, EventId.of(seq), now);
   }
 
   /** Sends a dead letter again (attempts start over); false when it is not one. */
-  public boolean replay(final String subscription, final long seq, final Instant now)
+  public boolean replay(final String subscription, final EventId id, final Instant now)
       throws SQLException {
-    return replayed(REPLAY, subscription, seq, now) == 1;
+    return replayed(REPLAY, subscription, id.seq(), id.part(), now) == 1;
   }
 
   /** Sends again every dead letter whose change was committed at or after {@code since}. */
   public int replaySince(final String subscription, final Instant since, final Instant now)
       throws SQLException {
-    return replayed(REPLAY_SINCE, subscription, since.toEpochMilli(), now);
+    return replayed(REPLAY_SINCE, subscription, since.toEpochMilli(), -1, now);
   }
 
   /** When the oldest undelivered change was committed; null when none waits. */
@@ -205,8 +249,15 @@ public final class OutboundQueue {
     }
   }
 
+  /**
+   * @param part the part of the event {@code bound} names; -1: {@code bound} is a time
+   */
   private int replayed(
-      final String sql, final String subscription, final long bound, final Instant now)
+      final String sql,
+      final String subscription,
+      final long bound,
+      final int part,
+      final Instant now)
       throws SQLException {
     final int[] replayed = new int[1];
     Transactions.run(
@@ -217,6 +268,9 @@ public final class OutboundQueue {
             replay.setLong(1, now.toEpochMilli());
             replay.setString(2, subscription);
             replay.setLong(3, bound);
+            if (part >= 0) {
+              replay.setInt(4, part);
+            }
             replayed[0] = replay.executeUpdate();
             uncount.setInt(1, replayed[0]);
             uncount.setString(2, subscription);
@@ -230,7 +284,7 @@ public final class OutboundQueue {
       final String sql,
       final String subscription,
       final String state,
-      final long afterSeq,
+      final EventId after,
       final int limit)
       throws SQLException {
     try (Connection connection = database.pool().getConnection();
@@ -239,7 +293,9 @@ public final class OutboundQueue {
       select.setString(++index, subscription);
       if (state != null) {
         select.setString(++index, state);
-        select.setLong(++index, afterSeq);
+        select.setLong(++index, after.seq());
+        select.setLong(++index, after.seq());
+        select.setInt(++index, after.part());
       }
       select.setInt(++index, limit);
       final List<Attempted> found = new ArrayList<>();
@@ -258,7 +314,8 @@ public final class OutboundQueue {
                   lastStatus,
                   rows.getString(6),
                   lastAttemptAt,
-                  Instant.ofEpochMilli(rows.getLong(8))));
+                  Instant.ofEpochMilli(rows.getLong(8)),
+                  rows.getInt(9)));
         }
       }
       return found;

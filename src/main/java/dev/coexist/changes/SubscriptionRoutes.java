@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.api.ApiKeys;
-import dev.coexist.apply.StoreChange;
 import dev.coexist.web.Replies;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -127,21 +126,32 @@ public final class SubscriptionRoutes {
     final List<String> numbers = numbers(body.path("numbers"));
     // last: it may ask the DNS
     final String url = valid(() -> SubscriptionRules.url(given, allowPrivateTargets));
+    final Boolean historyMessages = flag(body, "history_messages");
     final WebhookSubscription created =
         subscriptions.create(
             new Subscriptions.NewSubscription(
-                url, text(body, "description"), types, numbers, secret),
+                url,
+                text(body, "description"),
+                types,
+                numbers,
+                secret,
+                historyMessages != null && historyMessages),
             clock.instant());
     wakeForwarder.run();
     response.header(HeaderNames.LOCATION, PATH + "/" + created.id());
-    Replies.json(response, Status.CREATED_201, json(created, true, null, List.of()));
+    Replies.json(
+        response,
+        Status.CREATED_201,
+        SubscriptionJson.of(created, true, null, List.of(), clock.instant()));
   }
 
   private void list(final ServerRequest request, final ServerResponse response)
       throws SQLException {
     final List<Map<String, Object>> all = new ArrayList<>();
     for (final WebhookSubscription subscription : subscriptions.list()) {
-      all.add(json(subscription, false, queue.oldestPending(subscription.id()), null));
+      all.add(
+          SubscriptionJson.of(
+              subscription, false, queue.oldestPending(subscription.id()), null, clock.instant()));
     }
     Replies.json(response, Status.OK_200, Map.of("subscriptions", all));
   }
@@ -152,11 +162,12 @@ public final class SubscriptionRoutes {
     Replies.json(
         response,
         Status.OK_200,
-        json(
+        SubscriptionJson.of(
             subscription,
             false,
             queue.oldestPending(subscription.id()),
-            queue.recent(subscription.id(), RECENT)));
+            queue.recent(subscription.id(), RECENT),
+            clock.instant()));
   }
 
   private void change(final ServerRequest request, final ServerResponse response)
@@ -175,6 +186,7 @@ public final class SubscriptionRoutes {
           Status.BAD_REQUEST_400, "state must be active (resume) or paused, was '" + state + "'");
     }
     final boolean rotate = body.path("rotate_secret").asBoolean(false);
+    final Boolean historyMessages = flag(body, "history_messages");
     final WebhookSubscription changed =
         subscriptions
             .change(
@@ -186,14 +198,20 @@ public final class SubscriptionRoutes {
                     body.has("numbers") ? numbers(body.path("numbers")) : null,
                     state,
                     secret,
-                    rotate),
+                    rotate,
+                    historyMessages),
                 clock.instant())
             .orElseThrow(() -> new Refused(Status.NOT_FOUND_404, "no subscription " + id));
     wakeForwarder.run();
     Replies.json(
         response,
         Status.OK_200,
-        json(changed, rotate || secret != null, queue.oldestPending(changed.id()), null));
+        SubscriptionJson.of(
+            changed,
+            rotate || secret != null,
+            queue.oldestPending(changed.id()),
+            null,
+            clock.instant()));
   }
 
   private void delete(final ServerRequest request, final ServerResponse response)
@@ -209,13 +227,17 @@ public final class SubscriptionRoutes {
   private void deadLetters(final ServerRequest request, final ServerResponse response)
       throws SQLException {
     final WebhookSubscription subscription = found(request);
-    final long after = request.query().first("after").map(text -> seq(text, "after")).orElse(0L);
+    final EventId after =
+        request.query().first("after").map(text -> eventId(text, "after")).orElse(EventId.of(0));
     final List<OutboundQueue.Attempted> dead =
         queue.inState(subscription.id(), "dead", after, DEAD_LETTERS_PAGE);
     final Map<String, Object> page = new LinkedHashMap<>();
-    page.put("dead_letters", dead.stream().map(SubscriptionRoutes::attempt).toList());
+    page.put("dead_letters", dead.stream().map(SubscriptionJson::attempt).toList());
     page.put(
-        "next_after", dead.size() < DEAD_LETTERS_PAGE ? null : dead.get(dead.size() - 1).seq());
+        "next_after",
+        dead.size() < DEAD_LETTERS_PAGE
+            ? null
+            : SubscriptionJson.id(dead.get(dead.size() - 1).webhookId()));
     Replies.json(response, Status.OK_200, page);
   }
 
@@ -225,12 +247,15 @@ public final class SubscriptionRoutes {
     final JsonNode body = body(request);
     final Instant now = clock.instant();
     final int replayed;
-    if (body.path("id").isIntegralNumber()) {
-      replayed = queue.replay(subscription.id(), body.path("id").asLong(), now) ? 1 : 0;
+    if (body.path("id").isIntegralNumber() || body.path("id").isTextual()) {
+      final EventId id =
+          body.path("id").isIntegralNumber()
+              ? EventId.of(body.path("id").asLong())
+              : eventId(body.path("id").asText(), "id");
+      replayed = queue.replay(subscription.id(), id, now) ? 1 : 0;
       if (replayed == 0) {
         throw new Refused(
-            Status.NOT_FOUND_404,
-            "event " + body.path("id").asLong() + " is not a dead letter of " + subscription.id());
+            Status.NOT_FOUND_404, "event " + id + " is not a dead letter of " + subscription.id());
       }
     } else if (body.path("since").isTextual()) {
       final Instant since;
@@ -244,7 +269,8 @@ public final class SubscriptionRoutes {
     } else {
       throw new Refused(
           Status.BAD_REQUEST_400,
-          "the body must be {\"id\": <event id>} or {\"since\": \"<ISO-8601 instant>\"}");
+          "the body must be {\"id\": <event id>} (a whole number, or \"seq.n\" for a message of a"
+              + " history chunk) or {\"since\": \"<ISO-8601 instant>\"}");
     }
     wakeForwarder.run();
     Replies.json(response, Status.ACCEPTED_202, Map.of("replayed", replayed));
@@ -294,6 +320,18 @@ public final class SubscriptionRoutes {
     return value.asText();
   }
 
+  /** A true or false field; null when left out. */
+  private static Boolean flag(final JsonNode body, final String field) {
+    final JsonNode value = body.path(field);
+    if (value.isMissingNode() || value.isNull()) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      throw new Refused(Status.BAD_REQUEST_400, field + " must be true or false");
+    }
+    return value.booleanValue();
+  }
+
   private static List<String> types(final JsonNode value) {
     final List<String> types = strings(value, "types");
     return valid(() -> SubscriptionRules.types(types));
@@ -321,59 +359,11 @@ public final class SubscriptionRoutes {
     return strings;
   }
 
-  private static long seq(final String text, final String what) {
+  private static EventId eventId(final String text, final String what) {
     try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException notANumber) {
-      throw new Refused(
-          Status.BAD_REQUEST_400, what + " must be a whole number, was '" + text + "'");
+      return EventId.parse(text);
+    } catch (IllegalArgumentException notAnId) {
+      throw new Refused(Status.BAD_REQUEST_400, what + ": " + notAnId.getMessage());
     }
-  }
-
-  private Map<String, Object> json(
-      final WebhookSubscription subscription,
-      final boolean withSecret,
-      final Instant oldestPending,
-      final List<OutboundQueue.Attempted> recent) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", subscription.id());
-    json.put("url", subscription.url());
-    json.put("description", subscription.description());
-    json.put("types", subscription.types().isEmpty() ? StoreChange.TYPES : subscription.types());
-    json.put("numbers", subscription.numbers());
-    json.put("state", subscription.state());
-    json.put("state_reason", subscription.stateReason());
-    if (withSecret) {
-      json.put("secret", subscription.secret());
-    }
-    json.put("delivered", subscription.delivered());
-    json.put("failed_attempts", subscription.failedAttempts());
-    json.put("dead_letters", subscription.deadLetters());
-    json.put("lag_seconds", SubscriptionRules.lagSeconds(oldestPending, clock.instant()));
-    json.put("failing_since", time(subscription.failingSince()));
-    json.put("created_at", time(subscription.createdAt()));
-    json.put("updated_at", time(subscription.updatedAt()));
-    if (recent != null) {
-      json.put("recent_attempts", recent.stream().map(SubscriptionRoutes::attempt).toList());
-    }
-    return json;
-  }
-
-  private static Map<String, Object> attempt(final OutboundQueue.Attempted event) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", event.seq());
-    json.put("type", event.type());
-    json.put("state", event.state());
-    json.put("attempts", event.attempts());
-    json.put("last_status", event.lastStatus());
-    json.put("last_error", event.lastError());
-    json.put("last_attempt_at", time(event.lastAttemptAt()));
-    json.put(
-        "next_attempt_at", event.state().equals("pending") ? time(event.nextAttemptAt()) : null);
-    return json;
-  }
-
-  private static String time(final Instant instant) {
-    return instant == null ? null : instant.toString();
   }
 }

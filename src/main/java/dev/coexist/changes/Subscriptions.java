@@ -29,22 +29,22 @@ public final class Subscriptions {
       """
       SELECT id, url, description, types, numbers, secret, previous_secret, previous_secret_until,
              state, state_reason, position, failing_since, delivered, failed_attempts, dead_letters,
-             created_at, updated_at
+             created_at, updated_at, history_messages
         FROM subscriptions
       """;
 
   private static final String INSERT =
       """
       INSERT INTO subscriptions (id, url, description, types, numbers, secret, state, position,
-                                 created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, 'active', (SELECT COALESCE(max(seq), 0) FROM changes), ?, ?)
+                                 created_at, updated_at, history_messages)
+      VALUES (?, ?, ?, ?, ?, ?, 'active', (SELECT COALESCE(max(seq), 0) FROM changes), ?, ?, ?)
       """;
 
   private static final String UPDATE =
       """
       UPDATE subscriptions SET url = ?, description = ?, types = ?, numbers = ?, secret = ?,
              previous_secret = ?, previous_secret_until = ?, state = ?, state_reason = ?,
-             failing_since = ?, updated_at = ?
+             failing_since = ?, updated_at = ?, history_messages = ?
        WHERE id = ?
       """;
 
@@ -70,9 +70,29 @@ public final class Subscriptions {
     this.database = database;
   }
 
-  /** What a new subscription is made of; the secret is generated when none is given. */
+  /**
+   * What a new subscription is made of; the secret is generated when none is given.
+   *
+   * @param historyMessages one {@code message.created} per message a history chunk stored, after
+   *     the chunk's {@code history.updated}
+   */
   public record NewSubscription(
-      String url, String description, List<String> types, List<String> numbers, String secret) {}
+      String url,
+      String description,
+      List<String> types,
+      List<String> numbers,
+      String secret,
+      boolean historyMessages) {
+
+    public NewSubscription(
+        final String url,
+        final String description,
+        final List<String> types,
+        final List<String> numbers,
+        final String secret) {
+      this(url, description, types, numbers, secret, false);
+    }
+  }
 
   /** A change of a subscription: each field null when it stays as it is. */
   public record Change(
@@ -82,7 +102,20 @@ public final class Subscriptions {
       List<String> numbers,
       String state,
       String secret,
-      boolean rotateSecret) {}
+      boolean rotateSecret,
+      Boolean historyMessages) {
+
+    public Change(
+        final String url,
+        final String description,
+        final List<String> types,
+        final List<String> numbers,
+        final String state,
+        final String secret,
+        final boolean rotateSecret) {
+      this(url, description, types, numbers, state, secret, rotateSecret, null);
+    }
+  }
 
   public WebhookSubscription create(final NewSubscription wanted, final Instant now)
       throws SQLException {
@@ -97,6 +130,7 @@ public final class Subscriptions {
       insert.setString(6, wanted.secret() == null ? WebhookSigner.newSecret() : wanted.secret());
       insert.setLong(7, now.toEpochMilli());
       insert.setLong(8, now.toEpochMilli());
+      insert.setInt(9, wanted.historyMessages() ? 1 : 0);
       insert.executeUpdate();
     }
     return find(id).orElseThrow();
@@ -147,7 +181,12 @@ public final class Subscriptions {
       update.setString(9, reason);
       setInstant(update, 10, failingSince);
       update.setLong(11, now.toEpochMilli());
-      update.setString(12, id);
+      update.setInt(
+          12,
+          (change.historyMessages() != null ? change.historyMessages() : old.historyMessages())
+              ? 1
+              : 0);
+      update.setString(13, id);
       update.executeUpdate();
     }
     return find(id);
@@ -218,6 +257,7 @@ public final class Subscriptions {
                   rows.getString(3),
                   list(rows.getString(4)),
                   list(rows.getString(5)),
+                  rows.getInt(18) == 1,
                   rows.getString(6),
                   rows.getString(7),
                   instant(rows, 8),

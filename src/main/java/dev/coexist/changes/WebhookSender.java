@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,10 +41,14 @@ final class WebhookSender implements AutoCloseable {
     }
   }
 
-  Attempt attempt(final WebhookSubscription subscription, final ChangeRecord change) {
+  /**
+   * One attempt to send an event.
+   *
+   * @param id its {@code webhook-id}
+   * @param body the event, {@code {"type", "timestamp", "data"}}
+   */
+  Attempt attempt(final WebhookSubscription subscription, final String id, final byte[] body) {
     final Instant now = clock.instant();
-    final byte[] body = change.eventJson().getBytes(StandardCharsets.UTF_8);
-    final String id = Long.toString(change.seq());
     final long timestamp = now.getEpochSecond();
     try {
       final URI target = URI.create(subscription.url());

@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param types change types it receives; empty: every type
  * @param numbers business numbers it receives; empty: every number
+ * @param historyMessages after a history chunk's {@code history.updated}, one {@code
+ *     message.created} per message the chunk stored
  * @param position the newest change considered for it
  */
 public record WebhookSubscription(
@@ -17,6 +19,7 @@ public record WebhookSubscription(
     String description,
     List<String> types,
     List<String> numbers,
+    boolean historyMessages,
     String secret,
     String previousSecret,
     Instant previousSecretUntil,

@@ -2,12 +2,12 @@ package dev.coexist.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.DataPath;
-import dev.coexist.api.ApiJson;
 import dev.coexist.config.Config;
 import dev.coexist.store.MessageCursor;
 import dev.coexist.store.MessagePage;
 import dev.coexist.store.MessageView;
 import dev.coexist.store.Page;
+import dev.coexist.store.ResourceJson;
 import dev.coexist.store.StoreQueries;
 import dev.coexist.store.ThreadCursor;
 import dev.coexist.store.ThreadView;
@@ -80,7 +80,7 @@ public final class ExportCommand implements Callable<Integer> {
         final Page<ThreadView, ThreadCursor> page =
             queries.threads().page(number, threadCursor, PAGE);
         for (final ThreadView thread : page.items()) {
-          lines.println(JSON.writeValueAsString(line("thread", ApiJson.thread(thread))));
+          lines.println(JSON.writeValueAsString(line("thread", ResourceJson.thread(thread))));
           threads++;
           messages += exportMessages(queries, thread.threadId(), lines);
         }
@@ -109,7 +109,8 @@ public final class ExportCommand implements Callable<Integer> {
             JSON.writeValueAsString(
                 line(
                     "message",
-                    ApiJson.message(message, reactions.getOrDefault(message.wamid(), List.of())))));
+                    ResourceJson.message(
+                        message, reactions.getOrDefault(message.wamid(), List.of())))));
         written++;
       }
       if (page.after() == null || page.messages().isEmpty()) {

@@ -55,7 +55,11 @@ public final class ImportCommand implements Callable<Integer> {
     int lineNumber = 0;
     int unreadable = 0;
     try (DataPath dataPath =
-            DataPath.open(DataPath.Settings.forTool(config.databaseUrl()), meters, change -> {});
+            DataPath.open(
+                DataPath.Settings.forTool(config.databaseUrl())
+                    .withHistoryStallAfter(config.historyStallAfter()),
+                meters,
+                change -> {});
         BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       final Journal journal = dataPath.journal();
       String line;

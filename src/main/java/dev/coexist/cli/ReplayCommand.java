@@ -49,7 +49,11 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (DataPath dataPath =
-        DataPath.open(DataPath.Settings.forTool(config.databaseUrl()), meters, change -> {})) {
+        DataPath.open(
+            DataPath.Settings.forTool(config.databaseUrl())
+                .withHistoryStallAfter(config.historyStallAfter()),
+            meters,
+            change -> {})) {
       final JournalStates journal = dataPath.states();
       final int replayed =
           failed

@@ -51,6 +51,13 @@ final class SubscriptionAddCommand extends SubscriptionAction {
   String description;
 
   @Option(
+      names = "--history-messages",
+      description =
+          "After a history chunk's history.updated, also send one message.created per message"
+              + " the chunk stored (default: the chunk's change only).")
+  boolean historyMessages;
+
+  @Option(
       names = "--allow-private-targets",
       description =
           "Accept a loopback or private address (serve delivers there only with"
@@ -67,7 +74,8 @@ final class SubscriptionAddCommand extends SubscriptionAction {
             description,
             valid(() -> SubscriptionRules.types(types)),
             valid(() -> SubscriptionRules.numbers(numbers)),
-            valid(() -> SubscriptionRules.secret(secret)));
+            valid(() -> SubscriptionRules.secret(secret)),
+            historyMessages);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.coexist.cli;
 
+import dev.coexist.changes.EventId;
 import dev.coexist.changes.OutboundQueue;
 import dev.coexist.changes.Subscriptions;
 import dev.coexist.changes.WebhookSubscription;
@@ -35,20 +36,20 @@ final class SubscriptionDeadLetterCommands {
       final WebhookSubscription subscription = found(subscriptions);
       final Table table =
           new Table("EVENT", "TYPE", "ATTEMPTS", "LAST STATUS", "LAST ATTEMPT", "LAST ERROR");
-      long after = 0;
+      EventId after = EventId.of(0);
       int count = 0;
       List<OutboundQueue.Attempted> page;
       do {
         page = queue.inState(subscription.id(), "dead", after, DEAD_LETTERS_PAGE);
         for (final OutboundQueue.Attempted event : page) {
           table.row(
-              event.seq(),
+              event.webhookId(),
               event.type(),
               event.attempts(),
               event.lastStatus(),
               time(event.lastAttemptAt()),
               event.lastError());
-          after = event.seq();
+          after = event.webhookId();
           count++;
         }
       } while (page.size() == DEAD_LETTERS_PAGE);
@@ -72,8 +73,13 @@ final class SubscriptionDeadLetterCommands {
     Which which;
 
     static final class Which {
-      @Option(names = "--event", paramLabel = "SEQ", description = "One dead letter, by event id.")
-      Long event;
+      @Option(
+          names = "--event",
+          paramLabel = "EVENT_ID",
+          description =
+              "One dead letter, by event id (its webhook-id: seq, or seq.n for a message of a"
+                  + " history chunk).")
+      String event;
 
       @Option(
           names = "--since",
@@ -83,9 +89,17 @@ final class SubscriptionDeadLetterCommands {
     }
 
     private Instant since;
+    private EventId event;
 
     @Override
     void check() {
+      if (which.event != null) {
+        try {
+          event = EventId.parse(which.event);
+        } catch (IllegalArgumentException invalid) {
+          throw new Refused(EXIT_BAD_INPUT, "--event: " + invalid.getMessage());
+        }
+      }
       if (which.since != null) {
         try {
           since = Instant.parse(which.since);
@@ -109,11 +123,10 @@ final class SubscriptionDeadLetterCommands {
       final WebhookSubscription subscription = found(subscriptions);
       final Instant now = Instant.now();
       final int replayed;
-      if (which.event != null) {
-        if (!queue.replay(subscription.id(), which.event, now)) {
+      if (event != null) {
+        if (!queue.replay(subscription.id(), event, now)) {
           throw new Refused(
-              EXIT_NOT_FOUND,
-              "event " + which.event + " is not a dead letter of " + subscription.id());
+              EXIT_NOT_FOUND, "event " + event + " is not a dead letter of " + subscription.id());
         }
         replayed = 1;
       } else {

@@ -78,6 +78,12 @@ final class SubscriptionListCommands {
                       : " (" + subscription.stateReason() + ")")));
       fields.add(field("types", all(subscription.types())));
       fields.add(field("numbers", all(subscription.numbers())));
+      fields.add(
+          field(
+              "history",
+              subscription.historyMessages()
+                  ? "a chunk's change and one message.created per message"
+                  : "a chunk's change"));
       fields.add(field("delivered", String.valueOf(subscription.delivered())));
       fields.add(field("failed attempts", String.valueOf(subscription.failedAttempts())));
       fields.add(field("dead letters", String.valueOf(subscription.deadLetters())));
@@ -115,7 +121,7 @@ final class SubscriptionListCommands {
               "LAST ERROR");
       for (final OutboundQueue.Attempted event : recent) {
         table.row(
-            event.seq(),
+            event.webhookId(),
             event.type(),
             event.state(),
             event.attempts(),

@@ -9,13 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The contacts of a number: the address book the app syncs, and customers known only by the profile
  * name their messages carry.
  */
 public final class ContactQueries {
-  private static final String CONTACTS =
+  private static final String CONTACT_COLUMNS =
       """
       SELECT c.id, c.phone, c.user_id, c.parent_user_id, c.username, c.profile_name,
              k.full_name, k.first_name, k.removed, k.changed_at,
@@ -23,11 +24,23 @@ public final class ContactQueries {
                       c.phone, c.user_id) AS display_name
         FROM customers c
         LEFT JOIN contacts k ON k.customer_id = c.id
-       WHERE c.phone_number_id = ? AND c.id > ?
-         AND (k.customer_id IS NOT NULL OR c.profile_name IS NOT NULL)
-       ORDER BY c.id
-       LIMIT ?
       """;
+
+  private static final String CONTACTS =
+      CONTACT_COLUMNS
+          + """
+             WHERE c.phone_number_id = ? AND c.id > ?
+               AND (k.customer_id IS NOT NULL OR c.profile_name IS NOT NULL)
+             ORDER BY c.id
+             LIMIT ?
+            """;
+
+  // one contact as the list shows it, by its customer (the key of both tables)
+  private static final String CONTACT =
+      CONTACT_COLUMNS
+          + """
+             WHERE c.id = ? AND (k.customer_id IS NOT NULL OR c.profile_name IS NOT NULL)
+            """;
 
   private static final String CONTACTS_SYNC =
       """
@@ -57,23 +70,7 @@ public final class ContactQueries {
       final List<ContactView> contacts = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          final int removed = rows.getInt("removed");
-          final boolean inAddressBook = !rows.wasNull();
-          contacts.add(
-              new ContactView(
-                  rows.getLong("id"),
-                  new CustomerIdentity(
-                      rows.getString("phone"),
-                      rows.getString("user_id"),
-                      rows.getString("parent_user_id"),
-                      rows.getString("username")),
-                  rows.getString("display_name"),
-                  rows.getString("full_name"),
-                  rows.getString("first_name"),
-                  rows.getString("profile_name"),
-                  inAddressBook ? "app_sync" : "message_profile",
-                  removed == 1,
-                  inAddressBook ? seconds(rows.getLong("changed_at")) : null));
+          contacts.add(contact(rows));
         }
       }
       if (contacts.size() <= limit) {
@@ -83,14 +80,42 @@ public final class ContactQueries {
     }
   }
 
-  /** The contacts sync of the number {@code id}, read on the caller's connection. */
-  static ContactsSync sync(final Connection connection, final String id) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(CONTACTS_SYNC)) {
-      select.setString(1, id);
-      try (ResultSet row = select.executeQuery()) {
-        row.next();
-        return new ContactsSync(row.getInt(1), row.getInt(2), seconds(row.getLong(3)));
-      }
+  /** One contact as the list shows it, by its customer id; empty when the list has none. */
+  static Optional<ContactView> contact(final Statements statements, final long customerId)
+      throws SQLException {
+    final PreparedStatement select = statements.prepare(CONTACT);
+    select.setLong(1, customerId);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next() ? Optional.of(contact(row)) : Optional.empty();
+    }
+  }
+
+  private static ContactView contact(final ResultSet rows) throws SQLException {
+    final int removed = rows.getInt("removed");
+    final boolean inAddressBook = !rows.wasNull();
+    return new ContactView(
+        rows.getLong("id"),
+        new CustomerIdentity(
+            rows.getString("phone"),
+            rows.getString("user_id"),
+            rows.getString("parent_user_id"),
+            rows.getString("username")),
+        rows.getString("display_name"),
+        rows.getString("full_name"),
+        rows.getString("first_name"),
+        rows.getString("profile_name"),
+        inAddressBook ? "app_sync" : "message_profile",
+        removed == 1,
+        inAddressBook ? seconds(rows.getLong("changed_at")) : null);
+  }
+
+  /** The contacts sync of the number {@code id}. */
+  static ContactsSync sync(final Statements statements, final String id) throws SQLException {
+    final PreparedStatement select = statements.prepare(CONTACTS_SYNC);
+    select.setString(1, id);
+    try (ResultSet row = select.executeQuery()) {
+      row.next();
+      return new ContactsSync(row.getInt(1), row.getInt(2), seconds(row.getLong(3)));
     }
   }
 }

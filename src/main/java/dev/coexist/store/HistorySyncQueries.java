@@ -2,7 +2,6 @@ package dev.coexist.store;
 
 import static dev.coexist.store.EpochTimes.millis;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,8 +41,8 @@ final class HistorySyncQueries {
     this.stallAfter = stallAfter;
   }
 
-  /** The history sync of the number {@code id}, read on the caller's connection. */
-  HistorySync of(final Connection connection, final String id) throws SQLException {
+  /** The history sync of the number {@code id}. */
+  HistorySync of(final Statements statements, final String id) throws SQLException {
     final List<PhaseProgress> phases = new ArrayList<>();
     Integer progress = null;
     int chunks = 0;
@@ -51,27 +50,26 @@ final class HistorySyncQueries {
     long firstAt = 0;
     long lastAt = 0;
     long completedAt = 0;
-    try (PreparedStatement select = connection.prepareStatement(PHASES)) {
-      select.setString(1, id);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          final PhaseProgress phase =
-              new PhaseProgress(
-                  rows.getInt("phase"),
-                  rows.getInt("chunks"),
-                  rows.getInt("highest"),
-                  rows.getLong("messages"));
-          phases.add(phase);
-          chunks += phase.chunks();
-          messages += phase.messages();
-          final int phaseProgress = rows.getInt("progress");
-          if (!rows.wasNull() && (progress == null || phaseProgress > progress)) {
-            progress = phaseProgress;
-          }
-          firstAt = earliest(firstAt, rows.getLong("first_at"));
-          lastAt = Math.max(lastAt, rows.getLong("last_at"));
-          completedAt = earliest(completedAt, rows.getLong("completed_at"));
+    final PreparedStatement phasesOf = statements.prepare(PHASES);
+    phasesOf.setString(1, id);
+    try (ResultSet rows = phasesOf.executeQuery()) {
+      while (rows.next()) {
+        final PhaseProgress phase =
+            new PhaseProgress(
+                rows.getInt("phase"),
+                rows.getInt("chunks"),
+                rows.getInt("highest"),
+                rows.getLong("messages"));
+        phases.add(phase);
+        chunks += phase.chunks();
+        messages += phase.messages();
+        final int phaseProgress = rows.getInt("progress");
+        if (!rows.wasNull() && (progress == null || phaseProgress > progress)) {
+          progress = phaseProgress;
         }
+        firstAt = earliest(firstAt, rows.getLong("first_at"));
+        lastAt = Math.max(lastAt, rows.getLong("last_at"));
+        completedAt = earliest(completedAt, rows.getLong("completed_at"));
       }
     }
     Integer declinedCode = null;
@@ -79,17 +77,16 @@ final class HistorySyncQueries {
     String declinedDetails = null;
     Instant declinedAt = null;
     boolean declined = false;
-    try (PreparedStatement select = connection.prepareStatement(DECLINE)) {
-      select.setString(1, id);
-      try (ResultSet row = select.executeQuery()) {
-        if (row.next()) {
-          declined = true;
-          final int code = row.getInt(1);
-          declinedCode = row.wasNull() ? null : code;
-          declinedTitle = row.getString(2);
-          declinedDetails = row.getString(3);
-          declinedAt = millis(row.getLong(4));
-        }
+    final PreparedStatement declineOf = statements.prepare(DECLINE);
+    declineOf.setString(1, id);
+    try (ResultSet row = declineOf.executeQuery()) {
+      if (row.next()) {
+        declined = true;
+        final int code = row.getInt(1);
+        declinedCode = row.wasNull() ? null : code;
+        declinedTitle = row.getString(2);
+        declinedDetails = row.getString(3);
+        declinedAt = millis(row.getLong(4));
       }
     }
     final HistorySyncState state;

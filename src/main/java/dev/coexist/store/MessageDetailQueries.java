@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What is attached to a message after it was stored: its status history and the messages about it
@@ -25,6 +26,14 @@ final class MessageDetailQueries {
         FROM message_statuses
        WHERE phone_number_id = ? AND wamid = ?
        ORDER BY status_at, status_rank, status
+      """;
+
+  private static final String STATUS =
+      """
+      SELECT status, status_at, recipient_phone, recipient_user_id, errors, pricing,
+             biz_opaque_callback_data
+        FROM message_statuses
+       WHERE phone_number_id = ? AND wamid = ? AND status = ? AND status_at = ?
       """;
 
   private static final String ACTIONS =
@@ -51,46 +60,66 @@ final class MessageDetailQueries {
   }
 
   /** The status history, edits, revokes and reactions of {@code message}. */
-  MessageDetail detail(final Connection connection, final MessageView message) throws SQLException {
+  static MessageDetail detail(final Statements statements, final MessageView message)
+      throws SQLException {
     final String phoneNumberId = message.phoneNumberId();
     final String wamid = message.wamid();
     final List<StatusView> statuses = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(STATUSES)) {
-      select.setString(1, phoneNumberId);
-      select.setString(2, wamid);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          statuses.add(
-              new StatusView(
-                  rows.getString(1),
-                  seconds(rows.getLong(2)),
-                  rows.getString(3),
-                  rows.getString(4),
-                  rows.getString(5),
-                  rows.getString(6),
-                  rows.getString(7)));
-        }
+    final PreparedStatement selectStatuses = statements.prepare(STATUSES);
+    selectStatuses.setString(1, phoneNumberId);
+    selectStatuses.setString(2, wamid);
+    try (ResultSet rows = selectStatuses.executeQuery()) {
+      while (rows.next()) {
+        statuses.add(status(rows));
       }
     }
     final List<ActionView> edits = new ArrayList<>();
     final List<ActionView> revokes = new ArrayList<>();
     final List<ActionView> reactionEvents = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(ACTIONS)) {
-      select.setString(1, phoneNumberId);
-      select.setString(2, wamid);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          final ActionView action = action(rows);
-          switch (action.kind()) {
-            case "edit" -> edits.add(action);
-            case "revoke" -> revokes.add(action);
-            default -> reactionEvents.add(action);
-          }
+    final PreparedStatement selectActions = statements.prepare(ACTIONS);
+    selectActions.setString(1, phoneNumberId);
+    selectActions.setString(2, wamid);
+    try (ResultSet rows = selectActions.executeQuery()) {
+      while (rows.next()) {
+        final ActionView action = action(rows);
+        switch (action.kind()) {
+          case "edit" -> edits.add(action);
+          case "revoke" -> revokes.add(action);
+          default -> reactionEvents.add(action);
         }
       }
     }
     return new MessageDetail(
         message, statuses, edits, revokes, reactionEvents, currentReactions(reactionEvents));
+  }
+
+  /** One status of a message, by its key: the first report of that status at that time. */
+  static Optional<StatusView> status(
+      final Statements statements,
+      final String phoneNumberId,
+      final String wamid,
+      final String status,
+      final long statusAtSeconds)
+      throws SQLException {
+    final PreparedStatement select = statements.prepare(STATUS);
+    select.setString(1, phoneNumberId);
+    select.setString(2, wamid);
+    select.setString(3, status);
+    select.setLong(4, statusAtSeconds);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next() ? Optional.of(status(row)) : Optional.empty();
+    }
+  }
+
+  private static StatusView status(final ResultSet rows) throws SQLException {
+    return new StatusView(
+        rows.getString(1),
+        seconds(rows.getLong(2)),
+        rows.getString(3),
+        rows.getString(4),
+        rows.getString(5),
+        rows.getString(6),
+        rows.getString(7));
   }
 
   /**

@@ -178,9 +178,12 @@ public final class MessageQueries {
       try (ResultSet rows = select.executeQuery()) {
         found = firstNumbers(rows);
       }
-      return found.isPresent()
-          ? Optional.of(details.detail(connection, found.get()))
-          : Optional.empty();
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      try (OwnStatements statements = new OwnStatements(connection)) {
+        return Optional.of(MessageDetailQueries.detail(statements, found.get()));
+      }
     }
   }
 
@@ -198,24 +201,30 @@ public final class MessageQueries {
 
   public Optional<MessageDetail> find(final String phoneNumberId, final String wamid)
       throws SQLException {
-    try (Connection connection = database.pool().getConnection()) {
-      final Optional<MessageView> found = messageRow(connection, phoneNumberId, wamid);
-      return found.isPresent()
-          ? Optional.of(details.detail(connection, found.get()))
-          : Optional.empty();
+    try (Connection connection = database.pool().getConnection();
+        OwnStatements statements = new OwnStatements(connection)) {
+      return detail(statements, phoneNumberId, wamid);
     }
   }
 
-  private static Optional<MessageView> messageRow(
-      final Connection connection, final String phoneNumberId, final String wamid)
+  /**
+   * One message of a number with its status history, edits, revokes and reactions: three reads by
+   * key.
+   */
+  static Optional<MessageDetail> detail(
+      final Statements statements, final String phoneNumberId, final String wamid)
       throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(MESSAGE)) {
-      select.setString(1, phoneNumberId);
-      select.setString(2, wamid);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next() ? Optional.of(message(row)) : Optional.empty();
+    final PreparedStatement select = statements.prepare(MESSAGE);
+    select.setString(1, phoneNumberId);
+    select.setString(2, wamid);
+    final MessageView found;
+    try (ResultSet row = select.executeQuery()) {
+      if (!row.next()) {
+        return Optional.empty();
       }
+      found = message(row);
     }
+    return Optional.of(MessageDetailQueries.detail(statements, found));
   }
 
   private static MessageView message(final ResultSet row) throws SQLException {

@@ -24,6 +24,15 @@ public final class NumberQueries {
         FROM numbers
       """;
 
+  private static final String NUMBER = NUMBERS + " WHERE phone_number_id = ?";
+
+  // at most two: a number is found by its display digits only when exactly one has them
+  private static final String BY_DIGITS =
+      """
+      SELECT phone_number_id FROM numbers WHERE display_digits = ?
+       ORDER BY phone_number_id LIMIT 2
+      """;
+
   private static final String ACCOUNT =
       """
       SELECT event, reason, initiated_by, received_at FROM account_events
@@ -46,12 +55,13 @@ public final class NumberQueries {
   /** Every number, with its history sync and contacts sync state, ordered by phone_number_id. */
   public List<NumberView> all() throws SQLException {
     try (Connection connection = database.pool().getConnection();
+        OwnStatements statements = new OwnStatements(connection);
         PreparedStatement select =
             connection.prepareStatement(NUMBERS + " ORDER BY phone_number_id")) {
       final List<NumberView> numbers = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          numbers.add(number(connection, rows));
+          numbers.add(number(statements, historySync, rows));
         }
       }
       return numbers;
@@ -61,16 +71,39 @@ public final class NumberQueries {
   /** One number with its per-phase history progress. */
   public Optional<NumberView> find(final String phoneNumberId) throws SQLException {
     try (Connection connection = database.pool().getConnection();
-        PreparedStatement select =
-            connection.prepareStatement(NUMBERS + " WHERE phone_number_id = ?")) {
-      select.setString(1, phoneNumberId);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next() ? Optional.of(number(connection, row)) : Optional.empty();
-      }
+        OwnStatements statements = new OwnStatements(connection)) {
+      return find(statements, historySync, phoneNumberId);
     }
   }
 
-  private NumberView number(final Connection connection, final ResultSet row) throws SQLException {
+  /** One number, read with {@code statements}: its row, account, history and contacts syncs. */
+  static Optional<NumberView> find(
+      final Statements statements, final HistorySyncQueries historySync, final String phoneNumberId)
+      throws SQLException {
+    final PreparedStatement select = statements.prepare(NUMBER);
+    select.setString(1, phoneNumberId);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next() ? Optional.of(number(statements, historySync, row)) : Optional.empty();
+    }
+  }
+
+  /** The number whose display number has these digits; empty when none or several have them. */
+  static Optional<String> byDigits(final Statements statements, final String digits)
+      throws SQLException {
+    if (digits == null) {
+      return Optional.empty();
+    }
+    final PreparedStatement select = statements.prepare(BY_DIGITS);
+    select.setString(1, digits);
+    try (ResultSet rows = select.executeQuery()) {
+      final String first = rows.next() ? rows.getString(1) : null;
+      return first == null || rows.next() ? Optional.empty() : Optional.of(first);
+    }
+  }
+
+  private static NumberView number(
+      final Statements statements, final HistorySyncQueries historySync, final ResultSet row)
+      throws SQLException {
     final String id = row.getString("phone_number_id");
     return new NumberView(
         id,
@@ -78,22 +111,21 @@ public final class NumberQueries {
         row.getString("waba_id"),
         millis(row.getLong("first_seen_at")),
         millis(row.getLong("last_seen_at")),
-        account(connection, id, row.getString("display_digits")),
-        historySync.of(connection, id),
-        ContactQueries.sync(connection, id));
+        account(statements, id, row.getString("display_digits")),
+        historySync.of(statements, id),
+        ContactQueries.sync(statements, id));
   }
 
   private static AccountState account(
-      final Connection connection, final String id, final String digits) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(ACCOUNT)) {
-      select.setString(1, id);
-      select.setString(2, digits);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next()
-            ? new AccountState(
-                row.getString(1), row.getString(2), row.getString(3), millis(row.getLong(4)))
-            : null;
-      }
+      final Statements statements, final String id, final String digits) throws SQLException {
+    final PreparedStatement select = statements.prepare(ACCOUNT);
+    select.setString(1, id);
+    select.setString(2, digits);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next()
+          ? new AccountState(
+              row.getString(1), row.getString(2), row.getString(3), millis(row.getLong(4)))
+          : null;
     }
   }
 }

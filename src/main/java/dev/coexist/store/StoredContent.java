@@ -31,7 +31,7 @@ public final class StoredContent {
   }
 
   /** The content JSON as read back: the stored JSON, or the implied {@code {"body": ...}}. */
-  static String read(final String type, final String storedJson, final String textOriginal) {
+  public static String read(final String type, final String storedJson, final String textOriginal) {
     if (storedJson == null && "text".equals(type) && textOriginal != null) {
       return JsonNodeFactory.instance.objectNode().put("body", textOriginal).toString();
     }

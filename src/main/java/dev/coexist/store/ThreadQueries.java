@@ -3,13 +3,18 @@ package dev.coexist.store;
 import static dev.coexist.store.EpochTimes.seconds;
 
 import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The threads of a number (one per customer) with their figures and the customer's display name,
@@ -39,6 +44,19 @@ public final class ThreadQueries {
             """;
 
   private static final String THREAD = THREAD_COLUMNS + " WHERE t.phone_number_id = ? AND t.id = ?";
+
+  // Threads by id, among a JSON array of ids (one parameter): the threads of a refresh transaction
+  // read back with one statement whatever their number. On PostgreSQL the array is unpacked once
+  // into an ARRAY for = ANY (as an IN subquery it would be unpacked again for every row).
+  private static final String AMONG_SQLITE =
+      THREAD_COLUMNS + " WHERE t.id IN (SELECT value FROM json_each(?))";
+
+  private static final String AMONG_POSTGRESQL =
+      THREAD_COLUMNS
+          + """
+             WHERE t.id = ANY (ARRAY(SELECT CAST(jsonb_array_elements_text(CAST(? AS jsonb))
+                                                 AS bigint)))
+            """;
 
   private final Database database;
 
@@ -88,6 +106,27 @@ public final class ThreadQueries {
         return row.next() ? Optional.of(thread(row)) : Optional.empty();
       }
     }
+  }
+
+  /** The threads of these ids that exist, by id, read with one statement. */
+  static Map<Long, ThreadView> among(
+      final Statements statements, final Engine engine, final Collection<Long> ids)
+      throws SQLException {
+    final Map<Long, ThreadView> threads = new HashMap<>();
+    if (ids.isEmpty()) {
+      return threads;
+    }
+    final PreparedStatement select =
+        statements.prepare(engine == Engine.POSTGRESQL ? AMONG_POSTGRESQL : AMONG_SQLITE);
+    select.setString(
+        1, ids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        final ThreadView thread = thread(rows);
+        threads.put(thread.threadId(), thread);
+      }
+    }
+    return threads;
   }
 
   private static ThreadView thread(final ResultSet row) throws SQLException {

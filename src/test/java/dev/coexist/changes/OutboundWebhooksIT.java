@@ -12,11 +12,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,34 +42,6 @@ class OutboundWebhooksIT {
   private Forwarder forwarder;
   private TestReceiver receiver;
   private final MovableClock clock = new MovableClock(Instant.parse("2026-03-16T12:00:00Z"));
-
-  /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(final Instant start) {
-      now = start;
-    }
-
-    void advance(final Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(final ZoneId zone) {
-      return this;
-    }
-  }
 
   @BeforeEach
   void start() throws Exception {
@@ -209,6 +178,12 @@ class OutboundWebhooksIT {
       final JsonNode event = event(request);
       assertThat(event.path("type").asText()).isEqualTo("message.created");
       assertThat(Instant.parse(event.path("timestamp").asText())).isNotNull();
+      // the message as GET /api/v1/messages/{wamid} shows it (ChangeLogIT compares the two)
+      final JsonNode data = event.path("data");
+      assertThat(data.path("origin").asText()).isEqualTo("live");
+      assertThat(data.path("origins").toString()).isEqualTo("[\"live\"]");
+      assertThat(data.path("text").asText()).isEqualTo("hello");
+      assertThat(data.path("statuses").isArray()).isTrue();
       assertThat(Long.parseLong(request.timestamp())).isEqualTo(clock.instant().getEpochSecond());
       final int thread = event.path("data").path("thread_id").asInt();
       final long id = Long.parseLong(request.id());

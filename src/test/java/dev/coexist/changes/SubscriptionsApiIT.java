@@ -77,6 +77,8 @@ class SubscriptionsApiIT {
       assertThat(subscription.path("types").toString())
           .isEqualTo("[\"message.created\",\"message.updated\"]");
       assertThat(subscription.path("state").asText()).isEqualTo("active");
+      assertThat(subscription.path("history_messages").isBoolean()).isTrue();
+      assertThat(subscription.path("history_messages").asBoolean()).isFalse();
 
       // a live message reaches the receiver, signed with the secret shown at creation
       final byte[] delivery =
@@ -130,6 +132,20 @@ class SubscriptionsApiIT {
       assertThat(rotated.path("secret").asText())
           .startsWith("whsec_")
           .isNotEqualTo(subscription.path("secret").asText());
+      // the per-message events of history chunks, asked for and shown
+      final HttpResponse<String> historyMessages =
+          send(app, "PATCH", "/api/v1/subscriptions/" + id, "{\"history_messages\":true}");
+      assertThat(
+              contract.violations(
+                  "/api/v1/subscriptions/{id}", "patch", 200, historyMessages.body()))
+          .isEmpty();
+      assertThat(json(historyMessages).path("history_messages").asBoolean()).isTrue();
+      assertThat(
+              json(send(app, "GET", "/api/v1/subscriptions/" + id, null))
+                  .path("history_messages")
+                  .asBoolean())
+          .isTrue();
+      assertThat(json(historyMessages).path("state").asText()).isEqualTo("paused");
 
       final String deadLetters =
           send(app, "GET", "/api/v1/subscriptions/" + id + "/dead-letters", null).body();
@@ -158,6 +174,8 @@ class SubscriptionsApiIT {
               "{\"url\":\"https://203.0.113.10/hook\",\"secret\":\"plain\"}", "whsec_",
               "{\"url\":\"https://203.0.113.10/hook\",\"numbers\":[\"+1 555\"]}", "digits",
               "[1,2]", "JSON object",
+              "{\"url\":\"https://203.0.113.10/hook\",\"history_messages\":\"yes\"}",
+                  "true or false",
               "{nope", "not JSON");
       for (final Map.Entry<String, String> body : refused.entrySet()) {
         final HttpResponse<String> answer =

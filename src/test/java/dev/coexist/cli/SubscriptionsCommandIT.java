@@ -138,6 +138,16 @@ class SubscriptionsCommandIT {
     assertThat(row.secret()).isEqualTo(GIVEN_SECRET);
     assertThat(row.types()).isEmpty();
     assertThat(row.numbers()).isEmpty();
+    assertThat(row.historyMessages()).isFalse();
+  }
+
+  @Test
+  void historyMessagesAreAskedForWithAnOption() throws Exception {
+    final String id = add("--url", PUBLIC_URL, "--history-messages");
+
+    assertThat(row(id).orElseThrow().historyMessages()).isTrue();
+    assertThat(subscriptions("show", id).out())
+        .contains("history:         a chunk's change and one message.created per message");
   }
 
   @Test
@@ -238,13 +248,14 @@ class SubscriptionsCommandIT {
     final String id = add("--url", PUBLIC_URL);
     refused("a secret starts with whsec_", "rotate-secret", id, "--secret", "nope");
     refused("--since must be an ISO-8601 instant", "replay", id, "--since", "yesterday");
+    refused("--event: an event id is a whole number", "replay", id, "--event", "4211.x");
 
     final Run noUrl = subscriptions("add");
     assertThat(noUrl.exitCode()).isEqualTo(2);
     assertThat(noUrl.err()).contains("Missing required option: '--url=URL'");
     final Run neither = subscriptions("replay", id);
     assertThat(neither.exitCode()).isEqualTo(2);
-    assertThat(neither.err()).contains("--event=SEQ | --since=INSTANT");
+    assertThat(neither.err()).contains("--event=EVENT_ID | --since=INSTANT");
   }
 
   private void refused(final String reason, final String... args) {
