@@ -2,6 +2,7 @@ package dev.coexist;
 
 import dev.coexist.apply.LaneClaims;
 import dev.coexist.apply.Processor;
+import dev.coexist.apply.ProcessorSettings;
 import dev.coexist.apply.StoreChange;
 import dev.coexist.config.Config;
 import dev.coexist.db.Engine;
@@ -31,6 +32,8 @@ public final class DataPath implements AutoCloseable {
    * @param journalQueueBytes the most body bytes waiting for the journal writer
    * @param pollInterval how often a processor looks for work nobody woke it for
    * @param messagesPerTransaction a transaction is committed once it holds this many messages
+   * @param lease how long a processor holds a lane it applies without renewing it ({@code
+   *     --lease-timeout})
    */
   public record Settings(
       String databaseUrl,
@@ -40,7 +43,8 @@ public final class DataPath implements AutoCloseable {
       Duration journalBatchWait,
       long journalQueueBytes,
       Duration pollInterval,
-      int messagesPerTransaction) {
+      int messagesPerTransaction,
+      Duration lease) {
 
     // A processor is woken after every journal commit; the poll only catches what no wake
     // announced (entries another process journalled, a replay from the CLI).
@@ -58,7 +62,8 @@ public final class DataPath implements AutoCloseable {
           config.journalBatchWait(),
           config.journalQueueBytes(),
           POLL_INTERVAL,
-          MESSAGES_PER_TRANSACTION);
+          MESSAGES_PER_TRANSACTION,
+          config.leaseTimeout());
     }
 
     /** For a command that works on the store directly (replay, import, export, benchmarks). */
@@ -71,7 +76,22 @@ public final class DataPath implements AutoCloseable {
           Duration.ZERO,
           256L << 20,
           POLL_INTERVAL,
-          MESSAGES_PER_TRANSACTION);
+          MESSAGES_PER_TRANSACTION,
+          ProcessorSettings.LEASE);
+    }
+
+    /** These settings with another lease (a test's short one). */
+    public Settings withLease(final Duration newLease) {
+      return new Settings(
+          databaseUrl,
+          busyTimeout,
+          poolSize,
+          journalBatchMax,
+          journalBatchWait,
+          journalQueueBytes,
+          pollInterval,
+          messagesPerTransaction,
+          newLease);
     }
 
     public Settings withProcessing(
@@ -84,7 +104,8 @@ public final class DataPath implements AutoCloseable {
           journalBatchWait,
           journalQueueBytes,
           newPollInterval,
-          newMessagesPerTransaction);
+          newMessagesPerTransaction,
+          lease);
     }
   }
 
@@ -124,8 +145,8 @@ public final class DataPath implements AutoCloseable {
             new Processor(
                 storage.store(),
                 meters,
-                settings.pollInterval(),
-                settings.messagesPerTransaction(),
+                ProcessorSettings.of(settings.pollInterval(), settings.messagesPerTransaction())
+                    .withLease(settings.lease()),
                 changes,
                 claims));
       }

@@ -1,8 +1,12 @@
 package dev.coexist.apply;
 
 import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The processor's writer connection with its prepared statements, opened when first needed and
@@ -14,9 +18,21 @@ final class ApplySession {
   private final Dialect dialect;
   private WriteSession session;
 
-  ApplySession(final Database database) {
+  private final List<String> setupStatements;
+
+  /**
+   * @param lease on PostgreSQL also the longest the session may sit idle inside a transaction: the
+   *     server ends a frozen node's transaction, and the lane row it locked is free for the node
+   *     that takes the lane over
+   */
+  ApplySession(final Database database, final Duration lease) {
     this.database = database;
     this.dialect = Dialect.of(database.engine());
+    final List<String> statements = new ArrayList<>(dialect.writerSetup);
+    if (database.engine() == Engine.POSTGRESQL) {
+      statements.add("SET idle_in_transaction_session_timeout = " + lease.toMillis());
+    }
+    this.setupStatements = List.copyOf(statements);
   }
 
   WriteSession get() throws SQLException {
@@ -26,7 +42,7 @@ final class ApplySession {
         // outside a transaction: SQLite refuses to change synchronous inside one
         opened.connection().setAutoCommit(true);
         try (Statement setup = opened.connection().createStatement()) {
-          for (final String statement : dialect.writerSetup) {
+          for (final String statement : setupStatements) {
             setup.execute(statement);
           }
         }
