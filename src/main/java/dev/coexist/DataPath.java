@@ -34,6 +34,8 @@ public final class DataPath implements AutoCloseable {
    * @param messagesPerTransaction a transaction is committed once it holds this many messages
    * @param historyStallAfter {@code --history-stall-after}, for the history sync the change log's
    *     events show
+   * @param lease how long a processor holds a lane it applies without renewing it ({@code
+   *     --lease-timeout})
    */
   public record Settings(
       String databaseUrl,
@@ -44,7 +46,8 @@ public final class DataPath implements AutoCloseable {
       long journalQueueBytes,
       Duration pollInterval,
       int messagesPerTransaction,
-      Duration historyStallAfter) {
+      Duration historyStallAfter,
+      Duration lease) {
 
     // A processor is woken after every journal commit; the poll only catches what no wake
     // announced (entries another process journalled, a replay from the CLI).
@@ -63,7 +66,8 @@ public final class DataPath implements AutoCloseable {
           config.journalQueueBytes(),
           POLL_INTERVAL,
           MESSAGES_PER_TRANSACTION,
-          config.historyStallAfter());
+          config.historyStallAfter(),
+          config.leaseTimeout());
     }
 
     /** For a command that works on the store directly (replay, import, export, benchmarks). */
@@ -77,7 +81,8 @@ public final class DataPath implements AutoCloseable {
           256L << 20,
           POLL_INTERVAL,
           MESSAGES_PER_TRANSACTION,
-          ProcessorSettings.HISTORY_STALL_AFTER);
+          ProcessorSettings.HISTORY_STALL_AFTER,
+          ProcessorSettings.LEASE);
     }
 
     /** These settings with the configured {@code --history-stall-after}. */
@@ -91,7 +96,23 @@ public final class DataPath implements AutoCloseable {
           journalQueueBytes,
           pollInterval,
           messagesPerTransaction,
-          stallAfter);
+          stallAfter,
+          lease);
+    }
+
+    /** These settings with another lease (a test's short one). */
+    public Settings withLease(final Duration newLease) {
+      return new Settings(
+          databaseUrl,
+          busyTimeout,
+          poolSize,
+          journalBatchMax,
+          journalBatchWait,
+          journalQueueBytes,
+          pollInterval,
+          messagesPerTransaction,
+          historyStallAfter,
+          newLease);
     }
 
     public Settings withProcessing(
@@ -105,7 +126,8 @@ public final class DataPath implements AutoCloseable {
           journalQueueBytes,
           newPollInterval,
           newMessagesPerTransaction,
-          historyStallAfter);
+          historyStallAfter,
+          lease);
     }
   }
 
@@ -146,7 +168,8 @@ public final class DataPath implements AutoCloseable {
                 storage.store(),
                 meters,
                 ProcessorSettings.of(settings.pollInterval(), settings.messagesPerTransaction())
-                    .withHistoryStallAfter(settings.historyStallAfter()),
+                    .withHistoryStallAfter(settings.historyStallAfter())
+                    .withLease(settings.lease()),
                 changes,
                 claims));
       }

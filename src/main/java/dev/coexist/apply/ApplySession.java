@@ -1,11 +1,14 @@
 package dev.coexist.apply;
 
 import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import dev.coexist.store.StoreReads;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The processor's writer connection with its prepared statements, opened when first needed and
@@ -18,14 +21,24 @@ final class ApplySession {
   private final StoreReads reads;
   private WriteSession session;
 
+  private final List<String> setupStatements;
+
   /**
    * @param historyStallAfter as the API is configured: a change's history sync shows what the API
    *     would answer at that moment
+   * @param lease on PostgreSQL also the longest the session may sit idle inside a transaction: the
+   *     server ends a frozen node's transaction, and the lane row it locked is free for the node
+   *     that takes the lane over
    */
-  ApplySession(final Database database, final Duration historyStallAfter) {
+  ApplySession(final Database database, final Duration historyStallAfter, final Duration lease) {
     this.database = database;
     this.dialect = Dialect.of(database.engine());
     this.reads = new StoreReads(database.engine(), Clock.systemUTC(), historyStallAfter);
+    final List<String> statements = new ArrayList<>(dialect.writerSetup);
+    if (database.engine() == Engine.POSTGRESQL) {
+      statements.add("SET idle_in_transaction_session_timeout = " + lease.toMillis());
+    }
+    this.setupStatements = List.copyOf(statements);
   }
 
   WriteSession get() throws SQLException {
@@ -35,7 +48,7 @@ final class ApplySession {
         // outside a transaction: SQLite refuses to change synchronous inside one
         opened.connection().setAutoCommit(true);
         try (Statement setup = opened.connection().createStatement()) {
-          for (final String statement : dialect.writerSetup) {
+          for (final String statement : setupStatements) {
             setup.execute(statement);
           }
         }

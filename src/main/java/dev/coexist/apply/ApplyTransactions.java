@@ -342,7 +342,7 @@ final class ApplyTransactions {
               + failingTries
               + " times: "
               + DeliveryApplier.describe(refused);
-      if (writer.takeLane(batch.get(0).entry().lane())
+      if (lanes.take(writer, batch.get(0).entry().lane())
           && queue.markFailed(writer.connection(), batch.get(0).entry(), error)) {
         ChangeWriter.write(writer, List.of(StoreChange.failed(id, error)));
         writer.commit();

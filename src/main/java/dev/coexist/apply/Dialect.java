@@ -9,11 +9,10 @@ import java.util.List;
  */
 final class Dialect {
   /**
-   * The first statement of every apply transaction, for the lane (one parameter, after the time on
-   * SQLite) its entries belong to. On SQLite it is a write, so the transaction takes the write lock
-   * at once (waiting up to busy_timeout) instead of failing later when a read snapshot turns out
-   * stale. On PostgreSQL it takes the lane's row, skipping when another node holds it: nodes share
-   * the database and each lane is applied by one of them at a time, in journal order.
+   * The first statement of an apply transaction for a lane's entries, and its fence: it finds the
+   * lane's row still held by this processor's owner name and epoch (see {@link LaneLeases}), or the
+   * transaction does not go on. On SQLite a write that takes the database's lock; on PostgreSQL it
+   * locks the row to the commit, so no other processor can claim the lane meanwhile.
    */
   final String takeLane;
 
@@ -119,7 +118,7 @@ final class Dialect {
     return switch (engine) {
       case SQLITE ->
           new Dialect(
-              "UPDATE processor_lanes SET taken_at = ? WHERE lane = ?",
+              "UPDATE processor_lanes SET taken_at = ? WHERE lane = ? AND owner = ? AND epoch = ?",
               "UPDATE processor_lanes SET taken_at = ? WHERE lane = -1",
               """
               SELECT d.thread_id, t.phone_number_id FROM dirty_threads d
@@ -153,7 +152,10 @@ final class Dialect {
               true);
       case POSTGRESQL ->
           new Dialect(
-              "SELECT lane FROM processor_lanes WHERE lane = ? FOR UPDATE SKIP LOCKED",
+              """
+              SELECT lane FROM processor_lanes WHERE lane = ? AND owner = ? AND epoch = ?
+                 FOR UPDATE
+              """,
               null,
               """
               SELECT d.thread_id, t.phone_number_id FROM dirty_threads d
@@ -168,7 +170,12 @@ final class Dialect {
                WHERE phone_number_id = ?
                  AND wamid = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(? AS jsonb))))
               """,
-              List.of("SET synchronous_commit = off"),
+              List.of(
+                  "SET synchronous_commit = off",
+                  // a statement or a wait for a lock never runs on unbounded (a lane's row locked
+                  // by a frozen node's transaction is given up after 5 s and tried again later)
+                  "SET statement_timeout = '60s'",
+                  "SET lock_timeout = '5s'"),
               """
               SELECT value, customer_id FROM customer_identities
                WHERE phone_number_id = ? AND kind = ?

@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * Which lane's entries a processor applies next: lanes take turns, so that no lane's backlog holds
- * up the others; a lane another node holds is left alone for a moment; a lane whose history chunks
- * the node's other processor reads is left to it (see {@link LaneClaims}).
+ * up the others. A lane is claimed by lease before any of its entries is read ({@link LaneLeases});
+ * a lane another processor holds is left alone until its lease may have run out; a lane whose
+ * history chunks the node's other processor reads is left to it (see {@link LaneClaims}).
  */
 final class LaneScheduler {
   private final JournalQueue queue;
@@ -20,6 +21,7 @@ final class LaneScheduler {
   private final ProcessorSettings settings;
   private final Decoding decoding;
   private final Counter lanesBusy;
+  private final LaneLeases leases;
   private int nextLane;
   // when a lane held by another node (PostgreSQL) may be tried again; 0 = not held
   private final long[] laneBusyUntil = new long[Lanes.COUNT];
@@ -29,8 +31,10 @@ final class LaneScheduler {
       final LaneClaims claims,
       final ProcessorSettings settings,
       final Decoding decoding,
+      final LaneLeases leases,
       final MeterRegistry meters) {
     this.queue = queue;
+    this.leases = leases;
     this.claims = claims;
     this.claimHolder = claims.newHolder();
     this.settings = settings;
@@ -65,6 +69,9 @@ final class LaneScheduler {
       if (claims.heldByOther(lane, claimHolder)) {
         continue; // another processor of this node is applying its history chunks
       }
+      if (!holds(writer, lane, now)) {
+        continue; // another processor holds its lease: not a byte of it is read here
+      }
       pending =
           queue.pending(
               writer.connection(),
@@ -86,14 +93,36 @@ final class LaneScheduler {
   }
 
   /**
-   * Starts an apply transaction of {@code lane}; false, with the transaction rolled back and the
-   * lane left alone for a moment, when another node holds it and applies its entries.
+   * Whether this processor holds the lane's lease, claiming or renewing it (a write of its own,
+   * after the read transaction ends); when another processor holds it, the lane is left alone for a
+   * tenth of a lease: long enough not to ask at every read, short enough to take over soon after a
+   * dead or frozen holder's lease ran out.
+   */
+  private boolean holds(final WriteSession writer, final int lane, final long now)
+      throws SQLException {
+    if (leases.fresh(lane)) {
+      return true;
+    }
+    writer.commit(); // the claim is a write: the read transaction ends first
+    if (leases.hold(writer.connection(), lane)) {
+      return true;
+    }
+    laneBusyUntil[lane] = now + settings.lease().toNanos() / 10;
+    return false;
+  }
+
+  /**
+   * Starts an apply transaction of {@code lane}, fenced by this processor's lease (its owner name
+   * and epoch); false, with the transaction rolled back and the lane left alone for a moment, when
+   * the lease was lost (another processor took the lane after it ran out).
    */
   boolean take(final WriteSession writer, final int lane) throws SQLException {
-    if (writer.takeLane(lane)) {
+    final long epoch = leases.epoch(lane);
+    if (epoch >= 0 && writer.takeLane(lane, leases.owner(), epoch)) {
       return true;
     }
     writer.rollback();
+    leases.lost(lane);
     laneBusyUntil[lane] = System.nanoTime() + settings.laneBusy().toNanos();
     lanesBusy.increment();
     return false;

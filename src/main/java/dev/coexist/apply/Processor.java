@@ -4,8 +4,10 @@ import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
 import dev.coexist.db.ThreadNiceness;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -27,7 +29,11 @@ public final class Processor implements AutoCloseable {
 
   private final Database database;
   private final ProcessorSettings settings;
+  // numbers the processors of this process in their lease owner names
+  private static final AtomicInteger PROCESSORS = new AtomicInteger();
+
   private final ApplySession session;
+  private final LaneLeases leases;
   private final Decoding decoding;
   private final ApplyStep step;
   private final Consumer<StoreChange> changes;
@@ -49,10 +55,14 @@ public final class Processor implements AutoCloseable {
     this.database = database;
     this.settings = settings;
     this.changes = changes;
-    this.session = new ApplySession(database, settings.historyStallAfter());
+    this.session = new ApplySession(database, settings.historyStallAfter(), settings.lease());
     final JournalQueue queue = new JournalQueue(database.engine());
     this.decoding = new Decoding(settings.claimBytes(), settings.nice(), wakeups::signal, meters);
-    final LaneScheduler lanes = new LaneScheduler(queue, claims, settings, decoding, meters);
+    this.leases =
+        new LaneLeases(
+            database, LaneLeases.newOwner(PROCESSORS.incrementAndGet()), settings.lease());
+    final LaneScheduler lanes =
+        new LaneScheduler(queue, claims, settings, decoding, leases, meters);
     final ApplyTransactions transactions =
         new ApplyTransactions(database, session, queue, lanes, settings, this::publish, meters);
     final ThreadRefresher refresher =
@@ -202,9 +212,29 @@ public final class Processor implements AutoCloseable {
     }
     applying.lock();
     try {
+      releaseLeases();
       session.discard();
     } finally {
       applying.unlock();
+    }
+  }
+
+  /**
+   * A processor that stops hands its lanes back, so that another node (or the next start) need not
+   * wait for the leases to run out; a killed one cannot, and its leases run out.
+   */
+  private void releaseLeases() {
+    try {
+      final WriteSession writer = session.get();
+      writer.rollback();
+      database.beginWriteTurn(false);
+      try {
+        leases.releaseAll(writer.connection());
+      } finally {
+        database.endWriteTurn();
+      }
+    } catch (SQLException | RuntimeException refused) {
+      LOG.info("Lane leases not handed back, they run out by themselves: {}", refused.toString());
     }
   }
 
@@ -249,6 +279,7 @@ public final class Processor implements AutoCloseable {
     } else {
       applying.lock();
       try {
+        releaseLeases();
         session.discard();
       } finally {
         applying.unlock();

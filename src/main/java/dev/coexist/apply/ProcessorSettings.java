@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param claimBytes a read this big (a history chunk) claims its lane from the node's other
  *     processor, is decoded on the decoder thread, and has the next read decoded behind it
  * @param laneBusy how long a lane found held by another node is left alone
+ * @param lease {@code --lease-timeout}: a processor holds each lane it applies by a lease this
+ *     long, renewed while the lane has work; a node that dies or freezes loses its lanes when it
+ *     runs out (see LaneLeases)
  * @param bulkMessages a transaction of more messages than this (a history chunk) is followed by
  *     another lane's turn at once, not by a rest; its threads are refreshed after live ones
  * @param messagesPerPart while deliveries arrive on SQLite, a big chunk is written this many
@@ -53,6 +56,7 @@ public record ProcessorSettings(
     long bytesPerRead,
     long claimBytes,
     Duration laneBusy,
+    Duration lease,
     int bulkMessages,
     int messagesPerPart,
     Duration retryMax,
@@ -70,6 +74,9 @@ public record ProcessorSettings(
   /** {@code --history-stall-after}'s default. */
   public static final Duration HISTORY_STALL_AFTER = Duration.ofMinutes(30);
 
+  /** {@code --lease-timeout}'s default. */
+  public static final Duration LEASE = Duration.ofSeconds(10);
+
   /** The defaults: poll every 250 ms, up to 1,000 messages per transaction. */
   public static final ProcessorSettings DEFAULTS = of(Duration.ofMillis(250), 1_000);
 
@@ -83,6 +90,7 @@ public record ProcessorSettings(
         64L * 1024,
         32L * 1024,
         Duration.ofMillis(25),
+        LEASE,
         100,
         250,
         Duration.ofSeconds(5),
@@ -107,6 +115,7 @@ public record ProcessorSettings(
         bytesPerRead,
         claimBytes,
         laneBusy,
+        lease,
         bulkMessages,
         messagesPerPart,
         retryMax,
@@ -120,5 +129,30 @@ public record ProcessorSettings(
         nice,
         crashesMax,
         stallAfter);
+  }
+
+  /** These settings with another {@code --lease-timeout}. */
+  public ProcessorSettings withLease(final Duration lease) {
+    return new ProcessorSettings(
+        pollInterval,
+        messagesPerTransaction,
+        entriesPerRead,
+        bytesPerRead,
+        claimBytes,
+        laneBusy,
+        lease,
+        bulkMessages,
+        messagesPerPart,
+        retryMax,
+        transactionTries,
+        threadRefreshEvery,
+        threadsPerRefresh,
+        threadsPerRefreshTransaction,
+        refreshBeforeEntries,
+        ingestActiveWindow,
+        maxYield,
+        nice,
+        crashesMax,
+        historyStallAfter);
   }
 }

@@ -67,18 +67,22 @@ final class WriteSession implements AutoCloseable, Statements {
 
   /**
    * Starts an apply transaction for the entries of {@code lane} with its first statement; false
-   * when another node holds the lane (PostgreSQL only).
+   * when the lane is no longer held by {@code owner} with {@code epoch} (see {@link LaneLeases}).
    */
-  boolean takeLane(final int lane) throws SQLException {
+  boolean takeLane(final int lane, final String owner, final long epoch) throws SQLException {
     final PreparedStatement turn = prepare(dialect.takeLane);
     if (dialect.laneIsQuery()) {
       turn.setInt(1, lane);
+      turn.setString(2, owner);
+      turn.setLong(3, epoch);
       try (ResultSet row = turn.executeQuery()) {
         return row.next();
       }
     }
     turn.setLong(1, System.currentTimeMillis());
     turn.setInt(2, lane);
+    turn.setString(3, owner);
+    turn.setLong(4, epoch);
     return turn.executeUpdate() == 1;
   }
 

@@ -39,6 +39,7 @@ public record Config(
     Duration databaseBusyTimeout,
     int databasePoolSize,
     Duration databaseStartWait,
+    Duration leaseTimeout,
     Duration historyStallAfter,
     Duration changesRetention,
     boolean allowPrivateTargets,
@@ -121,6 +122,7 @@ public record Config(
             values.duration(ConfigKey.DB_BUSY_TIMEOUT, Duration.ZERO, Duration.ofMinutes(1)),
             values.integer(ConfigKey.DB_POOL_SIZE, 1, 200),
             values.duration(ConfigKey.DB_START_WAIT, Duration.ZERO, Duration.ofDays(7)),
+            values.duration(ConfigKey.LEASE_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
             values.duration(
                 ConfigKey.HISTORY_STALL_AFTER, Duration.ofSeconds(1), Duration.ofDays(7)),
             values.duration(

@@ -93,6 +93,12 @@ public enum ConfigKey {
       "How long start-up waits for an unreachable PostgreSQL, trying again every 0.5 s doubling to"
           + " 10 s, before it gives up (0: give up at once); a refused login or a missing database"
           + " fails at once."),
+  LEASE_TIMEOUT(
+      "lease-timeout",
+      "10s",
+      "A processor holds each journal lane it applies by a lease this long, renewed while the lane"
+          + " has work; a node that dies or freezes loses its lanes to the other nodes when it runs"
+          + " out (PostgreSQL: also the longest an apply session may sit idle in a transaction)."),
   HISTORY_STALL_AFTER(
       "history-stall-after",
       "30m",

@@ -100,16 +100,24 @@ class LanesIT {
   }
 
   @Test
-  void aLaneHeldByAnotherNodeIsSkippedAndTakenOverWhenThatNodeDies() throws Exception {
+  void aLaneLeasedByAnotherNodeIsSkippedUnreadAndTakenOverWhenItsLeaseRunsOut() throws Exception {
     final String url = Engines.url(Engine.POSTGRESQL, folder);
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (Database nodeA = Database.open(url, Duration.ofSeconds(5), 4);
         Database nodeB = Database.open(url, Duration.ofSeconds(5), 4);
         Journal journal =
             new Journal(nodeA, 64, Duration.ZERO, 64L << 20, new SimpleMeterRegistry());
-        Processor processorB = new Processor(nodeB, new SimpleMeterRegistry())) {
+        Processor processorB =
+            new Processor(
+                nodeB,
+                meters,
+                ProcessorSettings.of(Duration.ofMillis(20), 1_000).withLease(Duration.ofSeconds(1)),
+                c -> {},
+                new LaneClaims())) {
       final long busy = append(journal, live(BUSY_NUMBER, "wamid.LANE.BUSY"));
       final long other = append(journal, live(LIVE_NUMBER, "wamid.LANE.OTHER"));
-      // node A is in the middle of applying the busy number's lane
+      // node A holds the busy number's lane for 2 s, and froze in the middle of a transaction
+      lease(nodeA, Lanes.ofNumber(BUSY_NUMBER), "node-a", 2_000);
       final Connection nodeAInTransaction = nodeA.openWriterConnection();
       try (PreparedStatement hold =
           nodeAInTransaction.prepareStatement(
@@ -120,13 +128,83 @@ class LanesIT {
       processorB.drain();
       assertThat(state(nodeB, other)).isEqualTo("applied");
       assertThat(state(nodeB, busy)).isEqualTo("pending");
-      // node A dies mid-transaction: its connection goes, and with it the lane
+      assertThat(meters.get("coexist.store.decodes").counter().count())
+          .as("not a byte of a lane leased elsewhere is read")
+          .isEqualTo(1);
+      // node A dies: its connection goes, its lease runs out, and node B takes the lane
       nodeAInTransaction.close();
-      Thread.sleep(300); // the lane was seen busy; it is tried again after a short pause
+      Thread.sleep(2_300);
       processorB.drain();
       assertThat(state(nodeB, busy)).isEqualTo("applied");
       assertThat(attempts(nodeB, busy)).isEqualTo(1);
+      assertThat(owner(nodeB, Lanes.ofNumber(BUSY_NUMBER))).isNotEqualTo("node-a");
     }
+  }
+
+  @Test
+  void aProcessorWhoseLaneWasTakenOverCannotCommitAndClaimsItAgainWhenItIsFree() throws Exception {
+    final String url = Engines.url(Engine.POSTGRESQL, folder);
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (Database node = Database.open(url, Duration.ofSeconds(5), 4);
+        Journal journal =
+            new Journal(node, 64, Duration.ZERO, 64L << 20, new SimpleMeterRegistry());
+        Processor processor =
+            new Processor(
+                node,
+                meters,
+                ProcessorSettings.of(Duration.ofMillis(20), 1_000)
+                    .withLease(Duration.ofSeconds(30)),
+                c -> {},
+                new LaneClaims())) {
+      final int lane = Lanes.ofNumber(BUSY_NUMBER);
+      final long first = append(journal, live(BUSY_NUMBER, "wamid.FENCE.1"));
+      processor.drain();
+      assertThat(state(node, first)).isEqualTo("applied");
+      final long epoch = epoch(node, lane);
+
+      // while the processor believes it holds the lane (its lease is long), another node takes it
+      // (as it would once a frozen processor's lease ran out)
+      lease(node, lane, "node-b", 1_500);
+      final long second = append(journal, live(BUSY_NUMBER, "wamid.FENCE.2"));
+      processor.drain();
+      assertThat(state(node, second)).as("fenced: its epoch is gone").isEqualTo("pending");
+      assertThat(meters.get("coexist.store.lanes.busy").counter().count()).isPositive();
+
+      Thread.sleep(1_700); // node B's lease ran out: the lane is claimed again, a new epoch
+      processor.drain();
+      assertThat(state(node, second)).isEqualTo("applied");
+      assertThat(epoch(node, lane)).isGreaterThan(epoch + 1);
+    }
+  }
+
+  /** Gives {@code lane} to {@code owner} for {@code millis}, a new epoch, as a claim does. */
+  private static void lease(
+      final Database database, final int lane, final String owner, final long millis)
+      throws SQLException {
+    try (Connection connection = database.openWriterConnection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                """
+                UPDATE processor_lanes SET owner = ?, epoch = epoch + 1,
+                       lease_until = CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT) + ?
+                 WHERE lane = ?
+                """)) {
+      update.setString(1, owner);
+      update.setLong(2, millis);
+      update.setInt(3, lane);
+      assertThat(update.executeUpdate()).isEqualTo(1);
+      if (!connection.getAutoCommit()) {
+        connection.commit();
+      }
+    }
+  }
+
+  private static String owner(final Database database, final int lane) throws SQLException {
+    return text(database, "SELECT owner FROM processor_lanes WHERE lane = " + lane);
+  }
+
+  private static long epoch(final Database database, final int lane) throws SQLException {
+    return count(database, "SELECT epoch FROM processor_lanes WHERE lane = " + lane);
   }
 
   @Test
