@@ -4,6 +4,7 @@ import dev.coexist.api.ApiGuard;
 import dev.coexist.api.ApiKeys;
 import dev.coexist.api.JournalApi;
 import dev.coexist.api.OperationsRoutes;
+import dev.coexist.api.PartitionsApi;
 import dev.coexist.api.ReadApi;
 import dev.coexist.api.Supervised;
 import dev.coexist.apply.Processor;
@@ -24,6 +25,7 @@ import dev.coexist.ingest.IngestMemory;
 import dev.coexist.ingest.WebhookAuthenticator;
 import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Journal;
+import dev.coexist.store.LaneStates;
 import dev.coexist.store.ProblemQueries;
 import dev.coexist.store.StoreQueries;
 import dev.coexist.web.HttpListener;
@@ -38,7 +40,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,8 +159,19 @@ public final class App implements AutoCloseable {
       }
       supervised.add(new Supervised("change-feed", tail::running));
       supervised.add(new Supervised("webhook-forwarder", forwarder::running));
+      final LaneStates lanes = new LaneStates(database, meters);
+      final Set<String> processors =
+          dataPath.processors().stream().map(Processor::owner).collect(Collectors.toSet());
       final OperationsRoutes operations =
-          new OperationsRoutes(journal, dataPath.states(), database.probe(), supervised, meters);
+          new OperationsRoutes(
+              journal,
+              dataPath.states(),
+              database.probe(),
+              supervised,
+              meters,
+              new OperationsRoutes.LaneDuty(
+                  lanes, processors, config.leaseTimeout().multipliedBy(3)));
+      final PartitionsApi partitions = new PartitionsApi(lanes, processors, guard);
       final InboxRoutes inbox = new InboxRoutes();
       final WebhookRoutes ingest = webhooks;
       final HttpListener server =
@@ -167,6 +182,7 @@ public final class App implements AutoCloseable {
                 operations.register(routing);
                 readApi.register(routing);
                 journalApi.register(routing);
+                partitions.register(routing);
                 feed.register(routing, keys, changeLog);
                 new SubscriptionRoutes(
                         subscriptions,

@@ -115,6 +115,11 @@ public final class Processor implements AutoCloseable {
     return Dialect.of(engine).writerSetup;
   }
 
+  /** This processor's name in the leases of the lanes it holds. */
+  public String owner() {
+    return leases.owner();
+  }
+
   public void start() {
     thread.start();
   }

@@ -1,0 +1,195 @@
+package dev.coexist.store;
+
+import dev.coexist.db.Database;
+import dev.coexist.journal.Lanes;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The journal's lanes as operators see them: who holds each (owner, epoch, lease), how far it is
+ * applied, and what waits in it (entries, age of the oldest). Counted lane by lane from the lane's
+ * position along the pending index, so the cost follows the backlog. Also per lane in /metrics,
+ * read at most once a second.
+ */
+public final class LaneStates {
+  private static final long REFRESH_MILLIS = 1_000;
+
+  private static final String LANES =
+      """
+      SELECT p.lane, p.owner, p.epoch, p.lease_until, p.applied_up_to,
+             (SELECT count(*) FROM journal j
+               WHERE j.state = 'pending' AND j.lane = p.lane AND j.id > p.applied_up_to),
+             (SELECT min(j.received_at) FROM journal j
+               WHERE j.state = 'pending' AND j.lane = p.lane AND j.id > p.applied_up_to)
+        FROM processor_lanes p
+       WHERE p.lane >= 0
+       ORDER BY p.lane
+      """;
+
+  /**
+   * One lane.
+   *
+   * @param owner the processor whose lease it is or was; null when none or handed back
+   * @param leased whether that lease still runs (by this node's clock)
+   * @param oldestPendingAt when the oldest entry waiting in it was received; null when none waits
+   */
+  public record Lane(
+      int lane,
+      String owner,
+      long epoch,
+      Instant leaseUntil,
+      boolean leased,
+      long appliedUpTo,
+      long pending,
+      Instant oldestPendingAt) {
+
+    /** How long its oldest entry has waited, zero when none waits. */
+    public Duration waited(final Instant now) {
+      return oldestPendingAt == null ? Duration.ZERO : Duration.between(oldestPendingAt, now);
+    }
+  }
+
+  private final Database store;
+  private volatile List<Lane> snapshot = List.of();
+  private volatile long snapshotAt;
+  private final AtomicBoolean refreshing = new AtomicBoolean();
+
+  public LaneStates(final Database store, final MeterRegistry meters) {
+    this.store = store;
+    for (int lane = 0; lane < Lanes.COUNT; lane++) {
+      gauge(
+          meters,
+          "coexist.lane.pending",
+          "Journal entries waiting in the lane",
+          lane,
+          Lane::pending);
+      gauge(
+          meters,
+          "coexist.lane.oldest.pending.seconds",
+          "How long the oldest entry waiting in the lane has waited",
+          lane,
+          one -> one.waited(Instant.now()).toMillis() / 1000.0);
+      gauge(
+          meters,
+          "coexist.lane.leased",
+          "1 while a processor (of any node) holds the lane's lease",
+          lane,
+          one -> one.leased() ? 1 : 0);
+    }
+  }
+
+  private void gauge(
+      final MeterRegistry meters,
+      final String name,
+      final String description,
+      final int lane,
+      final ToDoubleFunction<Lane> value) {
+    Gauge.builder(name, this, states -> states.recent(lane).map(value::applyAsDouble).orElse(0.0))
+        .description(description)
+        .tag("lane", Integer.toString(lane))
+        .register(meters);
+  }
+
+  private Optional<Lane> recent(final int lane) {
+    final long now = System.currentTimeMillis();
+    if (now - snapshotAt >= REFRESH_MILLIS) {
+      snapshotAt = now;
+      try {
+        snapshot = lanes();
+      } catch (SQLException unreadable) {
+        // the last figures stay; readiness says what is wrong with the database
+      }
+    }
+    return snapshot.stream().filter(one -> one.lane() == lane).findFirst();
+  }
+
+  /** Every lane, read now. */
+  public List<Lane> lanes() throws SQLException {
+    final long now = System.currentTimeMillis();
+    final List<Lane> lanes = new ArrayList<>();
+    try (Connection connection = store.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(LANES);
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        final long leaseUntil = rows.getLong(4);
+        final long oldest = rows.getLong(7);
+        final boolean none = rows.wasNull();
+        lanes.add(
+            new Lane(
+                rows.getInt(1),
+                rows.getString(2),
+                rows.getLong(3),
+                leaseUntil == 0 ? null : Instant.ofEpochMilli(leaseUntil),
+                rows.getString(2) != null && leaseUntil > now,
+                rows.getLong(5),
+                rows.getLong(6),
+                none ? null : Instant.ofEpochMilli(oldest)));
+      }
+    }
+    snapshot = List.copyOf(lanes);
+    snapshotAt = now;
+    return lanes;
+  }
+
+  /**
+   * Why this node, whose processors are {@code owners}, is not doing its share: it holds no lease
+   * while entries have waited over {@code unclaimedFor} in a lane nobody holds. Empty when all is
+   * well (a node holding no lane is fine while others hold every lane with work). Judged from the
+   * lanes as last read, which a read in the background brings up to date at most once a second:
+   * readiness must answer within a second even when the database is slow.
+   */
+  public Optional<String> idleWhileWorkWaits(
+      final Set<String> owners, final Duration unclaimedFor) {
+    final long now = System.currentTimeMillis();
+    if (now - snapshotAt >= REFRESH_MILLIS && refreshing.compareAndSet(false, true)) {
+      snapshotAt = now;
+      Thread.ofVirtual()
+          .name("lane-states")
+          .start(
+              () -> {
+                try {
+                  lanes();
+                } catch (SQLException | RuntimeException unreadable) {
+                  // the last figures stay; readiness says what is wrong with the database
+                } finally {
+                  refreshing.set(false);
+                }
+              });
+    }
+    return idleWhileWorkWaits(snapshot, owners, unclaimedFor, Instant.now());
+  }
+
+  /** As {@link #idleWhileWorkWaits(Set, Duration)}, judged from {@code lanes}. */
+  public static Optional<String> idleWhileWorkWaits(
+      final List<Lane> lanes,
+      final Set<String> owners,
+      final Duration unclaimedFor,
+      final Instant now) {
+    if (lanes.stream().anyMatch(one -> one.leased() && owners.contains(one.owner()))) {
+      return Optional.empty();
+    }
+    return lanes.stream()
+        .filter(one -> !one.leased() && one.pending() > 0)
+        .filter(one -> one.waited(now).compareTo(unclaimedFor) > 0)
+        .findFirst()
+        .map(
+            one ->
+                "entries have waited "
+                    + one.waited(now).toSeconds()
+                    + " s in lane "
+                    + one.lane()
+                    + ", which no processor holds, and this node holds no lane");
+  }
+}
