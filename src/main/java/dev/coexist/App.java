@@ -3,6 +3,7 @@ package dev.coexist;
 import dev.coexist.api.ApiGuard;
 import dev.coexist.api.ApiKeys;
 import dev.coexist.api.JournalApi;
+import dev.coexist.api.JournalBodies;
 import dev.coexist.api.OperationsRoutes;
 import dev.coexist.api.ReadApi;
 import dev.coexist.api.Supervised;
@@ -148,6 +149,7 @@ public final class App implements AutoCloseable {
               StoreQueries.of(database, Clock.systemUTC(), config.historyStallAfter()), guard);
       final JournalApi journalApi =
           new JournalApi(dataPath.states(), new ProblemQueries(database), guard, dataPath::wake);
+      final JournalBodies journalBodies = new JournalBodies(journal, guard);
       final List<Supervised> supervised = new ArrayList<>();
       supervised.add(new Supervised("journal-writer", journal::writerRunning));
       for (final Processor each : dataPath.processors()) {
@@ -167,6 +169,7 @@ public final class App implements AutoCloseable {
                 operations.register(routing);
                 readApi.register(routing);
                 journalApi.register(routing);
+                journalBodies.register(routing);
                 feed.register(routing, keys, changeLog);
                 new SubscriptionRoutes(
                         subscriptions,

@@ -3,7 +3,6 @@ package dev.coexist.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.journal.JournalSummary;
 import dev.coexist.store.ActionView;
 import dev.coexist.store.ContactView;
 import dev.coexist.store.CustomerIdentity;
@@ -13,7 +12,6 @@ import dev.coexist.store.MessageDetail;
 import dev.coexist.store.MessageView;
 import dev.coexist.store.NumberView;
 import dev.coexist.store.PhaseProgress;
-import dev.coexist.store.ProblemView;
 import dev.coexist.store.StatusView;
 import dev.coexist.store.ThreadView;
 import java.time.Instant;
@@ -197,56 +195,6 @@ public final class ApiJson {
     json.put("removed", contact.removed());
     json.put("changed_at", time(contact.changedAt()));
     return json;
-  }
-
-  /**
-   * A journal entry with how many of its items were not applied, and the first few of them (the
-   * rest page by page at /api/v1/journal/{id}/problems).
-   */
-  static Map<String, Object> journalEntry(
-      final JournalSummary entry, final int problemCount, final List<ProblemView> firstProblems) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", entry.id());
-    json.put("received_at", time(Instant.ofEpochMilli(entry.receivedAtMillis())));
-    json.put("route", entry.route());
-    json.put("state", entry.state());
-    json.put("error", entry.error());
-    json.put("attempts", entry.attempts());
-    json.put("event_id", entry.eventId());
-    json.put("size", entry.bodyBytes());
-    json.put("duplicate_of", entry.duplicateOf());
-    json.put("problem_count", problemCount);
-    json.put("problems", firstProblems.stream().map(ApiJson::problemInList).toList());
-    return json;
-  }
-
-  /** A problem in full (its message and the item's JSON as stored, up to 16,000 characters). */
-  static Map<String, Object> problem(final ProblemView problem) {
-    final Map<String, Object> json = new LinkedHashMap<>();
-    json.put("location", problem.location());
-    json.put("kind", problem.kind());
-    json.put("message", problem.message());
-    json.put("item", problem.itemJson());
-    return json;
-  }
-
-  // a list shows each problem's message shortened to this: a list's size must not depend on what
-  // a sender put in a body
-  private static final int MESSAGE_IN_LIST_CHARS = 300;
-
-  private static Map<String, Object> problemInList(final ProblemView problem) {
-    final String message = problem.message();
-    return Map.of(
-        "location",
-        problem.location().length() <= MESSAGE_IN_LIST_CHARS
-            ? problem.location()
-            : problem.location().substring(0, MESSAGE_IN_LIST_CHARS) + "…",
-        "kind",
-        problem.kind(),
-        "message",
-        message.length() <= MESSAGE_IN_LIST_CHARS
-            ? message
-            : message.substring(0, MESSAGE_IN_LIST_CHARS) + "…");
   }
 
   static String time(final Instant instant) {
