@@ -57,12 +57,14 @@ public final class JournalBodies {
         journal
             .find(id)
             .orElseThrow(() -> new ApiGuard.NotFoundException("no journal entry " + id));
+    final boolean json = isJson(entry.body());
     response.header(
-        HeaderNames.CONTENT_TYPE,
-        isJson(entry.body()) ? "application/json" : "application/octet-stream");
-    // the bytes are a sender's: a browser must not guess that they are a page
+        HeaderNames.CONTENT_TYPE, json ? "application/json" : "application/octet-stream");
+    // the bytes are a sender's: a browser must not guess that they are a page, nor show one
     response.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-    response.header(HeaderNames.create("Content-Disposition"), "attachment");
+    response.header(
+        HeaderNames.create("Content-Disposition"),
+        "attachment; filename=\"coexist-journal-" + id + (json ? ".json" : ".bin") + "\"");
     response.status(Status.OK_200);
     response.send(entry.body());
   }

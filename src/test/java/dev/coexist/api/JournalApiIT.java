@@ -99,6 +99,8 @@ class JournalApiIT {
       assertThat(detail.get("headers").get("x-request-id").asText())
           .isEqualTo("req-" + body.getKey());
       assertThat(raw.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(raw.headers().firstValue("Content-Disposition").orElseThrow())
+          .startsWith("attachment; filename=\"coexist-journal-" + id + ".");
       final boolean json = body.getKey().equals("applied") || body.getKey().equals("failed");
       assertThat(raw.headers().firstValue("Content-Type"))
           .as(body.getKey())
