@@ -40,7 +40,13 @@ export class Api {
   }
 
   async request(method, path, body) {
-    const headers = { Authorization: `Bearer ${this.key()}`, Accept: 'application/json' };
+    const response = await this.raw(method, path, body, 'application/json');
+    return response.json().catch(() => null);
+  }
+
+  /** The answer itself, when it is a 2xx: for bodies that are not the API's JSON. */
+  async raw(method, path, body, accept = '*/*') {
+    const headers = { Authorization: `Bearer ${this.key()}`, Accept: accept };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(path, {
       method,
@@ -48,13 +54,13 @@ export class Api {
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
     });
-    const payload = await response.json().catch(() => null);
     if (!response.ok) {
+      const payload = await response.json().catch(() => null);
       const error = new ApiError(response.status, payload?.error ?? `HTTP ${response.status}`, payload?.reason);
       if (response.status === 401) this.onUnauthorized(error.reason ?? 'the API key was refused');
       throw error;
     }
-    return payload;
+    return response;
   }
 
   numbers() { return this.get('/api/v1/numbers', { limit: 500 }); }
@@ -64,7 +70,20 @@ export class Api {
     return this.get(`/api/v1/numbers/${seg(number)}/threads/${seg(thread)}/messages`, { limit: 50, ...page });
   }
   message(wamid) { return this.get(`/api/v1/messages/${seg(wamid)}`); }
-  failed(cursor) { return this.get('/api/v1/journal', { state: 'failed', limit: 50, cursor }); }
+  /** query: {state} or {with_problems: true}. */
+  journal(query, cursor) { return this.get('/api/v1/journal', { ...query, limit: 50, cursor }); }
+  journalEntry(id) { return this.get(`/api/v1/journal/${seg(id)}`, { limit: 20 }); }
+  journalProblems(id, cursor) { return this.get(`/api/v1/journal/${seg(id)}/problems`, { limit: 50, cursor }); }
+  /** The body exactly as received: {bytes: Uint8Array, contentType}. */
+  async journalBody(id) {
+    const response = await this.raw('GET', `/api/v1/journal/${seg(id)}/body`);
+    return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('Content-Type') ?? '' };
+  }
+  /** Entries as the JSON lines coexist import reads (at most 500 ids), as a Blob. */
+  async exportJournal(ids) {
+    const response = await this.raw('POST', '/api/v1/journal/export', { ids }, 'application/x-ndjson');
+    return response.blob();
+  }
   replay(id) { return this.post(`/api/v1/journal/${seg(id)}/replay`); }
   replayFailed() { return this.post('/api/v1/journal/replay', { state: 'failed' }); }
   subscriptions() { return this.get('/api/v1/subscriptions'); }

@@ -1,6 +1,6 @@
 // The inbox page: asks for the API key (kept in this tab's sessionStorage only), then shows the
-// numbers, threads, conversation, contacts, failed deliveries and outbound webhook subscriptions, and
-// follows the change feed.
+// numbers, threads, conversation, contacts, the journal (failed, rejected and applied-with-problems
+// deliveries, each one's body) and outbound webhook subscriptions, and follows the change feed.
 
 import { byId, show } from './dom.js';
 import { Api } from './api.js';
@@ -8,7 +8,7 @@ import { follow } from './sse.js';
 import { NumbersPane } from './numbers.js';
 import { ThreadsPane, ContactsPane, showList } from './lists.js';
 import { Conversation } from './conversation.js';
-import { FailedDeliveries } from './failed.js';
+import { JournalView } from './journal.js';
 import { Subscriptions } from './subscriptions.js';
 
 const KEY = 'coexist.apiKey';
@@ -25,7 +25,7 @@ const numbers = new NumbersPane(api, (number) => selectNumber(number));
 const threads = new ThreadsPane(api, (thread) => openThread(thread));
 const contacts = new ContactsPane(api);
 const conversation = new Conversation(api);
-const failed = new FailedDeliveries(api);
+const failed = new JournalView(api, report);
 const subscriptions = new Subscriptions(api, report);
 
 /** How often the subscriptions page asks again while shown: deliveries are not on the feed. */
@@ -198,7 +198,7 @@ function signOut(reason) {
   threads.list.clear();
   contacts.list.clear();
   byId('numbers').replaceChildren();
-  byId('failed').replaceChildren();
+  failed.reset();
   pollSubscriptions(false);
   subscriptions.reset();
   for (const id of ['inbox', 'failed-view', 'subscriptions-view', 'views', 'feed-state', 'forget-key']) show(byId(id), false);

@@ -2,7 +2,9 @@ package dev.coexist;
 
 import dev.coexist.api.ApiGuard;
 import dev.coexist.api.ApiKeys;
+import dev.coexist.api.GeneratedApiKey;
 import dev.coexist.api.JournalApi;
+import dev.coexist.api.JournalBodies;
 import dev.coexist.api.OperationsRoutes;
 import dev.coexist.api.PartitionsApi;
 import dev.coexist.api.ReadApi;
@@ -34,11 +36,11 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.security.SecureRandom;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -152,6 +154,7 @@ public final class App implements AutoCloseable {
               StoreQueries.of(database, Clock.systemUTC(), config.historyStallAfter()), guard);
       final JournalApi journalApi =
           new JournalApi(dataPath.states(), new ProblemQueries(database), guard, dataPath::wake);
+      final JournalBodies journalBodies = new JournalBodies(journal, guard);
       final List<Supervised> supervised = new ArrayList<>();
       supervised.add(new Supervised("journal-writer", journal::writerRunning));
       for (final Processor each : dataPath.processors()) {
@@ -183,6 +186,7 @@ public final class App implements AutoCloseable {
                 readApi.register(routing);
                 journalApi.register(routing);
                 partitions.register(routing);
+                journalBodies.register(routing);
                 feed.register(routing, keys, changeLog);
                 new SubscriptionRoutes(
                         subscriptions,
@@ -240,19 +244,35 @@ public final class App implements AutoCloseable {
   }
 
   /**
-   * The configured read API keys, or one made for this run and logged, so the API is never open.
+   * The configured read API keys, or the one Coexist keeps in the data dir (made at the first
+   * start), so the API is never open. Where the data dir cannot keep one, a key for this run only,
+   * logged: nobody could know it otherwise.
    */
   private static List<String> apiKeys(final Config config) {
     if (!config.apiKeys().isEmpty()) {
       return config.apiKeys();
     }
-    final byte[] random = new byte[24];
-    new SecureRandom().nextBytes(random);
-    final String key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    LOG.warn(
-        "No --api-key configured: the read API and the inbox take this key for this run only: {}",
-        key);
-    return List.of(key);
+    final GeneratedApiKey.Kept kept;
+    try {
+      kept = GeneratedApiKey.in(config.dataDir());
+    } catch (IOException | UncheckedIOException cannotKeep) {
+      final String key = GeneratedApiKey.newKey();
+      LOG.warn(
+          "No --api-key configured, and the data dir cannot keep one ({}): the read API and the"
+              + " inbox take this key for this run only: {}",
+          cannotKeep.getMessage(),
+          key);
+      return List.of(key);
+    }
+    LOG.info(
+        "No --api-key configured: the read API and the inbox take the key kept in {} ({}; delete"
+            + " the file for a new one, or give --api-key)",
+        kept.file(),
+        kept.made() ? "made now, readable by this user only" : "made at an earlier start");
+    if (kept.exposed()) {
+      LOG.warn("{} can be read by other users than its owner: chmod 600 it", kept.file());
+    }
+    return List.of(kept.key());
   }
 
   public int port() {

@@ -22,9 +22,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The journal for operators: entries by state with their problem counts, one entry with its
- * problems page by page, and replay. No answer grows with what a sender put in one body: a list
- * shows each entry's count and its first few problems, shortened.
+ * The journal for operators: entries by state (or applied with problems) with their problem counts,
+ * one entry with its problems page by page, and replay. No answer grows with what a sender put in
+ * one body: a list shows each entry's count and its first few problems, shortened. The bodies
+ * themselves are {@link JournalBodies}'.
  */
 public final class JournalApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,10 +65,18 @@ public final class JournalApi {
 
   private void journalEntries(final ServerRequest request, final ServerResponse response)
       throws SQLException {
-    final String state = request.query().first("state").orElse("failed");
+    final boolean withProblems = withProblems(request);
+    final String state = request.query().first("state").orElse(withProblems ? "applied" : "failed");
     if (!JOURNAL_STATES.contains(state)) {
       throw new BadRequestException(
           "state must be one of pending, applied, duplicate, failed, rejected; was '"
+              + state
+              + "'");
+    }
+    if (withProblems && !state.equals("applied")) {
+      throw new BadRequestException(
+          "with_problems lists applied entries with items that were not applied; leave state"
+              + " out or give state=applied, was '"
               + state
               + "'");
     }
@@ -78,7 +87,10 @@ public final class JournalApi {
             .first("cursor")
             .map(text -> Cursor.decode(text, "journal", 1).longAt(0))
             .orElse(0L);
-    final List<JournalSummary> entries = journal.entries(state, after, limit + 1);
+    final List<JournalSummary> entries =
+        withProblems
+            ? journal.appliedWithProblems(after, limit + 1)
+            : journal.entries(state, after, limit + 1);
     final boolean more = entries.size() > limit;
     final List<JournalSummary> page = more ? entries.subList(0, limit) : entries;
     final List<Long> ids = page.stream().map(JournalSummary::id).toList();
@@ -87,7 +99,7 @@ public final class JournalApi {
     final List<Map<String, Object>> json = new ArrayList<>();
     for (final JournalSummary entry : page) {
       json.add(
-          ApiJson.journalEntry(
+          JournalJson.inList(
               entry,
               counts.getOrDefault(entry.id(), 0),
               first.getOrDefault(entry.id(), List.of())));
@@ -103,22 +115,46 @@ public final class JournalApi {
     Replies.json(response, Status.OK_200, body);
   }
 
+  private static boolean withProblems(final ServerRequest request) {
+    final String text = request.query().first("with_problems").orElse("false");
+    return switch (text) {
+      case "true" -> true;
+      case "false", "" -> false;
+      default ->
+          throw new BadRequestException("with_problems must be true or false, was '" + text + "'");
+    };
+  }
+
+  /** The entry with its headers and a page of its problems ({@code limit}, {@code cursor}). */
   private void journalEntry(final ServerRequest request, final ServerResponse response)
       throws SQLException {
     final JournalSummary entry = existingEntry(request);
     final long id = entry.id();
+    final Page<ProblemView, String> page = problemPage(request, id);
     Replies.json(
         response,
         Status.OK_200,
-        ApiJson.journalEntry(
+        JournalJson.detail(
             entry,
             problems.counts(List.of(id)).getOrDefault(id, 0),
-            problems.firstOf(List.of(id), PROBLEMS_IN_LIST).getOrDefault(id, List.of())));
+            page.items(),
+            problemsCursor(page)));
   }
 
   private void entryProblems(final ServerRequest request, final ServerResponse response)
       throws SQLException {
     final long id = existingEntry(request).id();
+    final Page<ProblemView, String> page = problemPage(request, id);
+    final Map<String, Object> body = new LinkedHashMap<>();
+    body.put("journal_id", id);
+    body.put("problem_count", problems.counts(List.of(id)).getOrDefault(id, 0));
+    body.put("problems", page.items().stream().map(JournalJson::problem).toList());
+    body.put("next_cursor", problemsCursor(page));
+    Replies.json(response, Status.OK_200, body);
+  }
+
+  private Page<ProblemView, String> problemPage(final ServerRequest request, final long id)
+      throws SQLException {
     final int limit = PageLimit.parse(request.query().first("limit").orElse(null));
     final String after =
         request
@@ -126,15 +162,11 @@ public final class JournalApi {
             .first("cursor")
             .map(text -> Cursor.decode(text, "problems", 1).position().get(0))
             .orElse("");
-    final Page<ProblemView, String> page = problems.page(id, after, limit);
-    final Map<String, Object> body = new LinkedHashMap<>();
-    body.put("journal_id", id);
-    body.put("problem_count", problems.counts(List.of(id)).getOrDefault(id, 0));
-    body.put("problems", page.items().stream().map(ApiJson::problem).toList());
-    body.put(
-        "next_cursor",
-        page.next() == null ? null : new Cursor("problems", List.of(page.next())).encode());
-    Replies.json(response, Status.OK_200, body);
+    return problems.page(id, after, limit);
+  }
+
+  private static String problemsCursor(final Page<ProblemView, String> page) {
+    return page.next() == null ? null : new Cursor("problems", List.of(page.next())).encode();
   }
 
   private JournalSummary existingEntry(final ServerRequest request) throws SQLException {

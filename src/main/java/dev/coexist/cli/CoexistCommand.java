@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ImportCommand.class,
       ExportCommand.class,
+      JournalCommand.class,
       SubscriptionsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code coexist export --number ID}: a number's threads and their messages as JSON lines, in the
  * read API's shapes plus {@code kind}: a {@code thread} line, then its {@code message} lines oldest
- * first.
+ * first. The number is its phone_number_id or its display number, as people know it.
  */
 @Command(
     name = "export",
@@ -42,17 +42,27 @@ public final class ExportCommand implements Callable<Integer> {
   @CommandLine.Mixin private final DatabaseOptions databaseOptions = new DatabaseOptions();
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--number", required = true, description = "phone_number_id to export.")
-  String number;
+  @Option(
+      names = "--number",
+      required = true,
+      paramLabel = "NUMBER",
+      description =
+          "The number to export: its phone_number_id, or its display number"
+              + " (15550001111, +1 555-000-1111).")
+  String wanted;
+
+  // the phone_number_id that wanted names
+  private String number;
 
   @Option(names = "--out", description = "File to write (default: standard output).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    final Config config = databaseOptions.configOrExplain(spec.commandLine().getErr(), "export");
+    final Config config =
+        databaseOptions.existingStoreOrExplain(spec.commandLine().getErr(), "export");
     if (config == null) {
-      return 2;
+      return DatabaseOptions.EXIT_NO_STORE;
     }
     // standard output is not ours to close; a file is
     final PrintStream lines =
@@ -69,10 +79,20 @@ public final class ExportCommand implements Callable<Integer> {
             change -> {})) {
       final StoreQueries queries =
           StoreQueries.of(dataPath.storage().store(), Clock.systemUTC(), Duration.ofDays(1));
-      if (queries.numbers().find(number).isEmpty()) {
-        spec.commandLine().getErr().println("coexist export: no phone number " + number);
+      final List<String> found = phoneNumberIds(queries);
+      if (found.size() != 1) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                found.isEmpty()
+                    ? "coexist export: no phone number " + wanted
+                    : "coexist export: display number "
+                        + wanted
+                        + " is shown by several numbers; give one of their phone_number_ids: "
+                        + String.join(", ", found));
         return 1;
       }
+      number = found.get(0);
       long threads = 0;
       long messages = 0;
       ThreadCursor threadCursor = null;
@@ -94,6 +114,15 @@ public final class ExportCommand implements Callable<Integer> {
         lines.close();
       }
     }
+  }
+
+  /** The number that {@code --number} names: by its phone_number_id first, else by display. */
+  private List<String> phoneNumberIds(final StoreQueries queries) throws Exception {
+    if (queries.numbers().find(wanted).isPresent()) {
+      return List.of(wanted);
+    }
+    final String digits = wanted.replaceAll("[^0-9]", "");
+    return digits.isEmpty() ? List.of() : queries.numbers().withDisplayDigits(digits);
   }
 
   private long exportMessages(

@@ -1,20 +1,16 @@
 package dev.coexist.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.DataPath;
 import dev.coexist.config.Config;
-import dev.coexist.ingest.BodyCheck;
-import dev.coexist.ingest.WebhookRoutes;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Receipt;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,8 +28,6 @@ import picocli.CommandLine.Command;
     description =
         "Feed a JSON-lines file of captured deliveries through the journal and apply them.")
 public final class ImportCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @CommandLine.Mixin private final DatabaseOptions databaseOptions = new DatabaseOptions();
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -62,20 +56,37 @@ public final class ImportCommand implements Callable<Integer> {
                 change -> {});
         BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       final Journal journal = dataPath.journal();
-      String line;
-      while ((line = lines.readLine()) != null) {
+      while (true) {
+        final String line;
+        try {
+          line = lines.readLine();
+        } catch (CharacterCodingException notUtf8) {
+          // the reader cannot find where this line ends: the rest of the file is not read
+          unreadable++;
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "line "
+                      + (lineNumber + 1)
+                      + " is not UTF-8 text, and no line after it was read (a body that is not"
+                      + " UTF-8 goes as body_base64)");
+          break;
+        }
+        if (line == null) {
+          break;
+        }
         lineNumber++;
         if (line.isBlank()) {
           continue;
         }
         final Delivery delivery;
         try {
-          delivery = delivery(JSON.readTree(line));
-        } catch (IllegalArgumentException | java.io.IOException invalid) {
+          delivery = ImportLine.parse(line);
+        } catch (ImportLine.Unreadable unreadableLine) {
           unreadable++;
           spec.commandLine()
               .getErr()
-              .println("line " + lineNumber + " skipped: " + invalid.getMessage());
+              .println("line " + lineNumber + " skipped: " + unreadableLine.getMessage());
           continue;
         }
         final Receipt receipt = journal.append(delivery).get();
@@ -93,32 +104,5 @@ public final class ImportCommand implements Callable<Integer> {
             outcomes.getOrDefault(Receipt.Outcome.REJECTED, 0),
             unreadable);
     return unreadable == 0 ? 0 : 1;
-  }
-
-  private static Delivery delivery(final JsonNode line) throws java.io.IOException {
-    if (!line.isObject()) {
-      throw new IllegalArgumentException("not a JSON object");
-    }
-    final String route = line.path("route").asText("import");
-    final byte[] body;
-    if (line.hasNonNull("body_base64")) {
-      body = Base64.getDecoder().decode(line.get("body_base64").asText());
-    } else if (line.path("body").isTextual()) {
-      body = line.get("body").asText().getBytes(StandardCharsets.UTF_8);
-    } else if (line.path("body").isObject()) {
-      body = JSON.writeValueAsBytes(line.get("body"));
-    } else {
-      throw new IllegalArgumentException("no body, body_base64 or object body");
-    }
-    final BodyCheck.Verdict verdict = BodyCheck.check(body);
-    final String headers = line.path("headers").isObject() ? line.get("headers").toString() : "{}";
-    return new Delivery(
-        System.currentTimeMillis(),
-        route,
-        headers,
-        body,
-        WebhookRoutes.sha256Hex(body),
-        verdict.eventId(),
-        verdict.rejection());
   }
 }

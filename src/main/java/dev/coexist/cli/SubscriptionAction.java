@@ -44,12 +44,13 @@ abstract class SubscriptionAction implements Callable<Integer> {
   public final Integer call() throws Exception {
     final PrintWriter err = spec.commandLine().getErr();
     final String command = "subscriptions " + spec.name();
-    final Config config = databaseOptions.configOrExplain(err, command);
-    if (config == null) {
-      return EXIT_BAD_INPUT;
-    }
     try {
       check();
+      // after the input: a bad option is named before the store is looked for
+      final Config config = databaseOptions.existingStoreOrExplain(err, command);
+      if (config == null) {
+        return DatabaseOptions.EXIT_NO_STORE;
+      }
       try (DataPath dataPath =
           DataPath.open(
               DataPath.Settings.forTool(config.databaseUrl()),

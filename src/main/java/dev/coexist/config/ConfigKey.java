@@ -31,7 +31,8 @@ public enum ConfigKey {
       "api-key",
       "",
       "Read API key (Authorization: Bearer KEY); the option may repeat, the variable takes a comma"
-          + " list. Without one, a random key is made at start and logged."),
+          + " list. Without one, a random key is made at the first start and kept in the data dir"
+          + " (the file api-key, readable by its owner only), where the log says."),
   MAX_BODY("max-body", "8MB", "Largest accepted webhook body; larger ones get 413."),
   INGEST_MEMORY(
       "ingest-memory",

@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,13 +18,18 @@ import java.util.concurrent.CompletableFuture;
  * (on SQLite the journal is a database file of its own).
  */
 public final class Journal implements AutoCloseable {
-  private static final String FIND =
+  private static final String ROWS =
       """
       SELECT id, received_at, route, headers, body, body_sha256, event_id, state, error, attempts,
              duplicate_of
         FROM journal
-       WHERE id = ?
       """;
+
+  private static final String FIND = ROWS + " WHERE id = ?";
+
+  private static final String EXISTS = "SELECT 1 FROM journal WHERE id = ?";
+
+  private static final String RANGE = ROWS + " WHERE id > ? AND id <= ? ORDER BY id LIMIT ?";
 
   private final Database database;
   private final GroupCommitWriter writer;
@@ -79,6 +86,38 @@ public final class Journal implements AutoCloseable {
       try (ResultSet row = find.executeQuery()) {
         return row.next() ? Optional.of(JournalEntry.from(row)) : Optional.empty();
       }
+    }
+  }
+
+  /** Whether there is an entry with this id (its body is not read). */
+  public boolean exists(final long id) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement find = connection.prepareStatement(EXISTS)) {
+      find.setLong(1, id);
+      try (ResultSet row = find.executeQuery()) {
+        return row.next();
+      }
+    }
+  }
+
+  /**
+   * Rows with their bodies, oldest first, with ids after {@code afterId} and up to {@code toId}:
+   * keyset pagination by id, for an export.
+   */
+  public List<JournalEntry> entries(final long afterId, final long toId, final int limit)
+      throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(RANGE)) {
+      select.setLong(1, afterId);
+      select.setLong(2, toId);
+      select.setInt(3, limit);
+      final List<JournalEntry> entries = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          entries.add(JournalEntry.from(rows));
+        }
+      }
+      return entries;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.coexist.journal;
 /**
  * A journal row without its body, for listings (e.g. the failed deliveries).
  *
+ * @param headersJson the headers that matter, as the JSON object they were journalled as
  * @param bodyBytes size of the raw body
  * @param updatedAtMillis when the state last changed (epoch milliseconds)
  */
@@ -10,6 +11,7 @@ public record JournalSummary(
     long id,
     long receivedAtMillis,
     String route,
+    String headersJson,
     String eventId,
     String bodySha256,
     long bodyBytes,

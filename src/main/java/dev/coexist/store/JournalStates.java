@@ -27,7 +27,7 @@ public final class JournalStates {
   // the state of an entry the journal took for processing: see JournalQueue
   private static final String COLUMNS =
       """
-      SELECT j.id, j.received_at, j.route, j.event_id, j.body_sha256,
+      SELECT j.id, j.received_at, j.route, j.headers, j.event_id, j.body_sha256,
              length(j.body) AS body_bytes,
              CASE WHEN j.state <> 'pending' THEN j.state
                   WHEN j.id > p.applied_up_to OR o.journal_id IS NULL
@@ -58,15 +58,39 @@ public final class JournalStates {
            LIMIT ?
           """;
 
+  // Every condition of the state is inside the LIMIT: a page cut before a condition dropped rows
+  // came back short, and a short page reads as the last one (an entry asked again, or applied
+  // beyond its lane's position after a replay, hid every entry after it).
   private static final String OUTCOME =
       COLUMNS
           + """
            WHERE j.id IN (SELECT o2.journal_id FROM entry_outcomes o2
+                            JOIN journal i ON i.id = o2.journal_id
+                            JOIN processor_lanes q ON q.lane = i.lane
                            WHERE o2.state = ? AND o2.journal_id > ?
+                             AND o2.journal_id <= q.applied_up_to
+                             AND NOT EXISTS (SELECT 1 FROM replay_requests r
+                                              WHERE r.journal_id = o2.journal_id)
                            ORDER BY o2.journal_id
                            LIMIT ?)
-             AND j.id <= p.applied_up_to
-             AND NOT EXISTS (SELECT 1 FROM replay_requests r WHERE r.journal_id = j.id)
+           ORDER BY j.id
+          """;
+
+  // applied, with items that were not: along journal_problem_counts, which has a row only for an
+  // entry with problems, so the list costs what it shows and not a scan of every applied entry
+  private static final String APPLIED_WITH_PROBLEMS =
+      COLUMNS
+          + """
+           WHERE j.id IN (SELECT c.journal_id FROM journal_problem_counts c
+                            JOIN entry_outcomes o2 ON o2.journal_id = c.journal_id
+                            JOIN journal i ON i.id = c.journal_id
+                            JOIN processor_lanes q ON q.lane = i.lane
+                           WHERE c.journal_id > ? AND c.problems > 0 AND o2.state = 'applied'
+                             AND c.journal_id <= q.applied_up_to
+                             AND NOT EXISTS (SELECT 1 FROM replay_requests r
+                                              WHERE r.journal_id = c.journal_id)
+                           ORDER BY c.journal_id
+                           LIMIT ?)
            ORDER BY j.id
           """;
 
@@ -154,14 +178,32 @@ public final class JournalStates {
         }
         default -> throw new IllegalArgumentException("no journal state " + state);
       }
-      final List<JournalSummary> entries = new ArrayList<>();
-      try (ResultSet rows = list.executeQuery()) {
-        while (rows.next()) {
-          entries.add(summary(rows));
-        }
-      }
-      return entries;
+      return read(list);
     }
+  }
+
+  /**
+   * Applied entries with items that were not applied (their problems), oldest first, after the id
+   * {@code afterId}: keyset pagination by id.
+   */
+  public List<JournalSummary> appliedWithProblems(final long afterId, final int limit)
+      throws SQLException {
+    try (Connection connection = store.pool().getConnection();
+        PreparedStatement list = connection.prepareStatement(APPLIED_WITH_PROBLEMS)) {
+      list.setLong(1, afterId);
+      list.setInt(2, limit);
+      return read(list);
+    }
+  }
+
+  private static List<JournalSummary> read(final PreparedStatement list) throws SQLException {
+    final List<JournalSummary> entries = new ArrayList<>();
+    try (ResultSet rows = list.executeQuery()) {
+      while (rows.next()) {
+        entries.add(summary(rows));
+      }
+    }
+    return entries;
   }
 
   private static String query(final String state) {
@@ -180,6 +222,7 @@ public final class JournalStates {
         rows.getLong("id"),
         rows.getLong("received_at"),
         rows.getString("route"),
+        rows.getString("headers"),
         rows.getString("event_id"),
         rows.getString("body_sha256"),
         rows.getLong("body_bytes"),

@@ -101,6 +101,27 @@ public final class NumberQueries {
     }
   }
 
+  /**
+   * The phone_number_ids of the numbers whose display number has these digits ({@code 15550001111}
+   * for {@code +1 555-000-1111}); usually one.
+   */
+  public List<String> withDisplayDigits(final String digits) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT phone_number_id FROM numbers WHERE display_digits = ?"
+                    + " ORDER BY phone_number_id")) {
+      select.setString(1, digits);
+      final List<String> ids = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+        }
+      }
+      return ids;
+    }
+  }
+
   private static NumberView number(
       final Statements statements, final HistorySyncQueries historySync, final ResultSet row)
       throws SQLException {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -51,6 +52,12 @@ class SubscriptionsCommandIT {
     all[args.length + 1] = "--data-dir";
     all[args.length + 2] = folder.resolve("data").toString();
     return run(all);
+  }
+
+  /** The store serve would have made: the subscriptions commands refuse to make one. */
+  @BeforeEach
+  void makeTheStore() {
+    open().close();
   }
 
   private DataPath open() {

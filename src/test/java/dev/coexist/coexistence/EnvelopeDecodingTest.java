@@ -158,6 +158,13 @@ class EnvelopeDecodingTest {
   }
 
   @Test
+  void theMessageIsTheReasonAloneSoWhoReportsItSaysNotAnEnvelopeOnce() {
+    assertThatThrownBy(() -> decoder.decode(new byte[0]))
+        .isInstanceOf(NotAnEnvelopeException.class)
+        .hasMessage("body is empty");
+  }
+
+  @Test
   void onPremisesShapeAndForeignObjectFixturesAreRejected() {
     assertThatThrownBy(() -> decode("bad/not-an-envelope.json"))
         .isInstanceOf(NotAnEnvelopeException.class)

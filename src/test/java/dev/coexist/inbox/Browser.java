@@ -78,6 +78,13 @@ final class Browser implements AutoCloseable {
     }
   }
 
+  /** Downloads go to {@code folder}, without asking. */
+  void allowDownloadsTo(final Path folder) {
+    driver.executeCdpCommand(
+        "Browser.setDownloadBehavior",
+        Map.of("behavior", "allow", "downloadPath", folder.toAbsolutePath().toString()));
+  }
+
   WebDriver driver() {
     return driver;
   }

@@ -57,7 +57,11 @@ class InboxRoutesIT {
           "lists.js",
           "paged-list.js",
           "conversation.js",
-          "failed.js",
+          "journal.js",
+          "journal-entry.js",
+          "bytes.js",
+          "pretty-json.js",
+          "curl.js",
           "subscriptions.js"
         }) {
       final HttpResponse<String> script = app.get("/inbox/" + module);
