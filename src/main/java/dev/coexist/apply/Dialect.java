@@ -10,9 +10,10 @@ import java.util.List;
 final class Dialect {
   /**
    * The first statement of an apply transaction for a lane's entries, and its fence: it finds the
-   * lane's row still held by this processor's owner name and epoch (see {@link LaneLeases}), or the
+   * lane's row still held by this node's owner name and epoch (see {@link LaneLeases}), or the
    * transaction does not go on. On SQLite a write that takes the database's lock; on PostgreSQL it
-   * locks the row to the commit, so no other processor can claim the lane meanwhile.
+   * locks the row to the commit, so no other node can claim the lane meanwhile, and skips a row the
+   * node's other processor has locked (it is applying that lane).
    */
   final String takeLane;
 
@@ -154,7 +155,7 @@ final class Dialect {
           new Dialect(
               """
               SELECT lane FROM processor_lanes WHERE lane = ? AND owner = ? AND epoch = ?
-                 FOR UPDATE
+                 FOR UPDATE SKIP LOCKED
               """,
               null,
               """

@@ -1,6 +1,8 @@
 package dev.coexist.apply;
 
 import dev.coexist.journal.Lanes;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -17,6 +19,19 @@ public final class LaneClaims {
   private static final int FREE = 0;
 
   private final AtomicIntegerArray holders = new AtomicIntegerArray(Lanes.COUNT);
+  // the node's lane leases, held by its processors together (see LaneLeases)
+  private final String owner = LaneLeases.newOwner();
+  private final ConcurrentMap<Integer, LaneLeases.Lease> leases = new ConcurrentHashMap<>();
+
+  /** The node's name in the leases of the lanes it holds. */
+  String owner() {
+    return owner;
+  }
+
+  ConcurrentMap<Integer, LaneLeases.Lease> leases() {
+    return leases;
+  }
+
   private final AtomicInteger lastHolder = new AtomicInteger();
 
   /** An id for one processor. */

@@ -8,16 +8,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The lanes one processor holds, by lease in {@code processor_lanes}: before it reads any entry of
- * a lane a processor claims the lane (free, its own, or a lease that ran out), and renews the lease
- * while the lane has work. Another owner taking a lane raises its epoch; every apply transaction
- * checks owner and epoch ({@link #fence}), so a processor that froze and woke up after its lease
- * ran out cannot commit. Lease times are the database's clock, the one clock all nodes share.
+ * The lanes one node's processors hold, by lease in {@code processor_lanes}: before it reads any
+ * entry of a lane a processor claims the lane (free, its own, or a lease that ran out), and renews
+ * the lease while the lane has work. Another owner taking a lane raises its epoch; every apply
+ * transaction checks owner and epoch ({@link #fence}), so a processor that froze and woke up after
+ * its lease ran out cannot commit. Lease times are the database's clock, the one clock all nodes
+ * share.
  */
 final class LaneLeases {
   // the owner's own lease keeps its epoch; taking another's (run out) or a free lane raises it
@@ -36,48 +36,50 @@ final class LaneLeases {
       "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
   /** A held lease: its epoch, and when (this process's nanoTime) to renew it. */
-  private record Lease(long epoch, long renewAfterNanos) {}
+  record Lease(long epoch, long renewAfterNanos) {}
 
   private final Database database;
   private final String owner;
   private final long leaseNanos;
   private final String claim;
-  private final Map<Integer, Lease> held = new HashMap<>();
+  private final Map<Integer, Lease> held;
 
   /**
-   * @param owner this processor, as the lanes' rows and the partitions endpoint name it
+   * @param node the node's lanes, shared by its processors: they hold the lanes together, so that a
+   *     processor busy with a history chunk does not keep the node's other processor from a live
+   *     lane it claimed on the way (within the node, the lane's row lock and {@link LaneClaims}
+   *     keep them apart)
    */
-  LaneLeases(final Database database, final String owner, final Duration lease) {
+  LaneLeases(final Database database, final LaneClaims node, final Duration lease) {
     this.database = database;
-    this.owner = owner;
+    this.owner = node.owner();
+    this.held = node.leases();
     this.leaseNanos = lease.toNanos();
     this.claim =
         CLAIM.formatted(database.engine() == Engine.POSTGRESQL ? NOW_POSTGRESQL : NOW_SQLITE);
   }
 
-  /** An owner name for a processor of this process: host and pid, then a short random part. */
-  static String newOwner(final int processor) {
+  /** An owner name for a node: host and pid, then a short random part. */
+  static String newOwner() {
     return ManagementFactory.getRuntimeMXBean().getName()
         + "/"
-        + UUID.randomUUID().toString().substring(0, 8)
-        + "/"
-        + processor;
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
   String owner() {
     return owner;
   }
 
-  /** Whether this processor holds {@code lane} and need not renew its lease yet. */
+  /** Whether this node holds {@code lane} and need not renew its lease yet. */
   boolean fresh(final int lane) {
     final Lease lease = held.get(lane);
     return lease != null && System.nanoTime() - lease.renewAfterNanos() < 0;
   }
 
   /**
-   * Whether this processor holds {@code lane}, claiming or renewing its lease when it must (a third
-   * of the lease has passed), in a short write transaction of its own. The read transaction on
-   * {@code connection} must have ended.
+   * Whether this node holds {@code lane}, claiming or renewing its lease when it must (a third of
+   * the lease has passed), in a short write transaction of its own. The read transaction on {@code
+   * connection} must have ended.
    */
   boolean hold(final Connection connection, final int lane) throws SQLException {
     if (fresh(lane)) {
@@ -113,7 +115,7 @@ final class LaneLeases {
     }
   }
 
-  /** Hands every lane this processor holds back (a clean stop), in a transaction of its own. */
+  /** Hands every lane this node holds back (a clean stop), in a transaction of its own. */
   void releaseAll(final Connection connection) throws SQLException {
     try (PreparedStatement release =
         connection.prepareStatement(
@@ -126,7 +128,7 @@ final class LaneLeases {
     }
   }
 
-  /** The epoch this processor holds {@code lane} with; -1 when it holds no lease of it. */
+  /** The epoch this node holds {@code lane} with; -1 when it holds no lease of it. */
   long epoch(final int lane) {
     final Lease lease = held.get(lane);
     return lease == null ? -1 : lease.epoch();

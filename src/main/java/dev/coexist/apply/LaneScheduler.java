@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * Which lane's entries a processor applies next: lanes take turns, so that no lane's backlog holds
  * up the others. A lane is claimed by lease before any of its entries is read ({@link LaneLeases});
- * a lane another processor holds is left alone until its lease may have run out; a lane whose
- * history chunks the node's other processor reads is left to it (see {@link LaneClaims}).
+ * a lane another node holds is left alone until its lease may have run out; a lane whose history
+ * chunks the node's other processor reads is left to it (see {@link LaneClaims}).
  */
 final class LaneScheduler {
   private final JournalQueue queue;
@@ -70,7 +70,7 @@ final class LaneScheduler {
         continue; // another processor of this node is applying its history chunks
       }
       if (!holds(writer, lane, now)) {
-        continue; // another processor holds its lease: not a byte of it is read here
+        continue; // another node holds its lease: not a byte of it is read here
       }
       pending =
           queue.pending(
@@ -93,10 +93,10 @@ final class LaneScheduler {
   }
 
   /**
-   * Whether this processor holds the lane's lease, claiming or renewing it (a write of its own,
-   * after the read transaction ends); when another processor holds it, the lane is left alone for a
-   * tenth of a lease: long enough not to ask at every read, short enough to take over soon after a
-   * dead or frozen holder's lease ran out.
+   * Whether this node holds the lane's lease, claiming or renewing it (a write of its own, after
+   * the read transaction ends); when another node holds it, the lane is left alone for a tenth of a
+   * lease: long enough not to ask at every read, short enough to take over soon after a dead or
+   * frozen holder's lease ran out.
    */
   private boolean holds(final WriteSession writer, final int lane, final long now)
       throws SQLException {
@@ -112,9 +112,9 @@ final class LaneScheduler {
   }
 
   /**
-   * Starts an apply transaction of {@code lane}, fenced by this processor's lease (its owner name
-   * and epoch); false, with the transaction rolled back and the lane left alone for a moment, when
-   * the lease was lost (another processor took the lane after it ran out).
+   * Starts an apply transaction of {@code lane}, fenced by its node's lease (its owner name and
+   * epoch); false, with the transaction rolled back and the lane left alone for a moment, when the
+   * lease was lost (another processor took the lane after it ran out).
    */
   boolean take(final WriteSession writer, final int lane) throws SQLException {
     final long epoch = leases.epoch(lane);

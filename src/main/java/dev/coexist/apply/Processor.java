@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,9 +28,6 @@ public final class Processor implements AutoCloseable {
 
   private final Database database;
   private final ProcessorSettings settings;
-  // numbers the processors of this process in their lease owner names
-  private static final AtomicInteger PROCESSORS = new AtomicInteger();
-
   private final ApplySession session;
   private final LaneLeases leases;
   private final Decoding decoding;
@@ -58,9 +54,7 @@ public final class Processor implements AutoCloseable {
     this.session = new ApplySession(database, settings.historyStallAfter(), settings.lease());
     final JournalQueue queue = new JournalQueue(database.engine());
     this.decoding = new Decoding(settings.claimBytes(), settings.nice(), wakeups::signal, meters);
-    this.leases =
-        new LaneLeases(
-            database, LaneLeases.newOwner(PROCESSORS.incrementAndGet()), settings.lease());
+    this.leases = new LaneLeases(database, claims, settings.lease());
     final LaneScheduler lanes =
         new LaneScheduler(queue, claims, settings, decoding, leases, meters);
     final ApplyTransactions transactions =
@@ -115,7 +109,7 @@ public final class Processor implements AutoCloseable {
     return Dialect.of(engine).writerSetup;
   }
 
-  /** This processor's name in the leases of the lanes it holds. */
+  /** Its node's name in the leases of the lanes the node holds. */
   public String owner() {
     return leases.owner();
   }

@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param claimBytes a read this big (a history chunk) claims its lane from the node's other
  *     processor, is decoded on the decoder thread, and has the next read decoded behind it
  * @param laneBusy how long a lane found held by another node is left alone
- * @param lease {@code --lease-timeout}: a processor holds each lane it applies by a lease this
+ * @param lease {@code --lease-timeout}: a node holds each lane its processors apply by a lease this
  *     long, renewed while the lane has work; a node that dies or freezes loses its lanes when it
  *     runs out (see LaneLeases)
  * @param bulkMessages a transaction of more messages than this (a history chunk) is followed by

@@ -250,7 +250,7 @@ public final class Forwarder implements AutoCloseable {
       busy.add(event.orderingKey());
       senders.submit(() -> deliver(subscription, event, body.get(), busy));
     }
-    queue.record(gone, now, now.minus(settings.recoverAfter()));
+    queue.record(gone, now, Set.of());
   }
 
   private void deliver(
@@ -291,6 +291,7 @@ public final class Forwarder implements AutoCloseable {
     final Instant now = clock.instant();
     final List<OutboundOutcomes.Outcome> outcomes = new ArrayList<>(done.size());
     final Map<String, String> disable = new LinkedHashMap<>();
+    final Set<String> backFromOutage = new HashSet<>();
     for (final Finished one : done) {
       final String subscription = one.subscription().id();
       final EventId id = one.event().id();
@@ -298,6 +299,11 @@ public final class Forwarder implements AutoCloseable {
       if (attempt.delivered()) {
         outcomes.add(
             new OutboundOutcomes.Outcome(subscription, id, true, attempt.status(), null, null));
+        // failing without a delivery since before recoverAfter, as the round that sent it saw
+        final Instant failingSince = one.subscription().failingSince();
+        if (failingSince != null && !failingSince.isAfter(now.minus(settings.recoverAfter()))) {
+          backFromOutage.add(subscription);
+        }
       } else if (attempt.status() != null && attempt.status() == 410) {
         // the receiver says it is gone for good: stop, keep the event for a resume
         outcomes.add(
@@ -319,7 +325,7 @@ public final class Forwarder implements AutoCloseable {
       }
     }
     try {
-      queue.record(outcomes, now, now.minus(settings.recoverAfter()));
+      queue.record(outcomes, now, backFromOutage);
       for (final Map.Entry<String, String> off : disable.entrySet()) {
         subscriptions.disable(off.getKey(), off.getValue(), now);
         LOG.warn("Subscription {} disabled: {}", off.getKey(), off.getValue());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes what the forwarder's attempts came to: each event delivered, waiting for its next attempt,
@@ -29,14 +30,13 @@ final class OutboundOutcomes {
        WHERE subscription_id = ? AND seq = ? AND part = ? AND state = 'pending'
       """;
 
-  // the receiver is back after an outage (failing since before downSince): every retry waiting
-  // goes now; attempts keep their count, so the schedule resumes where it was if it fails again
+  // the receiver is back after an outage: every retry waiting goes now; attempts keep their
+  // count, so the schedule resumes where it was if it fails again. It walks the subscription's
+  // pending events, so it runs once per outage, not at every round.
   private static final String RECOVERED =
       """
       UPDATE outbound_events SET next_attempt_at = ?
        WHERE subscription_id = ? AND state = 'pending' AND attempts > 0 AND next_attempt_at > ?
-         AND EXISTS (SELECT 1 FROM subscriptions s
-                      WHERE s.id = outbound_events.subscription_id AND s.failing_since <= ?)
       """;
 
   // a delivery ends the failing spell; a failure starts one unless one is under way
@@ -77,10 +77,10 @@ final class OutboundOutcomes {
 
   /**
    * Records attempts' outcomes, all in one transaction: a busy receiver's deliveries cost one write
-   * transaction per round of the forwarder, not one each. A subscription failing since before
-   * {@code downSince} that got a delivery has its waiting retries brought forward to now.
+   * transaction per round of the forwarder, not one each. A subscription of {@code backFromOutage}
+   * that got a delivery has its waiting retries brought forward to now.
    */
-  void record(final List<Outcome> outcomes, final Instant now, final Instant downSince)
+  void record(final List<Outcome> outcomes, final Instant now, final Set<String> backFromOutage)
       throws SQLException {
     if (outcomes.isEmpty()) {
       return;
@@ -126,12 +126,11 @@ final class OutboundOutcomes {
             count(delivered.executeBatch(), batchedDelivered, tally);
             count(failed.executeBatch(), batchedFailed, tally);
             for (final Map.Entry<String, long[]> subscription : tally.entrySet()) {
-              if (subscription.getValue()[0] > 0) {
-                // before the counts end the failing spell it looks at
+              if (subscription.getValue()[0] > 0
+                  && backFromOutage.contains(subscription.getKey())) {
                 recovered.setLong(1, now.toEpochMilli());
                 recovered.setString(2, subscription.getKey());
                 recovered.setLong(3, now.toEpochMilli());
-                recovered.setLong(4, downSince.toEpochMilli());
                 recovered.addBatch();
               }
             }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Each subscription's queue of changes to deliver ({@code outbound_events}): filled from the change
@@ -88,9 +89,11 @@ public final class OutboundQueue {
 
   /** Records attempts' outcomes (see {@link OutboundOutcomes}). */
   void record(
-      final List<OutboundOutcomes.Outcome> finished, final Instant now, final Instant downSince)
+      final List<OutboundOutcomes.Outcome> finished,
+      final Instant now,
+      final Set<String> backFromOutage)
       throws SQLException {
-    outcomes.record(finished, now, downSince);
+    outcomes.record(finished, now, backFromOutage);
   }
 
   /**

@@ -97,8 +97,8 @@ public enum ConfigKey {
   LEASE_TIMEOUT(
       "lease-timeout",
       "10s",
-      "A processor holds each journal lane it applies by a lease this long, renewed while the lane"
-          + " has work; a node that dies or freezes loses its lanes to the other nodes when it runs"
+      "A node holds each journal lane its processors apply by a lease this long, renewed while the"
+          + " lane has work; a node that dies or freezes loses its lanes to the other nodes when it runs"
           + " out (PostgreSQL: also the longest an apply session may sit idle in a transaction)."),
   HISTORY_STALL_AFTER(
       "history-stall-after",
