@@ -87,36 +87,24 @@ public final class DataPath implements AutoCloseable {
 
     /** These settings with the configured {@code --history-stall-after}. */
     public Settings withHistoryStallAfter(final Duration stallAfter) {
-      return new Settings(
-          databaseUrl,
-          busyTimeout,
-          poolSize,
-          journalBatchMax,
-          journalBatchWait,
-          journalQueueBytes,
-          pollInterval,
-          messagesPerTransaction,
-          stallAfter,
-          lease);
+      return with(pollInterval, messagesPerTransaction, stallAfter, lease);
     }
 
     /** These settings with another lease (a test's short one). */
     public Settings withLease(final Duration newLease) {
-      return new Settings(
-          databaseUrl,
-          busyTimeout,
-          poolSize,
-          journalBatchMax,
-          journalBatchWait,
-          journalQueueBytes,
-          pollInterval,
-          messagesPerTransaction,
-          historyStallAfter,
-          newLease);
+      return with(pollInterval, messagesPerTransaction, historyStallAfter, newLease);
     }
 
     public Settings withProcessing(
         final Duration newPollInterval, final int newMessagesPerTransaction) {
+      return with(newPollInterval, newMessagesPerTransaction, historyStallAfter, lease);
+    }
+
+    private Settings with(
+        final Duration newPollInterval,
+        final int newMessagesPerTransaction,
+        final Duration stallAfter,
+        final Duration newLease) {
       return new Settings(
           databaseUrl,
           busyTimeout,
@@ -126,8 +114,8 @@ public final class DataPath implements AutoCloseable {
           journalQueueBytes,
           newPollInterval,
           newMessagesPerTransaction,
-          historyStallAfter,
-          lease);
+          stallAfter,
+          newLease);
     }
   }
 

@@ -108,6 +108,15 @@ public record ProcessorSettings(
 
   /** These settings with another {@code --history-stall-after}. */
   public ProcessorSettings withHistoryStallAfter(final Duration stallAfter) {
+    return configured(stallAfter, lease);
+  }
+
+  /** These settings with another {@code --lease-timeout}. */
+  public ProcessorSettings withLease(final Duration newLease) {
+    return configured(historyStallAfter, newLease);
+  }
+
+  private ProcessorSettings configured(final Duration stallAfter, final Duration newLease) {
     return new ProcessorSettings(
         pollInterval,
         messagesPerTransaction,
@@ -115,7 +124,7 @@ public record ProcessorSettings(
         bytesPerRead,
         claimBytes,
         laneBusy,
-        lease,
+        newLease,
         bulkMessages,
         messagesPerPart,
         retryMax,
@@ -129,30 +138,5 @@ public record ProcessorSettings(
         nice,
         crashesMax,
         stallAfter);
-  }
-
-  /** These settings with another {@code --lease-timeout}. */
-  public ProcessorSettings withLease(final Duration lease) {
-    return new ProcessorSettings(
-        pollInterval,
-        messagesPerTransaction,
-        entriesPerRead,
-        bytesPerRead,
-        claimBytes,
-        laneBusy,
-        lease,
-        bulkMessages,
-        messagesPerPart,
-        retryMax,
-        transactionTries,
-        threadRefreshEvery,
-        threadsPerRefresh,
-        threadsPerRefreshTransaction,
-        refreshBeforeEntries,
-        ingestActiveWindow,
-        maxYield,
-        nice,
-        crashesMax,
-        historyStallAfter);
   }
 }
