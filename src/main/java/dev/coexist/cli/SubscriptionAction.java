@@ -58,7 +58,7 @@ abstract class SubscriptionAction implements Callable<Integer> {
               change -> {})) {
         final Database database = dataPath.storage().store();
         final PrintWriter out = spec.commandLine().getOut();
-        run(new Subscriptions(database), new OutboundQueue(database), out, err);
+        run(new Store(new Subscriptions(database), new OutboundQueue(database)), out);
         out.flush();
         return 0;
       }
@@ -71,9 +71,16 @@ abstract class SubscriptionAction implements Callable<Integer> {
   /** Checks the input before the database is opened; throws {@link Refused} saying why not. */
   void check() {}
 
-  abstract void run(
-      Subscriptions subscriptions, OutboundQueue queue, PrintWriter out, PrintWriter err)
-      throws Exception;
+  /** The subscriptions' rows a subcommand works on. */
+  record Store(Subscriptions subscriptions, OutboundQueue queue) {}
+
+  /** The subcommand's work: its result to {@code out}; a refusal is thrown as {@link Refused}. */
+  abstract void run(Store store, PrintWriter out) throws Exception;
+
+  /** Where notes for the person at the terminal go, apart from the result. */
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
 
   /** The value a rule of {@link SubscriptionRules} gives, or bad input with the rule's reason. */
   static <T> T valid(final Supplier<T> rule) {

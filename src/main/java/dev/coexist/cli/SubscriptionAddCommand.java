@@ -1,6 +1,5 @@
 package dev.coexist.cli;
 
-import dev.coexist.changes.OutboundQueue;
 import dev.coexist.changes.SubscriptionRules;
 import dev.coexist.changes.Subscriptions;
 import dev.coexist.changes.WebhookSubscription;
@@ -79,17 +78,13 @@ final class SubscriptionAddCommand extends SubscriptionAction {
   }
 
   @Override
-  void run(
-      final Subscriptions subscriptions,
-      final OutboundQueue queue,
-      final PrintWriter out,
-      final PrintWriter err)
-      throws Exception {
-    final WebhookSubscription created = subscriptions.create(wanted, Instant.now());
+  void run(final Store store, final PrintWriter out) throws Exception {
+    final WebhookSubscription created = store.subscriptions().create(wanted, Instant.now());
     out.println("id: " + created.id());
     out.println("secret: " + created.secret());
-    err.println(
-        "The secret is shown only now: keep it where the receiver verifies signatures"
-            + " (rotate-secret makes a new one).");
+    err()
+        .println(
+            "The secret is shown only now: keep it where the receiver verifies signatures"
+                + " (rotate-secret makes a new one).");
   }
 }

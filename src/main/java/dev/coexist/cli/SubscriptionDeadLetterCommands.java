@@ -2,7 +2,6 @@ package dev.coexist.cli;
 
 import dev.coexist.changes.EventId;
 import dev.coexist.changes.OutboundQueue;
-import dev.coexist.changes.Subscriptions;
 import dev.coexist.changes.WebhookSubscription;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -27,20 +26,15 @@ final class SubscriptionDeadLetterCommands {
       description = "The events a subscription gave up on, oldest first.")
   static final class DeadLetters extends OneSubscriptionAction {
     @Override
-    void run(
-        final Subscriptions subscriptions,
-        final OutboundQueue queue,
-        final PrintWriter out,
-        final PrintWriter err)
-        throws Exception {
-      final WebhookSubscription subscription = found(subscriptions);
+    void run(final Store store, final PrintWriter out) throws Exception {
+      final WebhookSubscription subscription = found(store.subscriptions());
       final Table table =
           new Table("EVENT", "TYPE", "ATTEMPTS", "LAST STATUS", "LAST ATTEMPT", "LAST ERROR");
       EventId after = EventId.of(0);
       int count = 0;
       List<OutboundQueue.Attempted> page;
       do {
-        page = queue.inState(subscription.id(), "dead", after, DEAD_LETTERS_PAGE);
+        page = store.queue().inState(subscription.id(), "dead", after, DEAD_LETTERS_PAGE);
         for (final OutboundQueue.Attempted event : page) {
           table.row(
               event.webhookId(),
@@ -114,23 +108,18 @@ final class SubscriptionDeadLetterCommands {
     }
 
     @Override
-    void run(
-        final Subscriptions subscriptions,
-        final OutboundQueue queue,
-        final PrintWriter out,
-        final PrintWriter err)
-        throws Exception {
-      final WebhookSubscription subscription = found(subscriptions);
+    void run(final Store store, final PrintWriter out) throws Exception {
+      final WebhookSubscription subscription = found(store.subscriptions());
       final Instant now = Instant.now();
       final int replayed;
       if (event != null) {
-        if (!queue.replay(subscription.id(), event, now)) {
+        if (!store.queue().replay(subscription.id(), event, now)) {
           throw new Refused(
               EXIT_NOT_FOUND, "event " + event + " is not a dead letter of " + subscription.id());
         }
         replayed = 1;
       } else {
-        replayed = queue.replaySince(subscription.id(), since, now);
+        replayed = store.queue().replaySince(subscription.id(), since, now);
         if (replayed == 0) {
           throw new Refused(
               EXIT_NOT_FOUND,

@@ -2,7 +2,6 @@ package dev.coexist.cli;
 
 import dev.coexist.changes.OutboundQueue;
 import dev.coexist.changes.SubscriptionRules;
-import dev.coexist.changes.Subscriptions;
 import dev.coexist.changes.WebhookSubscription;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -24,13 +23,8 @@ final class SubscriptionListCommands {
       description = "Every subscription: its state, url, counters and lag.")
   static final class ListSubscriptions extends SubscriptionAction {
     @Override
-    void run(
-        final Subscriptions subscriptions,
-        final OutboundQueue queue,
-        final PrintWriter out,
-        final PrintWriter err)
-        throws Exception {
-      final List<WebhookSubscription> all = subscriptions.list();
+    void run(final Store store, final PrintWriter out) throws Exception {
+      final List<WebhookSubscription> all = store.subscriptions().list();
       if (all.isEmpty()) {
         out.println("no subscriptions");
         return;
@@ -45,7 +39,7 @@ final class SubscriptionListCommands {
             subscription.delivered(),
             subscription.failedAttempts(),
             subscription.deadLetters(),
-            lag(queue, subscription, now));
+            lag(store.queue(), subscription, now));
       }
       table.print(out);
     }
@@ -57,13 +51,8 @@ final class SubscriptionListCommands {
       description = "A subscription's details and its most recent delivery attempts.")
   static final class Show extends OneSubscriptionAction {
     @Override
-    void run(
-        final Subscriptions subscriptions,
-        final OutboundQueue queue,
-        final PrintWriter out,
-        final PrintWriter err)
-        throws Exception {
-      final WebhookSubscription subscription = found(subscriptions);
+    void run(final Store store, final PrintWriter out) throws Exception {
+      final WebhookSubscription subscription = found(store.subscriptions());
       final Instant now = Instant.now();
       final List<String[]> fields = new ArrayList<>();
       fields.add(field("id", subscription.id()));
@@ -87,7 +76,7 @@ final class SubscriptionListCommands {
       fields.add(field("delivered", String.valueOf(subscription.delivered())));
       fields.add(field("failed attempts", String.valueOf(subscription.failedAttempts())));
       fields.add(field("dead letters", String.valueOf(subscription.deadLetters())));
-      fields.add(field("lag", lag(queue, subscription, now)));
+      fields.add(field("lag", lag(store.queue(), subscription, now)));
       fields.add(field("failing since", time(subscription.failingSince())));
       if (subscription.previousSecretUntil() != null
           && now.isBefore(subscription.previousSecretUntil())) {
@@ -103,7 +92,7 @@ final class SubscriptionListCommands {
         out.println(field[0] + ":" + " ".repeat(width - field[0].length() + 1) + field[1]);
       }
       out.println();
-      final List<OutboundQueue.Attempted> recent = queue.recent(subscription.id(), RECENT);
+      final List<OutboundQueue.Attempted> recent = store.queue().recent(subscription.id(), RECENT);
       if (recent.isEmpty()) {
         out.println("recent attempts: none");
         return;

@@ -1,6 +1,5 @@
 package dev.coexist.cli;
 
-import dev.coexist.changes.OutboundQueue;
 import dev.coexist.changes.SubscriptionRules;
 import dev.coexist.changes.Subscriptions;
 import dev.coexist.changes.WebhookSubscription;
@@ -22,13 +21,8 @@ final class SubscriptionStateCommands {
       description = "Stop delivering; changes keep being queued for it.")
   static final class Pause extends OneSubscriptionAction {
     @Override
-    void run(
-        final Subscriptions subscriptions,
-        final OutboundQueue queue,
-        final PrintWriter out,
-        final PrintWriter err)
-        throws Exception {
-      out.println(id + ": " + state(subscriptions, this, WebhookSubscription.PAUSED));
+    void run(final Store store, final PrintWriter out) throws Exception {
+      out.println(id + ": " + state(store.subscriptions(), this, WebhookSubscription.PAUSED));
     }
   }
 
@@ -38,13 +32,8 @@ final class SubscriptionStateCommands {
       description = "Deliver again (a paused or disabled subscription), from where it stopped.")
   static final class Resume extends OneSubscriptionAction {
     @Override
-    void run(
-        final Subscriptions subscriptions,
-        final OutboundQueue queue,
-        final PrintWriter out,
-        final PrintWriter err)
-        throws Exception {
-      out.println(id + ": " + state(subscriptions, this, WebhookSubscription.ACTIVE));
+    void run(final Store store, final PrintWriter out) throws Exception {
+      out.println(id + ": " + state(store.subscriptions(), this, WebhookSubscription.ACTIVE));
     }
   }
 
@@ -68,14 +57,10 @@ final class SubscriptionStateCommands {
     }
 
     @Override
-    void run(
-        final Subscriptions subscriptions,
-        final OutboundQueue queue,
-        final PrintWriter out,
-        final PrintWriter err)
-        throws Exception {
+    void run(final Store store, final PrintWriter out) throws Exception {
       final WebhookSubscription rotated =
-          subscriptions
+          store
+              .subscriptions()
               .change(
                   id,
                   new Subscriptions.Change(null, null, null, null, null, secret, true),
@@ -92,13 +77,8 @@ final class SubscriptionStateCommands {
       description = "Delete a subscription and everything queued for it.")
   static final class Delete extends OneSubscriptionAction {
     @Override
-    void run(
-        final Subscriptions subscriptions,
-        final OutboundQueue queue,
-        final PrintWriter out,
-        final PrintWriter err)
-        throws Exception {
-      if (!subscriptions.delete(id)) {
+    void run(final Store store, final PrintWriter out) throws Exception {
+      if (!store.subscriptions().delete(id)) {
         throw unknown();
       }
       out.println("deleted " + id);
