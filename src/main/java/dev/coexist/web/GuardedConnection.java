@@ -140,6 +140,10 @@ final class GuardedConnection
    * #LINGER}.
    */
   private void readAwayBeforeClosing() {
+    if (lingeringSince != 0) {
+      return; // read away already (Helidon's last read, then the end of its loop): once is the
+      // bound
+    }
     final long start = System.nanoTime();
     long bytes = 0;
     enter(Phase.BODY);
