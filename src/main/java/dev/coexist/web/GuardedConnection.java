@@ -154,14 +154,35 @@ final class GuardedConnection
       try {
         more = socket.get();
       } catch (UncheckedIOException gone) {
-        break;
+        return;
       } finally {
         readingSince = 0;
       }
       if (more == null) {
-        break;
+        return;
       }
       bytes += more.length;
+    }
+    holdStillSending(start);
+  }
+
+  /**
+   * A client that is still sending after {@link #LINGER_BYTES} is sending a large body it was
+   * refused (an unsigned 8 MB upload): reading on would only pay for it, and closing now would
+   * invite it back at once. Its connection is held, unread, until {@link #LINGER} has passed since
+   * the read-away began: its writes block on the full socket, at no cost to either side, and then
+   * the close resets it. A client sending such a body never got its answer anyway, unless it reads
+   * while it writes, and that one has it by now.
+   */
+  private void holdStillSending(final long since) {
+    final long left = LINGER.toNanos() - (System.nanoTime() - since);
+    if (left <= 0 || dropped) {
+      return;
+    }
+    try {
+      Thread.sleep(Duration.ofNanos(left));
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -13,6 +13,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +43,57 @@ class CloseAfterRefusalIT {
       final String answers = exchange(coexist.app().port(), 8_000_000);
       assertThat(statuses(answers)).containsExactly("401");
       assertThat(answers).contains("Connection: close");
+    }
+  }
+
+  @Test
+  void aRefusedUploadStillComingAfterTheReadAwayIsHeldUnreadThenCut() throws Exception {
+    try (RunningApp coexist =
+            RunningApp.start(dataDir, Map.of(ConfigKey.APP_SECRET, "close-secret"));
+        Socket client = new Socket("127.0.0.1", coexist.app().port())) {
+      client.setSoTimeout(10_000);
+      final int declared = 8_000_000;
+      final OutputStream out = client.getOutputStream();
+      out.write(head(declared));
+      out.flush();
+      final long started = System.nanoTime();
+      final java.util.concurrent.atomic.AtomicLong written =
+          new java.util.concurrent.atomic.AtomicLong();
+      final java.util.concurrent.atomic.AtomicLong cutAt =
+          new java.util.concurrent.atomic.AtomicLong();
+      final Thread sender =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    final byte[] chunk = new byte[16 * 1024];
+                    java.util.Arrays.fill(chunk, (byte) 'x');
+                    try {
+                      while (written.get() < declared) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                      }
+                    } catch (IOException cut) {
+                      cutAt.set(System.nanoTime());
+                    }
+                  });
+      final InputStream in = client.getInputStream();
+      final ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      try {
+        for (int read = in.read(); read >= 0; read = in.read()) {
+          answer.write(read);
+        }
+      } catch (SocketException reset) {
+        // the close with the body unread resets the connection
+      }
+      sender.join(Duration.ofSeconds(15));
+      assertThat(statuses(answer.toString(StandardCharsets.ISO_8859_1))).containsExactly("401");
+      // the server read 256 KB of it, then stopped: the rest stayed with the client, whose writes
+      // blocked on the full socket until the cut, which came when the hold ended (2 s), not at once
+      assertThat(written.get()).isLessThan(declared);
+      assertThat(cutAt.get()).as("the upload was cut").isNotZero();
+      assertThat(Duration.ofNanos(cutAt.get() - started))
+          .isGreaterThan(Duration.ofMillis(1_500))
+          .isLessThan(Duration.ofSeconds(10));
     }
   }
 
