@@ -79,7 +79,7 @@ public final class Forwarder implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.schedule = new RetrySchedule(jitter);
-    this.sender = new WebhookSender(settings, clock, senders);
+    this.sender = new WebhookSender(settings, clock);
     this.expansion = new HistoryExpansion(log.database());
     this.bodies = new EventBodies(log.database());
     this.loop = new WakeableLoop("webhook-forwarder", settings.poll(), this::round);

@@ -44,6 +44,14 @@ final class TargetAddress {
 
   /** Throws when {@code host} resolves to an address that is not public. */
   static void refusePrivate(final String host) {
+    publicAddresses(host);
+  }
+
+  /**
+   * The addresses {@code host} resolves to, all public, else throws: a delivery connects to one of
+   * these, so a name that resolves elsewhere the next time cannot lead it inside.
+   */
+  static InetAddress[] publicAddresses(final String host) {
     final InetAddress[] addresses;
     try {
       addresses = InetAddress.getAllByName(host);
@@ -65,6 +73,7 @@ final class TargetAddress {
                 + "); set --allow-private-targets to deliver there");
       }
     }
+    return addresses;
   }
 
   // IPv6 unique local addresses (fc00::/7), which isSiteLocalAddress does not cover

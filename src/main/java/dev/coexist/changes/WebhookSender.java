@@ -2,36 +2,26 @@ package dev.coexist.changes;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 
 /**
  * Sends one event to a subscription's URL, signed as Standard Webhooks 1.0 asks ({@code
  * webhook-id}, {@code webhook-timestamp}, {@code webhook-signature}), and says what came of it.
- * Redirects are not followed; the answer's body is not read.
+ * Redirects are not followed; the answer's body is read away, not kept.
  */
 final class WebhookSender implements AutoCloseable {
   private final ForwarderSettings settings;
   private final Clock clock;
-  private final HttpClient client;
+  private final OutboundConnections connections;
 
-  WebhookSender(final ForwarderSettings settings, final Clock clock, final Executor executor) {
+  WebhookSender(final ForwarderSettings settings, final Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(settings.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(executor)
-            .build();
+    this.connections =
+        new OutboundConnections(settings.connectTimeout(), settings.allowPrivateTargets());
   }
 
   /** What one attempt got: a status (null when no answer came), or the reason it failed. */
@@ -52,44 +42,44 @@ final class WebhookSender implements AutoCloseable {
     final long timestamp = now.getEpochSecond();
     try {
       final URI target = URI.create(subscription.url());
-      if (!settings.allowPrivateTargets()) {
-        TargetAddress.refusePrivate(target.getHost());
-      }
-      final HttpRequest request =
-          HttpRequest.newBuilder(target)
-              .timeout(settings.timeout())
-              .header("Content-Type", "application/json")
-              .header("User-Agent", "Coexist-Webhooks")
-              .header("webhook-id", id)
-              .header("webhook-timestamp", Long.toString(timestamp))
-              .header(
-                  "webhook-signature",
-                  WebhookSigner.signature(subscription.signingSecrets(now), id, timestamp, body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-      final HttpResponse<Void> response =
-          client.send(request, HttpResponse.BodyHandlers.discarding());
+      final OutboundConnections.Origin origin = OutboundConnections.Origin.of(target);
+      final String path =
+          (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
+              + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+      final String head =
+          "POST "
+              + path
+              + " HTTP/1.1\r\nHost: "
+              + origin.hostHeader()
+              + "\r\nContent-Type: application/json\r\nUser-Agent: Coexist-Webhooks\r\n"
+              + "webhook-id: "
+              + id
+              + "\r\nwebhook-timestamp: "
+              + timestamp
+              + "\r\nwebhook-signature: "
+              + WebhookSigner.signature(subscription.signingSecrets(now), id, timestamp, body)
+              + "\r\nContent-Length: "
+              + body.length
+              + "\r\n\r\n";
+      final OutboundConnection.Answer answer =
+          connections.send(origin, OutboundConnection.ascii(head), body, settings.timeout());
       return new Attempt(
-          response.statusCode(),
-          "answered " + response.statusCode(),
-          RetrySchedule.retryAfter(
-              response.headers().firstValue("Retry-After").orElse(null), clock.instant()));
-    } catch (HttpTimeoutException slow) {
-      return new Attempt(null, "no answer within " + settings.timeout(), Optional.empty());
+          answer.status(),
+          "answered " + answer.status(),
+          RetrySchedule.retryAfter(answer.retryAfter().orElse(null), clock.instant()));
+    } catch (OutboundConnections.Overran slow) {
+      return new Attempt(null, slow.getMessage(), Optional.empty());
     } catch (IOException | IllegalArgumentException failed) {
       return new Attempt(
           null,
           failed.getClass().getSimpleName()
               + (failed.getMessage() == null ? "" : ": " + failed.getMessage()),
           Optional.empty());
-    } catch (InterruptedException stopping) {
-      Thread.currentThread().interrupt();
-      return new Attempt(null, "Coexist stopped during the delivery", Optional.empty());
     }
   }
 
   @Override
   public void close() {
-    client.close();
+    connections.close();
   }
 }
