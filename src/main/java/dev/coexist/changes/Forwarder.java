@@ -99,32 +99,47 @@ public final class Forwarder implements AutoCloseable {
     return loop.running();
   }
 
-  /** One look at every subscription. */
+  /**
+   * One look at every subscription: first the sends (what is due, and the new changes at once),
+   * then the writes (the outcomes that came in, the new events queued). A send does not wait for
+   * the store's write turn: on SQLite the apply holds it, at a lower CPU priority, and a delivery's
+   * latency was the wait for it.
+   */
   void round() throws SQLException {
-    recordFinished();
+    final List<Finished> done = takeFinished();
     // the figures read the whole queue: once a poll interval, not at every round
     final boolean figuresDue = !clock.instant().isBefore(figuresAt);
     if (figuresDue) {
       figuresAt = clock.instant().plus(settings.poll());
     }
     // with no subscription, a wake after each commit need not ask again: once per poll will do
-    if (noneListed && System.nanoTime() - listedAtNanos < settings.poll().toNanos()) {
+    if (done.isEmpty()
+        && noneListed
+        && System.nanoTime() - listedAtNanos < settings.poll().toNanos()) {
       return;
     }
     final List<WebhookSubscription> all = subscriptions.list();
     noneListed = all.isEmpty();
     listedAtNanos = System.nanoTime();
     final Set<String> known = new HashSet<>();
-    for (final WebhookSubscription subscription : all) {
-      known.add(subscription.id());
-      final Instant now = clock.instant();
-      if (subscription.state().equals(WebhookSubscription.ACTIVE) && holds(subscription, now)) {
-        queueNew(subscription, now);
-        send(subscription, now);
+    final List<Fresh> toQueue = new ArrayList<>();
+    try {
+      for (final WebhookSubscription subscription : all) {
+        known.add(subscription.id());
+        final Instant now = clock.instant();
+        if (subscription.state().equals(WebhookSubscription.ACTIVE) && holds(subscription, now)) {
+          toQueue.add(send(subscription, now));
+        }
+        if (figuresDue) {
+          showFigures(subscription, now);
+        }
       }
-      if (figuresDue) {
-        showFigures(subscription, now);
-      }
+    } finally {
+      // whatever the sends met, the finished attempts are recorded and their threads let go
+      record(done);
+    }
+    for (final Fresh fresh : toQueue) {
+      queueNew(fresh);
     }
     metrics.keep(known);
     leases.keySet().removeIf(id -> !known.contains(id));
@@ -156,45 +171,73 @@ public final class Forwarder implements AutoCloseable {
   }
 
   /**
-   * Queues the subscription's events of the changes after its position, and moves the position over
-   * them, in transactions of a bounded number of events. A subscription that asks for the messages
-   * of history chunks gets, after a chunk's change, one {@code message.created} per message the
-   * chunk stored ({@link HistoryExpansion}), each an event of its own ({@code seq.n}) ordered by
-   * its thread: the change log stays one change per chunk.
+   * The subscription's events of the changes after its position, up to a bounded read: a
+   * subscription that asks for the messages of history chunks gets, after a chunk's change, one
+   * {@code message.created} per message the chunk stored ({@link HistoryExpansion}), each an event
+   * of its own ({@code seq.n}) ordered by its thread: the change log stays one change per chunk.
    */
-  private void queueNew(final WebhookSubscription subscription, final Instant now)
+  private Fresh readNew(final WebhookSubscription subscription, final long after)
       throws SQLException {
-    long position = subscription.position();
-    while (true) {
-      final List<ChangeRecord> changes = log.after(position, Long.MAX_VALUE, CHANGES_PER_READ);
-      if (changes.isEmpty()) {
+    long position = after;
+    final List<ChangeRecord> changes = log.after(after, Long.MAX_VALUE, CHANGES_PER_READ);
+    final List<OutboundQueue.Queued> wanted = new ArrayList<>();
+    final Map<Long, ChangeRecord> read = new HashMap<>();
+    for (final ChangeRecord change : changes) {
+      if (subscription.wants(change.type(), change.phoneNumberId())) {
+        wanted.add(new OutboundQueue.Queued(change.seq(), orderingKey(change)));
+        read.put(change.seq(), change);
+      }
+      if (subscription.historyMessages()
+          && HistoryExpansion.expands(change)
+          && subscription.wants("message.created", change.phoneNumberId())) {
+        for (final HistoryExpansion.Message message : expansion.of(change)) {
+          wanted.add(
+              new OutboundQueue.Queued(
+                  new EventId(change.seq(), message.part()),
+                  message.wamid(),
+                  "thread:" + message.threadId()));
+        }
+        read.put(change.seq(), change);
+      }
+      position = change.seq();
+      if (wanted.size() >= EVENTS_PER_QUEUE) {
+        break;
+      }
+    }
+    // a full read, or one cut short by the events it made: there is more after the position
+    final boolean more =
+        !changes.isEmpty()
+            && (changes.size() == CHANGES_PER_READ
+                || position != changes.get(changes.size() - 1).seq());
+    return new Fresh(subscription, after, position, List.copyOf(wanted), read, more);
+  }
+
+  /** New events read after a position, to queue (and perhaps sent already). */
+  private record Fresh(
+      WebhookSubscription subscription,
+      long after,
+      long position,
+      List<OutboundQueue.Queued> events,
+      Map<Long, ChangeRecord> changes,
+      boolean more) {
+    boolean none() {
+      return position == after;
+    }
+  }
+
+  /**
+   * Queues the read events and moves the subscription's position over them, in one transaction;
+   * then the rest of a backlog, in transactions of a bounded number of events (sent from the queue
+   * in the next rounds).
+   */
+  private void queueNew(final Fresh first) throws SQLException {
+    Fresh fresh = first;
+    while (!fresh.none()) {
+      queue.queue(fresh.subscription().id(), fresh.events(), fresh.position(), clock.instant());
+      if (!fresh.more()) {
         return;
       }
-      final List<OutboundQueue.Queued> wanted = new ArrayList<>();
-      for (final ChangeRecord change : changes) {
-        if (subscription.wants(change.type(), change.phoneNumberId())) {
-          wanted.add(new OutboundQueue.Queued(change.seq(), orderingKey(change)));
-        }
-        if (subscription.historyMessages()
-            && HistoryExpansion.expands(change)
-            && subscription.wants("message.created", change.phoneNumberId())) {
-          for (final HistoryExpansion.Message message : expansion.of(change)) {
-            wanted.add(
-                new OutboundQueue.Queued(
-                    new EventId(change.seq(), message.part()),
-                    message.wamid(),
-                    "thread:" + message.threadId()));
-          }
-        }
-        position = change.seq();
-        if (wanted.size() >= EVENTS_PER_QUEUE) {
-          break;
-        }
-      }
-      queue.queue(subscription.id(), wanted, position, now);
-      if (changes.size() < CHANGES_PER_READ && position == changes.get(changes.size() - 1).seq()) {
-        return;
-      }
+      fresh = readNew(fresh.subscription(), fresh.position());
     }
   }
 
@@ -209,12 +252,22 @@ public final class Forwarder implements AutoCloseable {
     return "store";
   }
 
-  private void send(final WebhookSubscription subscription, final Instant now) throws SQLException {
+  /**
+   * Sends what is due: per ordering key (a thread) its first pending event, and, when every pending
+   * event was read (so that no earlier event of their thread can be missed), the new changes'
+   * events at once, before they are queued. Sent before written: a kill -9 before the queue's
+   * transaction sends them again after the restart, with the same {@code webhook-id}, as for any
+   * delivery in flight. Returns the new events, to be queued.
+   */
+  private Fresh send(final WebhookSubscription subscription, final Instant now)
+      throws SQLException {
     final Set<String> busy =
         inFlight.computeIfAbsent(subscription.id(), id -> ConcurrentHashMap.newKeySet());
+    final List<OutboundQueue.Pending> pending = queue.pending(subscription.id(), PENDING_PER_READ);
+    final Fresh fresh = readNew(subscription, subscription.position());
     final Set<String> seen = new HashSet<>();
     final List<OutboundQueue.Pending> chosen = new ArrayList<>();
-    for (final OutboundQueue.Pending event : queue.pending(subscription.id(), PENDING_PER_READ)) {
+    for (final OutboundQueue.Pending event : pending) {
       if (busy.size() + chosen.size() >= settings.inFlightPerSubscription()) {
         break;
       }
@@ -225,11 +278,32 @@ public final class Forwarder implements AutoCloseable {
         chosen.add(event);
       }
     }
-    if (chosen.isEmpty()) {
-      return;
+    final List<OutboundQueue.Pending> chosenFresh = new ArrayList<>();
+    if (pending.size() < PENDING_PER_READ) {
+      for (final OutboundQueue.Queued event : fresh.events()) {
+        if (busy.size() + chosen.size() + chosenFresh.size()
+            >= settings.inFlightPerSubscription()) {
+          break;
+        }
+        if (seen.add(event.orderingKey()) && !busy.contains(event.orderingKey())) {
+          chosenFresh.add(
+              new OutboundQueue.Pending(event.id(), event.wamid(), event.orderingKey(), 0, now));
+        }
+      }
     }
-    final Map<Long, ChangeRecord> changes =
-        log.bySeq(chosen.stream().map(OutboundQueue.Pending::seq).distinct().toList());
+    if (chosen.isEmpty() && chosenFresh.isEmpty()) {
+      return fresh;
+    }
+    final Map<Long, ChangeRecord> changes = new HashMap<>(fresh.changes());
+    final List<Long> unread =
+        chosen.stream()
+            .map(OutboundQueue.Pending::seq)
+            .filter(seq -> !changes.containsKey(seq))
+            .distinct()
+            .toList();
+    if (!unread.isEmpty()) {
+      changes.putAll(log.bySeq(unread));
+    }
     final List<OutboundOutcomes.Outcome> gone = new ArrayList<>();
     for (final OutboundQueue.Pending event : chosen) {
       final ChangeRecord change = changes.get(event.seq());
@@ -247,10 +321,25 @@ public final class Forwarder implements AutoCloseable {
                 null));
         continue;
       }
-      busy.add(event.orderingKey());
-      senders.submit(() -> deliver(subscription, event, body.get(), busy));
+      submit(subscription, event, body.get(), busy);
+    }
+    for (final OutboundQueue.Pending event : chosenFresh) {
+      // one that cannot be rendered now is left to the queue: the next round says why
+      bodies
+          .of(event, changes.get(event.seq()))
+          .ifPresent(body -> submit(subscription, event, body, busy));
     }
     queue.record(gone, now, Set.of());
+    return fresh;
+  }
+
+  private void submit(
+      final WebhookSubscription subscription,
+      final OutboundQueue.Pending event,
+      final byte[] body,
+      final Set<String> busy) {
+    busy.add(event.orderingKey());
+    senders.submit(() -> deliver(subscription, event, body, busy));
   }
 
   private void deliver(
@@ -280,11 +369,15 @@ public final class Forwarder implements AutoCloseable {
    * Records every finished attempt in one transaction, then lets their threads' next events go: an
    * event is never sent before the outcome of the one before it in its thread is written.
    */
-  private void recordFinished() throws SQLException {
+  private List<Finished> takeFinished() {
     final List<Finished> done = new ArrayList<>();
     for (Finished one = finished.poll(); one != null; one = finished.poll()) {
       done.add(one);
     }
+    return done;
+  }
+
+  private void record(final List<Finished> done) throws SQLException {
     if (done.isEmpty()) {
       return;
     }
