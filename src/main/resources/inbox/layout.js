@@ -38,7 +38,9 @@ export function narrow() {
 }
 
 export function installLayout() {
-  set(history.state?.pane ?? 'numbers');
+  // a reload starts from the numbers, whatever pane the entry it reloads was on
+  set('numbers');
+  history.replaceState({ pane: 'numbers' }, '');
   window.addEventListener('popstate', (event) => {
     const pane = event.state?.pane;
     const index = ORDER.indexOf(current());
