@@ -1,10 +1,11 @@
 // A number's history import in words and one bar per phase. The webhooks report one overall
 // progress (0–100) and, per chunk, its phase and chunk_order; nothing says how many chunks a phase
-// has. So each bar is computed from its own phase's chunks, never from the overall figure: a
-// phase is finished once a later phase has begun or the sync is complete (Meta sends phases in
-// order and nothing for an empty one); a finished phase whose chunk numbers have gaps is partial,
-// its bar the share of its numbered chunks that arrived; the phase being imported has no known
-// total, so its bar is indeterminate and its words say how much arrived so far.
+// has, and whether chunk_order counts per phase or across phases is not documented (the samples
+// number 1, 3, 7 across phases 0, 1, 2), so gaps in it prove nothing. Each bar is therefore
+// computed from its own phase's chunks, never from the overall figure: a phase is finished once a
+// later phase has begun or the sync is complete (Meta sends phases in order and nothing for an
+// empty one); the phase being imported has no known total, so its bar is indeterminate and its
+// words say how much arrived so far; a decline leaves the phases it cut short partial.
 
 import { el } from './dom.js';
 import { time, PHASES, plural } from './format.js';
@@ -22,8 +23,6 @@ export function phaseBars(history) {
   const newest = Math.max(-1, ...begun);
   const ended = history.state === 'completed' || history.state === 'declined';
   return phases.map((phase) => {
-    const numbered = Math.max(phase.chunks, phase.highest_chunk_order ?? 0);
-    const missing = numbered - phase.chunks;
     const finished = ended || phase.phase < newest;
     let value = 0;
     let note;
@@ -33,19 +32,20 @@ export function phaseBars(history) {
       else if (finished) {
         value = 100;
         note = 'nothing to import in this range';
-      } else note = phase.phase < newest ? 'nothing to import in this range' : 'waiting';
+      } else note = 'waiting';
+    } else if (history.state === 'declined' && phase.phase === newest) {
+      value = 100;
+      partial = true;
+      note = `partial: ${plural(phase.chunks, 'chunk')} arrived before the decline`;
     } else if (finished) {
-      value = Math.round((100 * phase.chunks) / numbered);
-      partial = missing > 0 || history.state === 'declined';
-      if (missing > 0) note = `partial: ${phase.chunks} of ${numbered} chunks arrived, ${missing} never did`;
-      else if (history.state === 'declined') note = `partial: ${plural(phase.chunks, 'chunk')} before the decline`;
-      else note = 'done';
+      value = 100;
+      note = 'done';
     } else {
       value = null;
       note =
         history.state === 'stalled'
-          ? `stalled after ${plural(phase.chunks, 'chunk')}`
-          : `importing: ${plural(phase.chunks, 'chunk')} so far${missing > 0 ? `, ${missing} of the first ${numbered} not yet` : ''}`;
+          ? `stalled after ${plural(phase.chunks, 'chunk')} (latest chunk number ${phase.highest_chunk_order ?? '?'})`
+          : `importing: ${plural(phase.chunks, 'chunk')} so far (latest chunk number ${phase.highest_chunk_order ?? '?'})`;
     }
     return { ...phase, value, note, partial };
   });
@@ -61,16 +61,13 @@ function declineReason(decline) {
 export function historySummary(history) {
   const messages = plural(history.messages ?? 0, 'message');
   const chunks = plural(history.chunks ?? 0, 'chunk');
-  const partial = phaseBars(history).filter((bar) => bar.partial && history.state !== 'declined');
   switch (history.state) {
     case 'not_started':
       return 'No history has arrived. It starts once the business agrees to share its chat history in the WhatsApp Business app.';
     case 'in_progress':
       return `Importing: ${messages} in ${chunks} so far, ${history.progress ?? 0}% overall.`;
     case 'completed':
-      return partial.length > 0
-        ? `Complete, but partial: ${messages} in ${chunks}; ${partial.map((bar) => bar.label).join(' and ')} lost chunks that WhatsApp never sent.`
-        : `Complete: ${messages} in ${chunks}. Nothing more will come.`;
+      return `Complete: ${messages} in ${chunks}. Nothing more will come.`;
     case 'declined':
       return (history.chunks ?? 0) > 0
         ? `Declined after ${messages} had arrived: ${declineReason(history.decline)}. What arrived is kept; nothing more will come.`
