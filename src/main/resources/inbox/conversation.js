@@ -1,8 +1,18 @@
 // The open conversation: bubbles by direction, where each message came from, status ticks,
-// edits, deletions, replies, reactions and media. Live updates merge by wamid.
+// edits, deletions, replies, reactions and media (bubbles.js), with a separator per day.
+//
+// Rendering is keyed: each message and each day separator has one node, kept while its message
+// does not change. A live event or a merged page replaces the bubbles whose message changed and
+// inserts the new ones; nothing else of a 2,000-message thread is touched. Older pages load as the
+// reader scrolls towards the top, and the scroll position stays on what was being read.
 
 import { el, byId, show } from './dom.js';
-import { time, customerName, ORIGINS, STATUSES, errorText } from './format.js';
+import { time, customerName, ORIGINS, STATUSES, errorText, dayKey, dayLabel } from './format.js';
+import { preview, contentBlock, mediaBlock, TEXT_IN_BLOCK, KNOWN } from './bubbles.js';
+import { statusPanel } from './message-details.js';
+
+/** Load the next older page when the reader is this close (px) to the top. */
+const NEAR_TOP = 600;
 
 function badges(message) {
   return el(
@@ -14,40 +24,19 @@ function badges(message) {
   );
 }
 
-function media(message) {
-  const item = message.media;
-  if (!item || message.revoked) return null;
-  if (item.placeholder) {
-    return el(
-      'div',
-      { className: 'media placeholder', dataset: { role: 'media', placeholder: 'true' } },
-      el('span', { className: 'media-type' }, 'Media placeholder'),
-      el('span', {}, 'History import: the media itself has not arrived (yet).'),
-      item.id ? el('span', { className: 'media-id' }, `media id ${item.id}`) : null,
-    );
-  }
-  return el(
-    'div',
-    { className: 'media', dataset: { role: 'media' } },
-    el('span', { className: 'media-type' }, [message.type, item.mime_type].filter(Boolean).join(' · ')),
-    item.filename ? el('span', {}, item.filename) : null,
-    item.caption ? el('span', { className: 'caption', dataset: { role: 'caption' } }, item.caption) : null,
-    el('span', { className: 'media-id' }, `media id ${item.id ?? 'unknown'}`),
-  );
-}
-
 function body(message) {
   if (message.revoked) {
     return el('p', { className: 'text revoked', dataset: { role: 'revoked' } }, 'This message was deleted');
   }
-  const parts = [];
-  // the caption is already part of the media block
-  const text = message.media?.caption && message.text === message.media.caption ? null : message.text;
-  if (text) parts.push(el('p', { className: 'text', dataset: { role: 'text' } }, text));
-  if (!text && !message.media) {
-    parts.push(el('p', { className: 'text muted', dataset: { role: 'text' } }, `${message.type ?? 'unknown'} message`));
+  const parts = [contentBlock(message)];
+  // the caption is already part of the media block, a reply title part of its card
+  const shown = (message.media?.caption && message.text === message.media.caption) || TEXT_IN_BLOCK.has(message.type);
+  const text = shown ? null : message.text;
+  if (text) parts.push(el('p', { className: 'text', dataset: { role: 'text' }, attrs: { dir: 'auto' } }, text));
+  if (!text && !message.media && !parts[0]) {
+    parts.push(el('p', { className: 'text muted', dataset: { role: 'text' } }, preview(message)));
   }
-  if (message.content !== null && message.content !== undefined && !message.media && message.type !== 'text') {
+  if (message.content !== null && message.content !== undefined && !KNOWN.has(message.type)) {
     parts.push(
       el(
         'details',
@@ -85,13 +74,23 @@ function errors(message, statusErrors) {
   );
 }
 
+function when(message) {
+  return Date.parse(message.sent_at ?? '') || 0;
+}
+
 export class Conversation {
-  constructor(api) {
+  /** historyOf(number): the number's history sync, for when its media follow-ups end. */
+  constructor(api, { historyOf = () => null } = {}) {
     this.api = api;
+    this.historyOf = historyOf;
     this.list = byId('messages');
     this.scroller = byId('messages-scroller');
     this.older = byId('messages-older');
     this.older.addEventListener('click', () => this.loadOlder());
+    byId('jump-date').addEventListener('change', (event) => this.jumpTo(event.target.value).catch(() => {}));
+    this.scroller.addEventListener('scroll', () => {
+      if (this.scroller.scrollTop < NEAR_TOP) this.loadOlder();
+    });
     this.clear();
   }
 
@@ -100,7 +99,9 @@ export class Conversation {
     this.thread = null;
     this.messages = new Map();
     this.order = [];
+    this.nodes = new Map(); // key → {node, signature}
     this.before = null;
+    this.loadingOlder = null;
     this.quotes = new Map();
     this.statusErrors = new Map();
     this.generation = (this.generation ?? 0) + 1;
@@ -135,22 +136,42 @@ export class Conversation {
     const generation = this.generation;
     const page = await this.api.messages(number, thread.id);
     if (generation !== this.generation) return;
-    this.merge(page.messages, { older: false, fresh: false });
+    this.merge(page.messages, { fresh: false });
     this.before = page.before_cursor;
     this.render();
     this.scrollToEnd();
+    // a first page shorter than the pane leaves nothing to scroll: fill it
+    this.fill();
   }
 
-  async loadOlder() {
-    if (!this.before) return;
+  /** Loads the page before the oldest shown; one at a time, whoever asks. */
+  loadOlder({ limit } = {}) {
+    if (!this.before) return Promise.resolve();
+    if (!this.loadingOlder) {
+      this.loadingOlder = this.fetchOlder(limit).finally(() => {
+        this.loadingOlder = null;
+      });
+    }
+    return this.loadingOlder;
+  }
+
+  async fetchOlder(limit) {
     const generation = this.generation;
-    const page = await this.api.messages(this.number, this.thread, { before: this.before });
+    const page = await this.api.messages(this.number, this.thread, { before: this.before, ...(limit ? { limit } : {}) });
     if (generation !== this.generation) return;
+    // what was read stays where it was: the page grows above it
     const height = this.scroller.scrollHeight;
-    this.merge(page.messages, { older: true, fresh: false });
+    const top = this.scroller.scrollTop;
+    this.merge(page.messages, { fresh: false });
     this.before = page.before_cursor;
     this.render();
-    this.scroller.scrollTop += this.scroller.scrollHeight - height;
+    this.scroller.scrollTop = top + (this.scroller.scrollHeight - height);
+  }
+
+  fill() {
+    if (this.before && this.scroller.scrollHeight <= this.scroller.clientHeight + NEAR_TOP) {
+      this.loadOlder().then(() => this.fill()).catch(() => {});
+    }
   }
 
   /** The feed said this thread changed: fetch the newest page and merge it. */
@@ -161,13 +182,13 @@ export class Conversation {
     if (generation !== this.generation) return;
     const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 40;
     const knewAny = page.messages.some((message) => this.messages.has(message.wamid));
-    if (!knewAny && page.before_cursor) {
+    if (!knewAny && page.before_cursor && this.messages.size > 0) {
       // more arrived than one page holds: start again from the newest page
       this.messages.clear();
       this.order = [];
       this.before = page.before_cursor;
     }
-    this.merge(page.messages, { older: false, fresh: true });
+    this.merge(page.messages, { fresh: true });
     this.render();
     if (atEnd) this.scrollToEnd();
   }
@@ -178,37 +199,126 @@ export class Conversation {
     const generation = this.generation;
     const message = await this.api.message(wamid);
     if (generation !== this.generation) return;
-    this.merge([message], { older: false, fresh: false });
+    this.merge([message], { fresh: false });
     this.render();
   }
 
-  merge(messages, { older, fresh }) {
-    const added = [];
+  merge(messages, { fresh }) {
+    let added = false;
     for (const message of messages) {
-      if (!this.messages.has(message.wamid)) added.push(message.wamid);
-      this.messages.set(message.wamid, { ...message, fresh: fresh && !this.messages.has(message.wamid) });
+      const known = this.messages.get(message.wamid);
+      // the detail of one message carries its number and statuses; a page does not
+      const { statuses, phone_number_id: _number, ...shown } = message;
+      this.messages.set(message.wamid, { ...shown, at: when(message), fresh: fresh && !known });
+      if (!known) {
+        added = true;
+        this.order.push(message.wamid);
+      }
     }
-    if (older) {
-      this.order = [...added, ...this.order];
-    } else {
-      this.order = [...this.order, ...added];
+    if (added) {
+      // pages are oldest first and may interleave with what is shown; ties keep arrival order
+      const position = new Map(this.order.map((wamid, index) => [wamid, index]));
+      this.order.sort((a, b) => this.messages.get(a).at - this.messages.get(b).at || position.get(a) - position.get(b));
     }
-    // pages are oldest first, and a merged page may interleave with what is shown
-    const position = new Map(this.order.map((wamid, index) => [wamid, index]));
-    const when = (wamid) => Date.parse(this.messages.get(wamid).sent_at ?? '') || 0;
-    this.order.sort((a, b) => when(a) - when(b) || position.get(a) - position.get(b));
+  }
+
+  /** The keys in page order: a day separator before the first message of each day. */
+  keys() {
+    const keys = [];
+    let day = null;
+    for (const wamid of this.order) {
+      const at = this.messages.get(wamid).at;
+      const key = at ? dayKey(new Date(at)) : 'unknown';
+      if (key !== day) {
+        keys.push(`day:${key}`);
+        day = key;
+      }
+      keys.push(`msg:${wamid}`);
+    }
+    return keys;
   }
 
   render() {
-    this.list.replaceChildren(...this.order.map((wamid) => this.bubble(this.messages.get(wamid))));
+    const keys = this.keys();
+    const wanted = new Set(keys);
+    for (const [key, entry] of this.nodes) {
+      if (!wanted.has(key)) {
+        entry.node.remove();
+        this.nodes.delete(key);
+      }
+    }
+    for (const key of keys) this.node(key);
+    // put every node in place; nodes already in place are not touched
+    let cursor = this.list.firstChild;
+    for (const key of keys) {
+      const node = this.nodes.get(key).node;
+      if (node === cursor) cursor = cursor.nextSibling;
+      else this.list.insertBefore(node, cursor);
+    }
     show(this.older, Boolean(this.before));
     show(byId('messages-empty'), this.order.length === 0);
     if (this.order.length === 0) byId('messages-empty').textContent = 'No messages.';
     for (const message of this.messages.values()) message.fresh = false;
   }
 
+  /** The node of a key, built again only when what it shows changed. */
+  node(key) {
+    const entry = this.nodes.get(key);
+    if (key.startsWith('day:')) {
+      if (entry) return entry.node;
+      const day = key.slice(4);
+      const node = el(
+        'li',
+        { className: 'day', dataset: { day }, attrs: { role: 'separator' } },
+        el('span', {}, day === 'unknown' ? 'Unknown date' : dayLabel(new Date(`${day}T12:00:00`))),
+      );
+      this.nodes.set(key, { node, signature: day });
+      return node;
+    }
+    const wamid = key.slice(4);
+    const message = this.messages.get(wamid);
+    const errors = this.statusErrors.get(wamid);
+    const quote = message.reply_to ? this.quoteText(message.reply_to) : null;
+    // the same message object with the same surroundings: nothing to compare
+    if (entry && entry.message === message && entry.errors === errors && entry.quote === quote) return entry.node;
+    const signature = JSON.stringify([{ ...message, fresh: undefined }, errors, quote]);
+    if (entry && entry.signature === signature) {
+      Object.assign(entry, { message, errors, quote });
+      return entry.node;
+    }
+    const node = this.bubble(message);
+    if (entry) {
+      // keep an open details panel open across an update of its bubble
+      if (entry.node.querySelector('details.message-details')?.open) node.querySelector('details.message-details').open = true;
+      entry.node.replaceWith(node);
+    }
+    this.nodes.set(key, { node, signature, message, errors, quote });
+    return node;
+  }
+
   scrollToEnd() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  /** Loads older pages until the day `day` (YYYY-MM-DD) is shown, then scrolls to it. */
+  async jumpTo(day) {
+    if (!day || this.thread === null) return false;
+    const generation = this.generation;
+    const oldestDay = () => {
+      const first = this.messages.get(this.order[0]);
+      return first?.at ? dayKey(new Date(first.at)) : null;
+    };
+    while (this.before && (oldestDay() ?? '') >= day && generation === this.generation) {
+      await this.loadOlder({ limit: 200 });
+    }
+    if (generation !== this.generation) return false;
+    const days = [...this.list.querySelectorAll('li.day')];
+    const target = days.find((node) => node.dataset.day >= day) ?? days.at(-1);
+    if (!target) return false;
+    this.scroller.scrollTop = target.offsetTop - this.scroller.offsetTop;
+    target.classList.add('target');
+    setTimeout(() => target.classList.remove('target'), 1500);
+    return target.dataset.day === day;
   }
 
   bubble(message) {
@@ -221,7 +331,7 @@ export class Conversation {
       },
       badges(message),
       this.quote(message),
-      media(message),
+      mediaBlock(message, this.historyOf(this.number)?.started_at),
       body(message),
       message.reactions?.length
         ? el(
@@ -255,6 +365,7 @@ export class Conversation {
         time(message.sent_at),
         ticks(message),
       ),
+      statusPanel(this.api, message),
     );
   }
 
@@ -278,14 +389,18 @@ export class Conversation {
     if (this.messages.has(wamid)) this.render();
   }
 
+  quoteText(wamid) {
+    const target = this.messages.get(wamid);
+    if (target) return preview(target);
+    return this.quotes.get(wamid) ?? null;
+  }
+
   quote(message) {
     if (!message.reply_to) return null;
-    const quoted = el('blockquote', { className: 'quote', dataset: { role: 'quote', replyTo: message.reply_to } });
-    const target = this.messages.get(message.reply_to);
-    if (target) {
-      quoted.append(`↩ ${target.text ?? `${target.type} message`}`);
-    } else if (this.quotes.has(message.reply_to)) {
-      quoted.append(`↩ ${this.quotes.get(message.reply_to)}`);
+    const quoted = el('blockquote', { className: 'quote', dataset: { role: 'quote', replyTo: message.reply_to }, attrs: { dir: 'auto' } });
+    const text = this.quoteText(message.reply_to);
+    if (text !== null) {
+      quoted.append(`↩ ${text}`);
     } else {
       quoted.append('↩ Reply to an earlier message');
       this.lookUpQuote(message.reply_to);
@@ -296,13 +411,10 @@ export class Conversation {
   async lookUpQuote(wamid) {
     this.quotes.set(wamid, 'Reply to an earlier message');
     try {
-      const target = await this.api.message(wamid);
-      this.quotes.set(wamid, target.text ?? `${target.type} message`);
+      this.quotes.set(wamid, preview(await this.api.message(wamid)));
     } catch {
       this.quotes.set(wamid, 'Reply to a message Coexist has not seen');
     }
-    for (const node of this.list.querySelectorAll('[data-role="quote"]')) {
-      if (node.dataset.replyTo === wamid) node.textContent = `↩ ${this.quotes.get(wamid)}`;
-    }
+    if ([...this.messages.values()].some((message) => message.reply_to === wamid)) this.render();
   }
 }

@@ -1,23 +1,37 @@
-// Labels and times. Times are shown in the viewer's own time zone (the browser's), with the full
-// date, time and zone name in the tooltip.
+// Labels and times. Every time on the page has one format, in the viewer's own time zone (the
+// browser's) with that zone shown ("Feb 10, 2025, 8:42 PM GMT-3"): a support engineer compares
+// times with a customer in another zone, and a time without its zone invites the wrong answer.
 
 import { el } from './dom.js';
 
-const SHORT = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
-const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+export const TIME = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
 const FULL = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
-
-function sameDay(a, b) {
-  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
-}
+const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
 
 /** A <time> element for an ISO-8601 instant, or null when there is none. */
-export function time(iso, { compact = false } = {}) {
+export function time(iso) {
   if (!iso) return null;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return el('time', {}, String(iso));
-  const text = compact && sameDay(date, new Date()) ? TIME.format(date) : SHORT.format(date);
-  return el('time', { attrs: { datetime: date.toISOString(), title: FULL.format(date) } }, text);
+  return el('time', { attrs: { datetime: date.toISOString(), title: FULL.format(date) } }, TIME.format(date));
+}
+
+/** "2025-02-10": the viewer's calendar day of an instant, for day separators and jumps. */
+export function dayKey(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** "Monday, February 10, 2025". */
+export function dayLabel(date) {
+  return DAY.format(date);
 }
 
 export function customerName(customer) {

@@ -61,13 +61,14 @@ export class ThreadsPane {
           attrs: { 'aria-current': String(thread.id) === this.openThread ? 'true' : 'false' },
           on: { click: () => this.onOpen(thread) },
         },
-        el('span', { className: 'thread-name' }, customerName(thread.customer)),
-        el('span', { className: 'thread-time' }, time(thread.last_message_at, { compact: true })),
+        el('span', { className: 'thread-name', attrs: { dir: 'auto' } }, customerName(thread.customer)),
+        el('span', { className: 'thread-time' }, time(thread.last_message_at)),
         el(
           'span',
           { className: 'thread-preview' },
           thread.last_direction === 'outbound' && preview ? 'You: ' : '',
-          preview || `${thread.message_count} messages`,
+          // the customer's words keep their own direction (Arabic, Hebrew) whatever precedes them
+          el('bdi', { dataset: { role: 'preview' }, attrs: { dir: 'auto' } }, preview || `${thread.message_count} messages`),
         ),
         thread.unread_count > 0
           ? el('span', { className: 'unread', attrs: { 'aria-label': `${thread.unread_count} unread` } }, String(thread.unread_count))
@@ -117,7 +118,7 @@ export class ContactsPane {
       },
       el(
         'span',
-        { className: 'contact-name' },
+        { className: 'contact-name', attrs: { dir: 'auto' } },
         contactName(contact),
       ),
       contact.removed ? el('span', { className: 'pill bad' }, 'Removed') : null,

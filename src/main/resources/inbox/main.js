@@ -10,6 +10,8 @@ import { ThreadsPane, ContactsPane, showList } from './lists.js';
 import { Conversation } from './conversation.js';
 import { JournalView } from './journal.js';
 import { Subscriptions } from './subscriptions.js';
+import { installLayout, showPane } from './layout.js';
+import { installKeys } from './keys.js';
 
 const KEY = 'coexist.apiKey';
 
@@ -21,10 +23,18 @@ const state = {
 };
 
 const api = new Api(() => sessionStorage.getItem(KEY) ?? '', (reason) => signOut(reason));
-const numbers = new NumbersPane(api, (number) => selectNumber(number));
-const threads = new ThreadsPane(api, (thread) => openThread(thread));
+const numbers = new NumbersPane(api, (number) => {
+  showPane('threads');
+  return selectNumber(number);
+});
+const threads = new ThreadsPane(api, (thread) => {
+  showPane('conversation');
+  return openThread(thread);
+});
 const contacts = new ContactsPane(api);
-const conversation = new Conversation(api);
+const conversation = new Conversation(api, {
+  historyOf: (id) => numbers.numbers.find((number) => number.phone_number_id === id)?.history,
+});
 const failed = new JournalView(api, report);
 const subscriptions = new Subscriptions(api, report);
 
@@ -223,5 +233,7 @@ byId('show-conversations').addEventListener('click', () => setView('conversation
 byId('show-failed').addEventListener('click', () => setView('failed'));
 byId('show-subscriptions').addEventListener('click', () => setView('subscriptions'));
 
+installLayout();
+installKeys();
 if (sessionStorage.getItem(KEY)) start().catch(report);
 else signOut('');

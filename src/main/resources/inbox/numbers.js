@@ -1,8 +1,9 @@
-// The numbers pane: each number with its account state, history sync (one bar per phase) and
-// contacts; choosing one opens its threads.
+// The numbers pane: each number with its account state, history sync (history.js) and contacts;
+// choosing one opens its threads.
 
 import { el, byId, show } from './dom.js';
-import { time, PHASES, plural } from './format.js';
+import { time, plural } from './format.js';
+import { historyNotes, phaseRows } from './history.js';
 
 const SYNC_STATES = {
   not_started: { text: 'History not started', tone: 'neutral' },
@@ -11,34 +12,6 @@ const SYNC_STATES = {
   declined: { text: 'History declined', tone: 'bad' },
   stalled: { text: 'History stalled', tone: 'warn' },
 };
-
-/**
- * Each phase's bar. The webhooks report one overall progress (0–100) and which phase a chunk
- * belongs to, nothing per phase: a phase is full once a later phase has begun or the sync is
- * complete, the newest phase with chunks shows the overall progress, later phases are empty.
- */
-export function phaseBars(history) {
-  const phases = PHASES.map((known) => ({
-    ...known,
-    ...(history.phases ?? []).find((phase) => phase.phase === known.phase),
-  }));
-  const active = Math.max(-1, ...phases.filter((phase) => (phase.chunks ?? 0) > 0).map((phase) => phase.phase));
-  return phases.map((phase) => {
-    let value = 0;
-    let note = 'waiting';
-    if (history.state === 'completed') {
-      value = 100;
-      note = (phase.chunks ?? 0) > 0 ? 'done' : 'done, nothing to import';
-    } else if (phase.phase < active) {
-      value = 100;
-      note = 'done';
-    } else if (phase.phase === active) {
-      value = Math.max(0, Math.min(100, history.progress ?? 0));
-      note = `importing, ${value}% overall`;
-    }
-    return { ...phase, value, note };
-  });
-}
 
 function accountText(account) {
   if (!account) return 'Connected (no account update received)';
@@ -59,50 +32,9 @@ function historyBlock(number) {
     el('span', { className: 'muted' }, `${plural(history.chunks, 'chunk')}, ${plural(history.messages, 'message')}`),
   );
   const block = el('div', { className: 'sync', dataset: { history: history.state } }, head);
-  if (history.state === 'declined') {
-    const decline = history.decline ?? {};
-    block.append(
-      el(
-        'p',
-        { className: 'notice bad', dataset: { role: 'decline' } },
-        'Declined by the business: ',
-        [decline.title, decline.details ?? decline.message].filter(Boolean).join(' — ') || 'no reason given',
-        decline.code !== null && decline.code !== undefined ? ` (error ${decline.code})` : '',
-      ),
-    );
-    return block;
-  }
-  if (history.state === 'stalled') {
-    block.append(
-      el(
-        'p',
-        { className: 'notice warn', dataset: { role: 'stalled' } },
-        'Stalled: no history chunk since ',
-        time(history.last_chunk_at) ?? 'the start',
-      ),
-    );
-  }
-  for (const bar of phaseBars(history)) {
-    const id = `phase-${number.phone_number_id}-${bar.phase}`;
-    block.append(
-      el(
-        'div',
-        { className: 'phase', dataset: { phase: bar.phase } },
-        el('label', { attrs: { for: id } }, `${bar.label}`),
-        el('progress', {
-          id,
-          max: 100,
-          value: bar.value,
-          attrs: { 'aria-valuetext': `${bar.range}: ${bar.note}` },
-        }),
-        el(
-          'span',
-          { className: 'phase-detail' },
-          `${bar.range}: ${bar.note} · ${plural(bar.chunks ?? 0, 'chunk')}, ${plural(bar.messages ?? 0, 'message')}`,
-        ),
-      ),
-    );
-  }
+  block.append(...historyNotes(history).filter(Boolean));
+  // a declined import with nothing imported has no phases worth a bar
+  if (history.state !== 'declined' || (history.chunks ?? 0) > 0) block.append(...phaseRows(number.phone_number_id, history));
   return block;
 }
 

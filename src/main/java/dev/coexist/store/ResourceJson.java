@@ -52,6 +52,7 @@ public final class ResourceJson {
     json.put("progress", history.progress());
     json.put("chunks", history.chunks());
     json.put("messages", history.messages());
+    json.put("started_at", time(history.startedAt()));
     json.put("last_chunk_at", time(history.lastChunkAt()));
     if (history.declinedCode() == null && history.declinedTitle() == null) {
       json.put("decline", null);

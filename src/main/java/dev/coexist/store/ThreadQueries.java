@@ -28,10 +28,14 @@ public final class ThreadQueries {
                       c.phone, c.user_id) AS display_name,
              t.message_count, t.inbound_count, t.outbound_count, t.unread_count,
              t.last_message_at, t.last_message_wamid, t.last_direction, t.last_preview,
-             t.last_live_inbound_at
+             t.last_live_inbound_at,
+             lm.type AS last_type, lm.text AS last_text, lm.content AS last_content,
+             lm.revoked AS last_revoked
         FROM threads t
         JOIN customers c ON c.id = t.id
         LEFT JOIN contacts k ON k.customer_id = t.id
+        LEFT JOIN messages lm ON lm.phone_number_id = t.phone_number_id
+                             AND lm.wamid = t.last_message_wamid
       """;
 
   private static final String THREADS =
@@ -131,6 +135,7 @@ public final class ThreadQueries {
 
   private static ThreadView thread(final ResultSet row) throws SQLException {
     final long lastLiveInbound = row.getLong("last_live_inbound_at");
+    final boolean noLiveInbound = row.wasNull();
     return new ThreadView(
         row.getLong("id"),
         row.getString("phone_number_id"),
@@ -147,7 +152,23 @@ public final class ThreadQueries {
         seconds(row.getLong("last_message_at")),
         row.getString("last_message_wamid"),
         row.getString("last_direction"),
-        row.getString("last_preview"),
-        row.wasNull() && lastLiveInbound == 0 ? null : seconds(lastLiveInbound));
+        preview(row),
+        noLiveInbound ? null : seconds(lastLiveInbound));
+  }
+
+  /**
+   * The last message in words, from the message itself: the figure kept in {@code last_preview}
+   * holds only its text or its type in brackets, and rewording it there would need every thread of
+   * every store recomputed; a join on the (number, wamid) key costs one probe per thread shown.
+   */
+  private static String preview(final ResultSet row) throws SQLException {
+    final String type = row.getString("last_type");
+    final String text = row.getString("last_text");
+    final String content = row.getString("last_content");
+    final boolean revoked = row.getInt("last_revoked") == 1;
+    if (type == null && text == null && !revoked) {
+      return row.getString("last_preview");
+    }
+    return MessagePreview.of(type, text, content, revoked);
   }
 }

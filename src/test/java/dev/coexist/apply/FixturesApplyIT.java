@@ -142,7 +142,7 @@ class FixturesApplyIT {
           .isEqualTo(new CustomerIdentity(null, MARIA_USER_ID, "US.ENT.5520193847561", "maria.b"));
       assertThat(maria.messageCount()).isEqualTo(3);
       assertThat(maria.displayName()).isEqualTo("Maria Becker");
-      assertThat(maria.lastPreview()).isEqualTo("The jacket in L");
+      assertThat(maria.lastPreview()).isEqualTo("Photo: The jacket in L");
       assertThat(store.queries.contacts().page(NUMBER, 0, 10).items())
           .singleElement()
           .satisfies(
@@ -288,14 +288,14 @@ class FixturesApplyIT {
       assertThat(pablo.messageCount()).isEqualTo(13);
       assertThat(pablo.unreadCount()).isEqualTo(13);
       assertThat(pablo.displayName()).isEqualTo("Pablo Morales");
-      assertThat(pablo.lastPreview()).isEqualTo("[poll_vote]");
+      assertThat(pablo.lastPreview()).isEqualTo("Poll vote");
       assertThat(
               store
                   .message("wamid.HBgLMTY1MDU1NTEyMzQVAgASGBJXMDFXMlgzWTRaNUE2QjcwAA==")
                   .message()
                   .text())
           .startsWith("User Pablo Morales changed");
-      assertThat(threadOf(store, ANA).lastPreview()).isEqualTo("[unsupported]");
+      assertThat(threadOf(store, ANA).lastPreview()).isEqualTo("Unsupported message");
       assertThat(store.queries.contacts().page(NUMBER, 0, 10).items())
           .extracting(ContactView::source)
           .containsOnly("message_profile");

@@ -113,7 +113,8 @@ class MessageMergeIT {
       assertThat(store.message(IMAGE_Q).message().revoked()).isTrue();
       assertThat(store.message(ECHO_N).reactionEvents()).hasSize(2);
       assertThat(store.count("awaiting_messages")).isZero();
-      assertThat(FixturesApplyIT.threadOf(store, PABLO).lastPreview()).isEqualTo("[deleted]");
+      assertThat(FixturesApplyIT.threadOf(store, PABLO).lastPreview())
+          .isEqualTo("This message was deleted");
     }
   }
 

@@ -85,6 +85,25 @@ final class Browser implements AutoCloseable {
         Map.of("behavior", "allow", "downloadPath", folder.toAbsolutePath().toString()));
   }
 
+  /** Lays the page out as a screen of this size (a phone: 390 x 844), touch and all. */
+  void viewport(final int width, final int height) {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", true));
+  }
+
+  /** Back to the window's own size. */
+  void fullViewport() {
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+  }
+
+  /** What {@code prefers-color-scheme} answers: "dark", "light", or "" for the default. */
+  void colorScheme(final String scheme) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+  }
+
   WebDriver driver() {
     return driver;
   }

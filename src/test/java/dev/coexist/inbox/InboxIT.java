@@ -218,8 +218,8 @@ class InboxIT {
     assertThat(number.at("/history/state").asText()).isEqualTo("in_progress");
     assertThat(card.findElement(By.cssSelector("[data-sync-state]")).getText())
         .isEqualTo("History importing");
-    // phase 1 chunk 3 reported 40 % overall after the phase 0 chunk: phase 0 is done
-    assertThat(phaseValues(card)).containsExactly(100L, 40L, 0L);
+    // phase 1 chunk 3 came after the phase 0 chunk: phase 0 is done, phase 1 has no known total
+    assertThat(phaseValues(card)).containsExactly("100", "indeterminate", "0");
     assertThat(card.findElement(By.cssSelector(".phase[data-phase='1']")).getText())
         .contains("up to 90 days")
         .contains("1 chunk")
@@ -245,9 +245,10 @@ class InboxIT {
         .contains("PRIMARY_INACTIVITY");
   }
 
-  private static List<Long> phaseValues(final WebElement card) {
+  /** Each phase bar's value, "indeterminate" when the phase's total is not known. */
+  private static List<String> phaseValues(final WebElement card) {
     return card.findElements(By.cssSelector(".phase progress")).stream()
-        .map(bar -> Long.parseLong(bar.getDomProperty("value").replaceAll("\\.0$", "")))
+        .map(bar -> bar.getDomAttribute("data-value"))
         .toList();
   }
 
@@ -346,7 +347,7 @@ class InboxIT {
     assertThat(sent.getDomAttribute("datetime")).isEqualTo("2025-02-10T23:42:35.000Z");
     assertThat(text(sent))
         .isEqualTo(
-            DateTimeFormatter.ofPattern("M/d/yy, h:mm a", Locale.US)
+            DateTimeFormatter.ofPattern("MMM d, yyyy, h:mm a 'GMT-3'", Locale.US)
                 .withZone(ZoneId.of(TIME_ZONE))
                 .format(Instant.ofEpochSecond(1_739_230_955)));
 
@@ -405,19 +406,25 @@ class InboxIT {
 
     deliveries.post("meta/history-phase0-chunk1.json", toImporting);
     browser.await(
-        Duration.ofSeconds(3), d -> phaseValues(numberCard(IMPORTING)).equals(List.of(5L, 0L, 0L)));
+        Duration.ofSeconds(3),
+        d -> phaseValues(numberCard(IMPORTING)).equals(List.of("indeterminate", "0", "0")));
 
     deliveries.post("360dialog/history-phase1-chunk3.json", toImporting);
     browser.await(
         Duration.ofSeconds(3),
-        d -> phaseValues(numberCard(IMPORTING)).equals(List.of(100L, 40L, 0L)));
+        d -> phaseValues(numberCard(IMPORTING)).equals(List.of("100", "indeterminate", "0")));
 
     deliveries.post("360dialog/history-progress-only.json", toImporting);
     browser.await(
         Duration.ofSeconds(3),
-        d -> phaseValues(numberCard(IMPORTING)).equals(List.of(100L, 100L, 100L)));
+        d -> phaseValues(numberCard(IMPORTING)).equals(List.of("100", "100", "100")));
     assertThat(numberCard(IMPORTING).findElement(By.cssSelector("[data-sync-state]")).getText())
         .isEqualTo("History complete");
+    assertThat(
+            numberCard(IMPORTING)
+                .findElement(By.cssSelector("[data-role=history-summary]"))
+                .getText())
+        .isEqualTo("Complete: 7 messages in 3 chunks. Nothing more will come.");
   }
 
   @Test

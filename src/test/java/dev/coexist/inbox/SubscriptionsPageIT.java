@@ -243,7 +243,7 @@ class SubscriptionsPageIT {
     assertThat(Instant.parse(sinceTime.getDomAttribute("datetime"))).isEqualTo(since);
     assertThat(text(sinceTime))
         .isEqualTo(
-            DateTimeFormatter.ofPattern("M/d/yy, h:mm a", Locale.US)
+            DateTimeFormatter.ofPattern("MMM d, yyyy, h:mm a 'GMT-3'", Locale.US)
                 .withZone(ZoneId.of(TIME_ZONE))
                 .format(since));
 
