@@ -64,7 +64,9 @@ export class Api {
   }
 
   numbers() { return this.get('/api/v1/numbers', { limit: 500 }); }
-  threads(number, cursor) { return this.get(`/api/v1/numbers/${seg(number)}/threads`, { limit: 30, cursor }); }
+  threads(number, cursor, q) { return this.get(`/api/v1/numbers/${seg(number)}/threads`, { limit: 30, cursor, q }); }
+  /** Messages by words or wamid, newest first; number: only that number's (optional). */
+  search(q, number, cursor) { return this.get('/api/v1/search', { q, number, limit: 30, cursor }); }
   contacts(number, cursor) { return this.get(`/api/v1/numbers/${seg(number)}/contacts`, { limit: 50, cursor }); }
   messages(number, thread, page = {}) {
     return this.get(`/api/v1/numbers/${seg(number)}/threads/${seg(thread)}/messages`, { limit: 50, ...page });

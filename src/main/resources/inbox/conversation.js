@@ -104,6 +104,7 @@ export class Conversation {
     this.loadingOlder = null;
     this.quotes = new Map();
     this.statusErrors = new Map();
+    this.found = null;
     this.generation = (this.generation ?? 0) + 1;
     this.list.replaceChildren();
     show(this.older, false);
@@ -142,6 +143,30 @@ export class Conversation {
     this.scrollToEnd();
     // a first page shorter than the pane leaves nothing to scroll: fill it
     this.fill();
+  }
+
+  /**
+   * A search hit's conversation, scrolled to its message: the page that ends with it and the
+   * messages after it (the hit's cursors), the message marked until another is opened.
+   */
+  async openAt(number, hit) {
+    const thread = hit.thread ?? { id: hit.message.thread_id, customer: null };
+    this.clear();
+    this.number = number;
+    this.thread = thread.id;
+    byId('conversation-title').textContent = customerName(thread.customer);
+    show(byId('messages-empty'), false);
+    const generation = this.generation;
+    const [before, after] = await Promise.all([
+      this.api.messages(number, thread.id, { before: hit.messages_before, limit: 25 }),
+      this.api.messages(number, thread.id, { after: hit.messages_after, limit: 25 }),
+    ]);
+    if (generation !== this.generation) return;
+    this.found = hit.message.wamid;
+    this.merge([...before.messages, ...after.messages], { fresh: false });
+    this.before = before.before_cursor;
+    this.render();
+    this.list.querySelector(`li[data-wamid="${CSS.escape(this.found)}"]`)?.scrollIntoView({ block: 'center' });
   }
 
   /** Loads the page before the oldest shown; one at a time, whoever asks. */
@@ -325,7 +350,7 @@ export class Conversation {
     return el(
       'li',
       {
-        className: `message ${message.direction}${message.fresh ? ' fresh' : ''}`,
+        className: `message ${message.direction}${message.fresh ? ' fresh' : ''}${message.wamid === this.found ? ' found' : ''}`,
         dataset: { wamid: message.wamid, direction: message.direction, type: message.type },
         attrs: { 'aria-label': `${message.direction === 'outbound' ? 'Sent' : 'Received'} message` },
       },

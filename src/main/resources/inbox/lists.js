@@ -12,7 +12,7 @@ export class ThreadsPane {
     this.openThread = null;
     this.list = new PagedList({
       fetchPage: async (cursor) => {
-        const page = await this.api.threads(this.number, cursor);
+        const page = await this.api.threads(this.number, cursor, this.query);
         return { items: page.threads, next: page.next_cursor };
       },
       key: (thread) => thread.id,
@@ -22,6 +22,13 @@ export class ThreadsPane {
       empty: byId('threads-empty'),
     });
     this.threads = new Map();
+    this.query = '';
+  }
+
+  /** Only the threads whose customer matches query ('' for every thread). */
+  async filter(query) {
+    this.query = query;
+    if (this.number) await this.list.reset();
   }
 
   async showNumber(number) {

@@ -12,6 +12,7 @@ import { JournalView } from './journal.js';
 import { Subscriptions } from './subscriptions.js';
 import { installLayout, showPane } from './layout.js';
 import { installKeys } from './keys.js';
+import { SearchBox } from './search.js';
 
 const KEY = 'coexist.apiKey';
 
@@ -37,6 +38,12 @@ const conversation = new Conversation(api, {
 });
 const failed = new JournalView(api, report);
 const subscriptions = new Subscriptions(api, report);
+const search = new SearchBox(api, {
+  number: () => state.number,
+  onQuery: (q) => threads.filter(q).catch(report),
+  onOpenHit: (hit) => openHit(hit).catch(report),
+  report,
+});
 
 /** How often the subscriptions page asks again while shown: deliveries are not on the feed. */
 const SUBSCRIPTIONS_POLL = 5000;
@@ -145,17 +152,26 @@ function feedState(value, reason) {
   if (value === 'refused' && state.feed) signOut(reason);
 }
 
-async function selectNumber(number) {
+async function selectNumber(number, { keepSearch = false } = {}) {
   state.number = number;
   numbers.select(number);
   conversation.clear();
   show(byId('pick-number'), false);
+  if (!keepSearch) search.rerun();
   await Promise.all([threads.showNumber(number), state.list === 'contacts' ? contacts.showNumber(number) : null]);
 }
 
 async function openThread(thread) {
   threads.markOpen(thread.id);
   await conversation.open(state.number, thread);
+}
+
+/** A message the search found: its conversation, scrolled to it. */
+async function openHit(hit) {
+  const number = hit.thread?.phone_number_id ?? state.number;
+  if (number !== state.number) await selectNumber(number, { keepSearch: true });
+  threads.markOpen(hit.message.thread_id);
+  await conversation.openAt(number, hit);
 }
 
 function setList(which) {
@@ -205,6 +221,7 @@ function signOut(reason) {
   state.feed = null;
   state.number = null;
   conversation.clear();
+  search.clear();
   threads.list.clear();
   contacts.list.clear();
   byId('numbers').replaceChildren();

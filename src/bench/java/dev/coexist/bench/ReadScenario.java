@@ -20,7 +20,8 @@ import org.HdrHistogram.Histogram;
  * Reads from a big store: {@code messages} history messages are journalled and applied for one
  * number, then one client asks, through real HTTP, for thread-list pages (the first page and pages
  * further down by cursor) and for message pages of random threads. {@code GET /health/live} in the
- * same run is the floor: what an HTTP round trip costs here with no query at all.
+ * same run is the floor: what an HTTP round trip costs here with no query at all. The search step
+ * asks GET /api/v1/search for words and for wamids.
  */
 final class ReadScenario {
   static final String NUMBER = "106540352240004";
@@ -34,7 +35,19 @@ final class ReadScenario {
       double loadSeconds,
       Histogram floor,
       Histogram threadList,
-      Histogram messagePage) {}
+      Histogram messagePage,
+      Histogram searchWords,
+      Histogram searchWamid) {}
+
+  /**
+   * What the search step asks for: whole words, beginnings of words and two words together, in
+   * every number and in one. Every word is in the bench's texts, so each one matches a sixth of
+   * the messages or more: the worst case of a search (the matches are sorted by time), not a
+   * typical one.
+   */
+  private static final String[] SEARCHES = {
+    "Hauptstrasse", "thursday", "reserve", "haupt", "deliv", "blue available", "order 4711", "fri"
+  };
 
   private ReadScenario() {}
 
@@ -59,6 +72,8 @@ final class ReadScenario {
       final Histogram floor = histogram();
       final Histogram threadList = histogram();
       final Histogram messagePage = histogram();
+      final Histogram searchWords = histogram();
+      final Histogram searchWamid = histogram();
       final String threadsPath = "/api/v1/numbers/" + NUMBER + "/threads?limit=" + PAGE;
       for (int round = 0; round < 2; round++) {
         // round 0 warms up; round 1 is measured
@@ -75,10 +90,31 @@ final class ReadScenario {
               app,
               "/api/v1/numbers/" + NUMBER + "/threads/" + thread + "/messages?limit=" + PAGE,
               measured ? messagePage : null);
+          final String words = SEARCHES[random.nextInt(SEARCHES.length)];
+          time(
+              app,
+              "/api/v1/search?limit="
+                  + PAGE
+                  + "&q="
+                  + encode(words)
+                  + (index % 2 == 0 ? "" : "&number=" + NUMBER),
+              measured ? searchWords : null);
+          final String wamid =
+              chunks.wamid(
+                  1, 1 + random.nextInt(chunkCount), random.nextInt(chunks.messagesPerChunk()));
+          time(app, "/api/v1/search?q=" + encode(wamid), measured ? searchWamid : null);
         }
       }
       return new Outcome(
-          engine, messages, threadIds.size(), loadSeconds, floor, threadList, messagePage);
+          engine,
+          messages,
+          threadIds.size(),
+          loadSeconds,
+          floor,
+          threadList,
+          messagePage,
+          searchWords,
+          searchWamid);
     }
   }
 

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,19 @@ public final class ApiGuard {
   @FunctionalInterface
   interface ApiHandler {
     void handle(ServerRequest request, ServerResponse response) throws SQLException, IOException;
+  }
+
+  /**
+   * Checks the API key and that the request has no query parameter but {@code parameters}, then
+   * runs the route.
+   */
+  Handler guarded(final List<String> parameters, final ApiHandler route) {
+    final List<String> known = List.copyOf(parameters);
+    return guarded(
+        (request, response) -> {
+          QueryParameters.refuseUnknown(request, known);
+          route.handle(request, response);
+        });
   }
 
   /** Checks the API key, then runs the route; a 400, 404 or 503 carries its reason. */

@@ -28,6 +28,8 @@ import java.util.Set;
  * themselves are {@link JournalBodies}'.
  */
 public final class JournalApi {
+  private static final List<String> PAGED = List.of("limit", "cursor");
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> JOURNAL_STATES =
       Set.of("pending", "applied", "duplicate", "failed", "rejected");
@@ -56,10 +58,13 @@ public final class JournalApi {
 
   public void register(final HttpRouting.Builder routing) {
     routing
-        .get("/api/v1/journal", guard.guarded(this::journalEntries))
+        .get(
+            "/api/v1/journal",
+            guard.guarded(
+                List.of("state", "with_problems", "limit", "cursor"), this::journalEntries))
         .post("/api/v1/journal/replay", guard.guarded(this::replayMany))
-        .get("/api/v1/journal/{id}", guard.guarded(this::journalEntry))
-        .get("/api/v1/journal/{id}/problems", guard.guarded(this::entryProblems))
+        .get("/api/v1/journal/{id}", guard.guarded(PAGED, this::journalEntry))
+        .get("/api/v1/journal/{id}/problems", guard.guarded(PAGED, this::entryProblems))
         .post("/api/v1/journal/{id}/replay", guard.guarded(this::replayOne));
   }
 

@@ -47,7 +47,7 @@ public final class JournalBodies {
   public void register(final HttpRouting.Builder routing) {
     routing
         .post("/api/v1/journal/export", guard.guarded(this::export))
-        .get("/api/v1/journal/{id}/body", guard.guarded(this::body));
+        .get("/api/v1/journal/{id}/body", guard.guarded(List.of(), this::body));
   }
 
   private void body(final ServerRequest request, final ServerResponse response)

@@ -33,7 +33,7 @@ public final class PartitionsApi {
   }
 
   public void register(final HttpRouting.Builder routing) {
-    routing.get("/api/v1/partitions", guard.guarded(this::partitions));
+    routing.get("/api/v1/partitions", guard.guarded(List.of(), this::partitions));
   }
 
   private void partitions(final ServerRequest request, final ServerResponse response)

@@ -30,6 +30,7 @@ import java.util.Map;
  * {@link JournalApi}). Every route needs a bearer API key; every error is JSON with a reason.
  */
 public final class ReadApi {
+  private static final List<String> PAGED = List.of("limit", "cursor");
 
   private final StoreQueries queries;
   private final ApiGuard guard;
@@ -44,12 +45,17 @@ public final class ReadApi {
   public void register(final HttpRouting.Builder routing) {
     routing
         .get("/openapi.yaml", this::openApi)
-        .get("/api/v1/numbers", guard.guarded(this::numbers))
-        .get("/api/v1/numbers/{number}", guard.guarded(this::number))
-        .get("/api/v1/numbers/{number}/threads", guard.guarded(this::threads))
-        .get("/api/v1/numbers/{number}/threads/{thread}/messages", guard.guarded(this::messages))
-        .get("/api/v1/numbers/{number}/contacts", guard.guarded(this::contacts))
-        .get("/api/v1/messages/{wamid}", guard.guarded(this::message));
+        .get("/api/v1/numbers", guard.guarded(PAGED, this::numbers))
+        .get("/api/v1/numbers/{number}", guard.guarded(List.of(), this::number))
+        .get(
+            "/api/v1/numbers/{number}/threads",
+            guard.guarded(ThreadFilters.PARAMETERS, this::threads))
+        .get(
+            "/api/v1/numbers/{number}/threads/{thread}/messages",
+            guard.guarded(List.of("limit", "before", "after"), this::messages))
+        .get("/api/v1/numbers/{number}/contacts", guard.guarded(PAGED, this::contacts))
+        .get("/api/v1/messages/{wamid}", guard.guarded(List.of(), this::message));
+    new SearchApi(queries, guard).register(routing);
   }
 
   private void openApi(final ServerRequest request, final ServerResponse response) {
@@ -110,7 +116,8 @@ public final class ReadApi {
             .map(text -> Cursor.decode(text, "threads", 2))
             .map(cursor -> new ThreadCursor(cursor.longAt(0), cursor.longAt(1)))
             .orElse(null);
-    final Page<ThreadView, ThreadCursor> page = queries.threads().page(number, after, limit);
+    final Page<ThreadView, ThreadCursor> page =
+        queries.threads().page(number, ThreadFilters.of(request), after, limit);
     final Map<String, Object> body = new LinkedHashMap<>();
     body.put("threads", page.items().stream().map(ResourceJson::thread).toList());
     body.put(
@@ -222,6 +229,15 @@ public final class ReadApi {
             .find(wamid)
             .orElseThrow(() -> new ApiGuard.NotFoundException("no message " + wamid));
     Replies.json(response, Status.OK_200, ResourceJson.messageDetail(detail));
+  }
+
+  /** The number of the path, or a 404. */
+  static String existingNumber(final StoreQueries queries, final String number)
+      throws SQLException {
+    if (queries.numbers().find(number).isEmpty()) {
+      throw new ApiGuard.NotFoundException("no phone number " + number);
+    }
+    return number;
   }
 
   private String existingNumber(final ServerRequest request) throws SQLException {

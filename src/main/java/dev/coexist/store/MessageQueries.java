@@ -227,7 +227,7 @@ public final class MessageQueries {
     return Optional.of(MessageDetailQueries.detail(statements, found));
   }
 
-  private static MessageView message(final ResultSet row) throws SQLException {
+  static MessageView message(final ResultSet row) throws SQLException {
     final String mediaId = row.getString("media_id");
     final boolean placeholder = row.getInt("media_placeholder") == 1;
     final long editedAt = row.getLong("edited_at");

@@ -13,7 +13,8 @@ public record StoreQueries(
     ThreadQueries threads,
     MessageQueries messages,
     ContactQueries contacts,
-    PartnerEventQueries partnerEvents) {
+    PartnerEventQueries partnerEvents,
+    MessageSearch search) {
 
   /**
    * @param stallAfter a history sync in progress with no chunk for this long is {@code stalled}
@@ -25,6 +26,7 @@ public record StoreQueries(
         new ThreadQueries(database),
         new MessageQueries(database),
         new ContactQueries(database),
-        new PartnerEventQueries(database));
+        new PartnerEventQueries(database),
+        new MessageSearch(database));
   }
 }

@@ -38,14 +38,19 @@ public final class ThreadQueries {
                              AND lm.wamid = t.last_message_wamid
       """;
 
-  private static final String THREADS =
-      THREAD_COLUMNS
-          + """
-             WHERE t.phone_number_id = ?
-               AND (t.last_message_at < ? OR (t.last_message_at = ? AND t.id < ?))
-             ORDER BY t.last_message_at DESC, t.id DESC
-             LIMIT ?
-            """;
+  private static final String THREADS_WHERE =
+      """
+       WHERE t.phone_number_id = ?
+         AND (t.last_message_at < ? OR (t.last_message_at = ? AND t.id < ?))
+      """;
+
+  private static final String THREADS_ORDER =
+      """
+       ORDER BY t.last_message_at DESC, t.id DESC
+       LIMIT ?
+      """;
+
+  private static final String THREADS = THREAD_COLUMNS + THREADS_WHERE + THREADS_ORDER;
 
   private static final String THREAD = THREAD_COLUMNS + " WHERE t.phone_number_id = ? AND t.id = ?";
 
@@ -75,13 +80,31 @@ public final class ThreadQueries {
    */
   public Page<ThreadView, ThreadCursor> page(
       final String phoneNumberId, final ThreadCursor after, final int limit) throws SQLException {
+    return page(phoneNumberId, ThreadFilter.NONE, after, limit);
+  }
+
+  /**
+   * The threads of a number that {@code filter} keeps, newest activity first.
+   *
+   * @param after the {@link Page#next()} of the previous page, or null for the first page
+   */
+  public Page<ThreadView, ThreadCursor> page(
+      final String phoneNumberId,
+      final ThreadFilter filter,
+      final ThreadCursor after,
+      final int limit)
+      throws SQLException {
+    final String sql =
+        filter.isNone()
+            ? THREADS
+            : THREAD_COLUMNS + THREADS_WHERE + filter.conditions() + THREADS_ORDER;
     try (Connection connection = database.pool().getConnection();
-        PreparedStatement select = connection.prepareStatement(THREADS)) {
+        PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, phoneNumberId);
       select.setLong(2, after == null ? Long.MAX_VALUE : after.lastMessageAt());
       select.setLong(3, after == null ? Long.MAX_VALUE : after.lastMessageAt());
       select.setLong(4, after == null ? Long.MAX_VALUE : after.threadId());
-      select.setInt(5, limit + 1);
+      select.setInt(filter.bind(select, 5), limit + 1);
       final List<ThreadView> threads = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {

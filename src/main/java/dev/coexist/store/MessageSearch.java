@@ -1,0 +1,152 @@
+package dev.coexist.store;
+
+import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Messages found by their words (the engines' own full-text indexes: SQLite FTS5 {@code
+ * messages_search}, PostgreSQL GIN over {@code message_words(...)}, both kept in the apply
+ * transaction) or by their exact wamid, newest first, in every number or in one.
+ */
+public final class MessageSearch {
+  private static final String COLUMNS =
+      """
+      SELECT m.id, m.phone_number_id, m.wamid, m.thread_id, m.direction, m.sources, m.type,
+             m.content, m.text, m.text_original, m.sent_at, m.reply_to_wamid, m.media_id,
+             m.media_mime_type, m.media_sha256, m.media_caption, m.media_filename,
+             m.media_placeholder, m.history_status, m.status, m.status_at, m.edit_count,
+             m.edited_at, m.revoked, m.revoked_at, m.errors
+      """;
+
+  // newest first, strictly older than the cursor; the number is optional (NULL: every number)
+  private static final String PAGE =
+      """
+         AND (CAST(? AS TEXT) IS NULL OR m.phone_number_id = ?)
+         AND (m.sent_at < ? OR (m.sent_at = ? AND m.id < ?))
+       ORDER BY m.sent_at DESC, m.id DESC
+       LIMIT ?
+      """;
+
+  // FTS5 finds the rows of the words; the messages are read by rowid
+  private static final String BY_WORDS_SQLITE =
+      COLUMNS
+          + """
+              FROM messages_search s
+              JOIN messages m ON m.id = s.rowid
+             WHERE messages_search MATCH ?
+            """
+          + PAGE;
+
+  // the expression and the predicate of the messages_by_words index, exactly as indexed
+  private static final String BY_WORDS_POSTGRESQL =
+      COLUMNS
+          + """
+              FROM messages m
+             WHERE message_words(m.text, m.media_caption, m.media_filename)
+                   @@ to_tsquery('simple', search_fold(?))
+               AND (m.text IS NOT NULL OR m.media_caption IS NOT NULL
+                    OR m.media_filename IS NOT NULL)
+            """
+          + PAGE;
+
+  // PostgreSQL: the messages_by_wamid index. SQLite keeps no wamid index: a probe of the
+  // (phone_number_id, wamid) key per number (MessageQueries).
+  private static final String BY_WAMID_POSTGRESQL = COLUMNS + " FROM messages m WHERE m.wamid = ?";
+
+  private static final String BY_WAMID_SQLITE =
+      COLUMNS
+          + """
+              FROM messages m
+             WHERE m.phone_number_id IN (SELECT phone_number_id FROM numbers) AND m.wamid = ?
+            """;
+
+  private final Database database;
+
+  public MessageSearch(final Database database) {
+    this.database = database;
+  }
+
+  /**
+   * The messages that have every word (as a word or the beginning of one), newest first.
+   *
+   * @param phoneNumberId only this number's messages; null for every number
+   * @param after the {@link Page#next()} of the previous page, null for the first page
+   */
+  public Page<SearchHit, MessageCursor> byWords(
+      final SearchTerms terms,
+      final String phoneNumberId,
+      final MessageCursor after,
+      final int limit)
+      throws SQLException {
+    if (terms.isEmpty()) {
+      return new Page<>(List.of(), null);
+    }
+    final boolean postgresql = database.engine() == Engine.POSTGRESQL;
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(postgresql ? BY_WORDS_POSTGRESQL : BY_WORDS_SQLITE)) {
+      select.setString(1, postgresql ? terms.postgresqlQuery() : terms.sqliteMatch());
+      select.setString(2, phoneNumberId);
+      select.setString(3, phoneNumberId);
+      select.setLong(4, after == null ? Long.MAX_VALUE : after.sentAt());
+      select.setLong(5, after == null ? Long.MAX_VALUE : after.sentAt());
+      select.setLong(6, after == null ? Long.MAX_VALUE : after.id());
+      select.setInt(7, limit + 1);
+      final List<MessageView> found = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          found.add(MessageQueries.message(rows));
+        }
+      }
+      final boolean more = found.size() > limit;
+      final List<MessageView> page = more ? found.subList(0, limit) : found;
+      return new Page<>(
+          withThreads(connection, page), more ? page.get(page.size() - 1).cursor() : null);
+    }
+  }
+
+  /** The message of this wamid (in every number that has it, or in one), as a single page. */
+  public Page<SearchHit, MessageCursor> byWamid(final String wamid, final String phoneNumberId)
+      throws SQLException {
+    final boolean postgresql = database.engine() == Engine.POSTGRESQL;
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(postgresql ? BY_WAMID_POSTGRESQL : BY_WAMID_SQLITE)) {
+      select.setString(1, wamid);
+      final List<MessageView> found = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          final MessageView message = MessageQueries.message(rows);
+          if (phoneNumberId == null || phoneNumberId.equals(message.phoneNumberId())) {
+            found.add(message);
+          }
+        }
+      }
+      return new Page<>(withThreads(connection, found), null);
+    }
+  }
+
+  private List<SearchHit> withThreads(final Connection connection, final List<MessageView> page)
+      throws SQLException {
+    final Set<Long> ids = new LinkedHashSet<>();
+    page.forEach(message -> ids.add(message.threadId()));
+    final Map<Long, ThreadView> threads;
+    try (OwnStatements statements = new OwnStatements(connection)) {
+      threads = ThreadQueries.among(statements, database.engine(), ids);
+    }
+    final List<SearchHit> hits = new ArrayList<>(page.size());
+    for (final MessageView message : page) {
+      hits.add(new SearchHit(message, threads.get(message.threadId())));
+    }
+    return hits;
+  }
+}
