@@ -51,6 +51,7 @@ export const ORIGINS = {
   echo: 'Business app',
   live: 'Live',
   media_followup: 'Media follow-up',
+  api: 'Cloud API (content not seen)',
 };
 
 export const STATUSES = {

@@ -13,6 +13,8 @@ import { Subscriptions } from './subscriptions.js';
 import { installLayout, showPane } from './layout.js';
 import { installKeys } from './keys.js';
 import { SearchBox } from './search.js';
+import { FailuresView } from './failures.js';
+import { Alerts } from './alerts.js';
 
 const KEY = 'coexist.apiKey';
 
@@ -44,6 +46,8 @@ const search = new SearchBox(api, {
   onOpenHit: (hit) => openHit(hit).catch(report),
   report,
 });
+const failures = new FailuresView(api, report);
+const alerts = new Alerts(api, report);
 
 /** How often the subscriptions page asks again while shown: deliveries are not on the feed. */
 const SUBSCRIPTIONS_POLL = 5000;
@@ -88,6 +92,8 @@ const refreshContacts = coalesce(() => (state.list === 'contacts' ? contacts.ref
 const refreshConversation = coalesce(() => conversation.refresh(), 50);
 const refreshFailed = coalesce(() => failed.refresh());
 const refreshSubscriptions = coalesce(() => subscriptions.refresh());
+const refreshFailures = coalesce(() => (state.view === 'failures' ? failures.refresh() : undefined), 500);
+const refreshAlerts = coalesce(() => alerts.refresh(), 500);
 
 function forNumber(data) {
   return !data.phone_number_id || data.phone_number_id === state.number;
@@ -111,6 +117,10 @@ function onChange({ event, data: envelope }) {
       if (forNumber(data)) refreshThreads();
       // a number's card shows when it was last heard from (and a new number appears)
       refreshNumbers();
+      if (event === 'status.created' && data.status === 'failed') {
+        refreshFailures();
+        refreshAlerts();
+      }
       break;
     case 'thread.updated':
       if (forNumber(data)) refreshThreads();
@@ -123,6 +133,7 @@ function onChange({ event, data: envelope }) {
     case 'history.updated':
     case 'number.updated':
       refreshNumbers();
+      refreshAlerts();
       break;
     case 'delivery.failed':
       refreshFailed();
@@ -141,6 +152,8 @@ function refreshAll() {
   refreshContacts();
   refreshConversation();
   refreshFailed();
+  refreshFailures();
+  refreshAlerts();
 }
 
 function feedState(value, reason) {
@@ -187,6 +200,9 @@ function setView(which) {
   show(byId('inbox'), which === 'conversations');
   show(byId('failed-view'), which === 'failed');
   show(byId('subscriptions-view'), which === 'subscriptions');
+  show(byId('failures-view'), which === 'failures');
+  byId('show-failures').setAttribute('aria-pressed', String(which === 'failures'));
+  if (which === 'failures') failures.refresh().catch(report);
   byId('show-conversations').setAttribute('aria-pressed', String(which === 'conversations'));
   byId('show-failed').setAttribute('aria-pressed', String(which === 'failed'));
   byId('show-subscriptions').setAttribute('aria-pressed', String(which === 'subscriptions'));
@@ -206,11 +222,13 @@ async function start() {
   show(byId('views'), true);
   show(byId('feed-state'), true);
   show(byId('forget-key'), true);
+  show(byId('alerts-state'), true);
   setView('conversations');
   state.feed = follow('/api/v1/events', { key: () => sessionStorage.getItem(KEY) ?? '', onEvent: onChange, onState: feedState });
   const list = await numbers.refresh();
   failed.refresh().catch(report);
   subscriptions.refresh().catch(report);
+  alerts.refresh().catch(report);
   if (list.length > 0 && state.number === null) await selectNumber(list[0].phone_number_id);
 }
 
@@ -228,7 +246,9 @@ function signOut(reason) {
   failed.reset();
   pollSubscriptions(false);
   subscriptions.reset();
-  for (const id of ['inbox', 'failed-view', 'subscriptions-view', 'views', 'feed-state', 'forget-key']) show(byId(id), false);
+  failures.reset();
+  alerts.reset();
+  for (const id of ['inbox', 'failed-view', 'subscriptions-view', 'failures-view', 'alerts-state', 'views', 'feed-state', 'forget-key']) show(byId(id), false);
   show(byId('key-view'), true);
   byId('key-error').textContent = reason ?? '';
   byId('api-key').value = '';
@@ -249,6 +269,7 @@ byId('show-contacts').addEventListener('click', () => setList('contacts'));
 byId('show-conversations').addEventListener('click', () => setView('conversations'));
 byId('show-failed').addEventListener('click', () => setView('failed'));
 byId('show-subscriptions').addEventListener('click', () => setView('subscriptions'));
+byId('show-failures').addEventListener('click', () => setView('failures'));
 
 installLayout();
 installKeys();

@@ -14,7 +14,8 @@ const SYNC_STATES = {
 };
 
 function accountText(account) {
-  if (!account) return 'Connected (no account update received)';
+  // no account update says nothing about the connection: it is not known to be connected
+  if (!account) return 'Unknown (no account update received)';
   const parts = [account.event ?? 'Account update'];
   if (account.reason) parts.push(account.reason);
   if (account.initiated_by) parts.push(`by ${account.initiated_by}`);

@@ -9,6 +9,7 @@ import dev.coexist.api.OperationsRoutes;
 import dev.coexist.api.PartitionsApi;
 import dev.coexist.api.ReadApi;
 import dev.coexist.api.Supervised;
+import dev.coexist.api.TimelineApi;
 import dev.coexist.apply.Processor;
 import dev.coexist.changes.ChangeFeed;
 import dev.coexist.changes.ChangeLog;
@@ -155,6 +156,8 @@ public final class App implements AutoCloseable {
       final JournalApi journalApi =
           new JournalApi(dataPath.states(), new ProblemQueries(database), guard, dataPath::wake);
       final JournalBodies journalBodies = new JournalBodies(journal, guard);
+      final TimelineApi timelineApi =
+          new TimelineApi(database, Clock.systemUTC(), config.historyStallAfter(), guard);
       final List<Supervised> supervised = new ArrayList<>();
       supervised.add(new Supervised("journal-writer", journal::writerRunning));
       for (final Processor each : dataPath.processors()) {
@@ -187,6 +190,7 @@ public final class App implements AutoCloseable {
                 journalApi.register(routing);
                 partitions.register(routing);
                 journalBodies.register(routing);
+                timelineApi.register(routing);
                 feed.register(routing, keys, changeLog);
                 new SubscriptionRoutes(
                         subscriptions,

@@ -223,12 +223,18 @@ public final class ReadApi {
   private void message(final ServerRequest request, final ServerResponse response)
       throws SQLException {
     final String wamid = request.path().pathParameters().get("wamid");
-    final var detail =
+    final var detail = queries.messages().find(wamid);
+    if (detail.isPresent()) {
+      Replies.json(response, Status.OK_200, ResourceJson.messageDetail(detail.get()));
+      return;
+    }
+    // a reaction is a message of its own too, kept with what it reacts to
+    final var reaction =
         queries
             .messages()
-            .find(wamid)
+            .reaction(wamid)
             .orElseThrow(() -> new ApiGuard.NotFoundException("no message " + wamid));
-    Replies.json(response, Status.OK_200, ResourceJson.messageDetail(detail));
+    Replies.json(response, Status.OK_200, ResourceJson.reaction(reaction));
   }
 
   /** The number of the path, or a 404. */

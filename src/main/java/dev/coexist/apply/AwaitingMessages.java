@@ -24,9 +24,6 @@ final class AwaitingMessages {
       ON CONFLICT (phone_number_id, wamid) DO NOTHING
       """;
 
-  private static final String THREAD_OF =
-      "SELECT thread_id FROM messages WHERE phone_number_id = ? AND wamid = ?";
-
   private static final String ANY_AWAITING =
       "SELECT 1 FROM awaiting_messages WHERE phone_number_id = ? LIMIT 1";
 
@@ -34,24 +31,6 @@ final class AwaitingMessages {
       "DELETE FROM awaiting_messages WHERE phone_number_id = ? AND wamid = ?";
 
   private AwaitingMessages() {}
-
-  /**
-   * The thread of {@code wamid} when it is stored; otherwise notes that it is awaited and returns
-   * null. One statement when the message is there, as it usually is.
-   */
-  static Long threadOrAwait(final WriteSession session, final String number, final String wamid)
-      throws SQLException {
-    final PreparedStatement thread = session.prepare(THREAD_OF);
-    thread.setString(1, number);
-    thread.setString(2, wamid);
-    try (ResultSet row = thread.executeQuery()) {
-      if (row.next()) {
-        return row.getLong(1);
-      }
-    }
-    awaitIfMissing(session, number, wamid);
-    return null;
-  }
 
   /** Notes that {@code wamid} is awaited, unless it is stored already. */
   static void awaitIfMissing(final WriteSession session, final String number, final String wamid)
@@ -95,6 +74,12 @@ final class AwaitingMessages {
       attach(session, number, wamid);
     }
     return !awaiting.isEmpty();
+  }
+
+  /** The message {@code wamid} was just stored: its statuses and actions attached, if any. */
+  static void arrived(final WriteSession session, final String number, final String wamid)
+      throws SQLException {
+    attach(session, number, wamid);
   }
 
   private static void attach(final WriteSession session, final String number, final String wamid)

@@ -210,6 +210,10 @@ final class DeliveryApplier {
       case StatusUpdate status -> {
         final String number = number(status.origin());
         final StatusWriter.Written written = StatusWriter.status(session, number, status);
+        if (written.created() != null) {
+          // the first word of a message sent through the Cloud API: its record, then its status
+          changes.add(StoreChange.messageCreated(written.created(), MessageSource.API));
+        }
         changes.add(StoreChange.status(number, written.thread(), status.wamid(), written.status()));
         yield 0;
       }
@@ -239,8 +243,16 @@ final class DeliveryApplier {
       }
       case PartnerEvent partner -> {
         NumberWriter.partnerEvent(session, entry, partner);
-        final String number = partner.origin().phoneNumberId();
-        if (number != null) {
+        // a partner event names its business by WABA id or phone number: one change per number
+        // of this store it names
+        final List<String> named =
+            partner.origin().phoneNumberId() != null
+                ? List.of(partner.origin().phoneNumberId())
+                : session
+                    .reads()
+                    .numbersNamedBy(
+                        session, partner.phoneNumberId(), partner.wabaId(), partner.phoneDigits());
+        for (final String number : named) {
           changes.add(StoreChange.partner(number, partner, shownNumber(session, number)));
         }
         yield 0;

@@ -40,10 +40,15 @@ final class MessageWriter {
   // "takes" = the stored row is a history media placeholder and this one carries the real message;
   // a stored plain text's content is NULL (StoredContent) and stays so, as stored JSON would stay,
   // whatever content another arrival of its wamid brings
+  // A stored record of statuses alone (sources = 16, MessageSource.API: sent through the Cloud API,
+  // content unknown, see ApiRecords) becomes the message that arrives: its sources, its time, its
+  // journal entry (created_by) and its media state are the arrival's, as if the message had come
+  // first; its thread, statuses and actions stay.
   private static final String ON_CONFLICT =
       """
       ON CONFLICT (phone_number_id, wamid) DO UPDATE SET
-        sources = messages.sources | excluded.sources,
+        sources = CASE WHEN messages.sources = 16 THEN excluded.sources
+                       ELSE messages.sources | excluded.sources END,
         type = CASE WHEN messages.media_placeholder = 1 AND excluded.media_placeholder = 0
                     THEN excluded.type ELSE COALESCE(messages.type, excluded.type) END,
         content = CASE WHEN messages.media_placeholder = 1 AND excluded.media_placeholder = 0
@@ -56,6 +61,7 @@ final class MessageWriter {
         text = CASE WHEN messages.edit_count > 0 THEN messages.text
                     ELSE COALESCE(messages.text_original, excluded.text_original) END,
         sent_at = CASE WHEN excluded.sent_at = 0 THEN messages.sent_at
+                       WHEN messages.sources = 16 THEN excluded.sent_at
                        WHEN messages.sent_at = 0 OR excluded.sent_at < messages.sent_at
                        THEN excluded.sent_at ELSE messages.sent_at END,
         reply_to_wamid = COALESCE(messages.reply_to_wamid, excluded.reply_to_wamid),
@@ -64,7 +70,8 @@ final class MessageWriter {
         media_sha256 = COALESCE(messages.media_sha256, excluded.media_sha256),
         media_caption = COALESCE(messages.media_caption, excluded.media_caption),
         media_filename = COALESCE(messages.media_filename, excluded.media_filename),
-        media_placeholder = messages.media_placeholder * excluded.media_placeholder,
+        media_placeholder = CASE WHEN messages.sources = 16 THEN excluded.media_placeholder
+                                 ELSE messages.media_placeholder * excluded.media_placeholder END,
         history_status = COALESCE(messages.history_status, excluded.history_status),
         status = CASE WHEN excluded.status_rank > messages.status_rank
                         OR (excluded.status_rank = messages.status_rank
@@ -76,7 +83,9 @@ final class MessageWriter {
                          THEN excluded.status_at ELSE messages.status_at END,
         status_rank = CASE WHEN excluded.status_rank > messages.status_rank
                            THEN excluded.status_rank ELSE messages.status_rank END,
-        errors = COALESCE(messages.errors, excluded.errors)
+        errors = COALESCE(messages.errors, excluded.errors),
+        created_by = CASE WHEN messages.sources = 16 THEN excluded.created_by
+                          ELSE messages.created_by END
       """;
 
   static final String UPSERT = INSERT + ON_CONFLICT;

@@ -42,8 +42,9 @@ final class NumberWriter {
 
   private static final String INSERT_PARTNER_EVENT =
       """
-      INSERT INTO partner_events (journal_id, location, event, delivery_id, payload, received_at)
-      VALUES (?, ?, ?, ?, ?, ?)
+      INSERT INTO partner_events (journal_id, location, event, delivery_id, payload, received_at,
+                                  waba_id, phone_number_id, phone_digits)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (journal_id, location) DO NOTHING
       """;
 
@@ -185,6 +186,9 @@ final class NumberWriter {
     insert.setString(4, partner.origin().deliveryId());
     insert.setString(5, partner.raw().toString());
     insert.setLong(6, entry.receivedAtMillis());
+    insert.setString(7, partner.wabaId());
+    insert.setString(8, partner.phoneNumberId());
+    insert.setString(9, partner.phoneDigits());
     insert.executeUpdate();
   }
 }

@@ -1,6 +1,7 @@
 package dev.coexist.apply;
 
 import dev.coexist.coexistence.StatusUpdate;
+import dev.coexist.store.MessageDetail;
 import dev.coexist.store.StatusView;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +13,7 @@ import java.util.List;
 /**
  * Statuses ({@code statuses[]}): every status is kept; a message's current status only moves
  * forward ({@link StatusRank}), {@code failed} terminal; a status for a message not yet stored
- * waits for it (see AwaitingMessages) and is applied when it arrives.
+ * makes its record ({@link ApiRecords}), which the message merges into when it arrives.
  */
 final class StatusWriter {
   private static final String INSERT_STATUS =
@@ -46,8 +47,10 @@ final class StatusWriter {
    *
    * @param thread the thread of its message, null while the message is awaited
    * @param status the status as its message's {@code statuses} show it
+   * @param created the record this status made for a message not seen before ({@link ApiRecords}),
+   *     as the API shows it; null when the message was stored already
    */
-  record Written(Long thread, StatusView status) {}
+  record Written(Long thread, StatusView status, MessageDetail created) {}
 
   /** A {@code statuses[]} item: always kept in the history, current status only moves forward. */
   static Written status(final WriteSession session, final String number, final StatusUpdate update)
@@ -92,7 +95,7 @@ final class StatusWriter {
     if (rank > StatusRank.NONE) {
       advance(session, number, update.wamid(), value, rank, at);
     }
-    return new Written(AwaitingMessages.threadOrAwait(session, number, update.wamid()), status);
+    return ApiRecords.after(session, number, update, at, status);
   }
 
   static void advance(

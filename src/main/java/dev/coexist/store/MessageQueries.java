@@ -67,6 +67,20 @@ public final class MessageQueries {
              LIMIT 1
             """;
 
+  // A reaction by its own wamid, with its target's thread: a probe of message_actions' key per
+  // number (as for a message of any number on SQLite; message_actions has no wamid index).
+  private static final String REACTION_OF_ANY_NUMBER =
+      """
+      SELECT a.phone_number_id, a.wamid, a.target_wamid, a.direction, a.sources, a.actor,
+             a.acted_at, a.emoji, a.content, m.thread_id
+        FROM message_actions a
+        LEFT JOIN messages m ON m.phone_number_id = a.phone_number_id AND m.wamid = a.target_wamid
+       WHERE a.phone_number_id IN (SELECT phone_number_id FROM numbers) AND a.wamid = ?
+         AND a.kind = 'reaction'
+       ORDER BY a.phone_number_id
+       LIMIT 1
+      """;
+
   private final Database database;
   private final MessageDetailQueries details;
 
@@ -183,6 +197,32 @@ public final class MessageQueries {
       }
       try (OwnStatements statements = new OwnStatements(connection)) {
         return Optional.of(MessageDetailQueries.detail(statements, found.get()));
+      }
+    }
+  }
+
+  /** A reaction by its own wamid (in the first number that holds it), as a message of its own. */
+  public Optional<ReactionView> reaction(final String wamid) throws SQLException {
+    try (Connection connection = database.pool().getConnection();
+        PreparedStatement select = connection.prepareStatement(REACTION_OF_ANY_NUMBER)) {
+      select.setString(1, wamid);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        final long thread = row.getLong(10);
+        return Optional.of(
+            new ReactionView(
+                row.getString(1),
+                row.getString(2),
+                row.wasNull() ? null : thread,
+                row.getString(3),
+                row.getString(4),
+                MessageSource.of(row.getInt(5)),
+                row.getString(6),
+                seconds(row.getLong(7)),
+                row.getString(8),
+                row.getString(9)));
       }
     }
   }

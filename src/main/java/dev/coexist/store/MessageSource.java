@@ -13,7 +13,13 @@ public enum MessageSource {
   ECHO(2),
   /** A live {@code messages} webhook: the only source that counts as unread inbound activity. */
   LIVE(4),
-  MEDIA_FOLLOWUP(8);
+  MEDIA_FOLLOWUP(8),
+  /**
+   * Known only from its statuses: a message the partner sent through the Cloud API, whose content
+   * Coexist never saw. It gives way to the source that brings the message itself (an echo, a
+   * history chunk), which keeps the record and its statuses.
+   */
+  API(16);
 
   private final int bit;
 
@@ -25,7 +31,7 @@ public enum MessageSource {
     return bit;
   }
 
-  /** {@code history}, {@code echo}, {@code live}, {@code media_followup}. */
+  /** {@code history}, {@code echo}, {@code live}, {@code media_followup}, {@code api}. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

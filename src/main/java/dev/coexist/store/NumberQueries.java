@@ -33,6 +33,15 @@ public final class NumberQueries {
        ORDER BY phone_number_id LIMIT 2
       """;
 
+  // the numbers a 360dialog partner event names: by id, by WABA or by display number
+  private static final String NAMED_BY_PARTNER_EVENT =
+      """
+      SELECT phone_number_id FROM numbers
+       WHERE phone_number_id = ? OR (waba_id IS NOT NULL AND waba_id = ?)
+          OR (display_digits IS NOT NULL AND display_digits = ?)
+       ORDER BY phone_number_id
+      """;
+
   private static final String ACCOUNT =
       """
       SELECT event, reason, initiated_by, received_at FROM account_events
@@ -99,6 +108,26 @@ public final class NumberQueries {
       final String first = rows.next() ? rows.getString(1) : null;
       return first == null || rows.next() ? Optional.empty() : Optional.of(first);
     }
+  }
+
+  /** The numbers a partner event names by id, WABA id or display digits (any may be null). */
+  static List<String> namedByPartnerEvent(
+      final Statements statements,
+      final String phoneNumberId,
+      final String wabaId,
+      final String digits)
+      throws SQLException {
+    final PreparedStatement select = statements.prepare(NAMED_BY_PARTNER_EVENT);
+    select.setString(1, phoneNumberId);
+    select.setString(2, wabaId);
+    select.setString(3, digits);
+    final List<String> ids = new ArrayList<>();
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        ids.add(rows.getString(1));
+      }
+    }
+    return ids;
   }
 
   /**

@@ -150,6 +150,45 @@ public final class ResourceJson {
     return json;
   }
 
+  /**
+   * A reaction as {@code /api/v1/messages/{wamid}} shows it by its own wamid: a message of type
+   * {@code reaction} (the fields every message has), and {@code reaction}, what it reacts to.
+   */
+  public static Map<String, Object> reaction(final ReactionView reaction) {
+    final Map<String, Object> json = new LinkedHashMap<>();
+    json.put("wamid", reaction.wamid());
+    json.put("thread_id", reaction.threadId());
+    json.put("direction", reaction.direction());
+    json.put(
+        "origins",
+        reaction.sources().stream()
+            .sorted(Comparator.naturalOrder())
+            .map(MessageSource::wireName)
+            .toList());
+    json.put("type", "reaction");
+    json.put("text", null);
+    json.put("content", parse(reaction.contentJson()));
+    json.put("sent_at", time(reaction.at()));
+    json.put("status", null);
+    json.put("status_at", null);
+    json.put("reply_to", null);
+    json.put("media", null);
+    json.put("edited", null);
+    json.put("revoked", false);
+    json.put("reactions", List.of());
+    json.put("errors", List.of());
+    json.put("phone_number_id", reaction.phoneNumberId());
+    json.put("statuses", List.of());
+    final Map<String, Object> about = new LinkedHashMap<>();
+    about.put("target_wamid", reaction.targetWamid());
+    about.put(
+        "emoji", reaction.emoji() == null || reaction.emoji().isEmpty() ? null : reaction.emoji());
+    about.put("removed", reaction.emoji() == null || reaction.emoji().isEmpty());
+    about.put("actor", reaction.actor());
+    json.put("reaction", about);
+    return json;
+  }
+
   /** A status as the {@code statuses} of its message show it. */
   public static Map<String, Object> status(final StatusView status) {
     final Map<String, Object> json = new LinkedHashMap<>();

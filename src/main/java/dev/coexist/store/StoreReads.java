@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -70,6 +71,19 @@ public final class StoreReads {
   public Optional<String> numberByDigits(final Statements statements, final String digits)
       throws SQLException {
     return NumberQueries.byDigits(statements, digits);
+  }
+
+  /**
+   * The numbers a 360dialog partner event names: by phone_number_id, WABA id or display digits (any
+   * may be null); a WABA's event names each of its numbers.
+   */
+  public List<String> numbersNamedBy(
+      final Statements statements,
+      final String phoneNumberId,
+      final String wabaId,
+      final String digits)
+      throws SQLException {
+    return NumberQueries.namedByPartnerEvent(statements, phoneNumberId, wabaId, digits);
   }
 
   /** The history sync of a number (two reads: its chunks per phase, its decline). */

@@ -197,7 +197,21 @@ class ReadApiIT {
     final String after = newest.get("after_cursor").asText();
     assertThat(get(path, "after=" + after).get("messages")).isEmpty();
 
-    post("/webhooks/whatsapp", "meta/messages-all-types.json");
+    // newer than everything loaded (the newest is the record of the Cloud API message whose
+    // statuses came last, at 1740003060)
+    final HttpResponse<String> answer =
+        coexist.post(
+            "/webhooks/whatsapp",
+            """
+            {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[
+            {"field":"messages","value":{"messaging_product":"whatsapp",
+            "metadata":{"display_phone_number":"15550001111","phone_number_id":"%s"},
+            "contacts":[{"profile":{"name":"Pablo Morales"},"wa_id":"16505551234"}],
+            "messages":[{"from":"16505551234","id":"wamid.READ.NEWER","timestamp":"1740009000",
+            "type":"text","text":{"body":"One more thing"}}]}}]}]}"""
+                .formatted(NUMBER)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(answer.statusCode()).isEqualTo(200);
     awaitApplied();
 
     final JsonNode newer = get(path, "after=" + after + "&limit=500");

@@ -79,6 +79,8 @@ class ChangeLogIT {
           .containsExactly(
               "message.created",
               "message.created",
+              // the failed status of a message sent through the Cloud API: its record, its status
+              "message.created",
               "status.created",
               "message.updated",
               "contact.updated",
@@ -91,7 +93,7 @@ class ChangeLogIT {
           continue;
         }
         final JsonNode data = JSON.readTree((String) row.get(4));
-        assertThat(data.path("origin").asText()).isIn("live", "echo");
+        assertThat(data.path("origin").asText()).isIn("live", "echo", "api");
         assertThat(
                 store.rows(
                     "SELECT thread_id FROM messages WHERE phone_number_id = ? AND wamid = ?",
@@ -206,7 +208,8 @@ class ChangeLogIT {
       assertMessageAsShown(without(reaction, "change", "by_wamid"), null);
       assertThreadsAsListed(written);
 
-      // a status before its message: the message shows it when it arrives (read back)
+      // a status before its message makes its record (origin api), which the message merges
+      // into when it arrives: the same wamid, thread and statuses (read back)
       store.applyJson(
           """
           {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[
@@ -215,9 +218,20 @@ class ChangeLogIT {
           "statuses":[{"id":"wamid.EARLY.ECHO","status":"read","timestamp":"1740001010",
           "recipient_id":"16505551234"}]}}]}]}"""
               .formatted(NUMBER));
-      final JsonNode early = written(store).only("status.created");
-      assertThat(early.has("thread_id")).as("the message is not stored yet").isFalse();
+      written = written(store);
+      assertThat(written.types)
+          .filteredOn(type -> !type.equals("thread.updated"))
+          .containsExactly("message.created", "status.created");
+      final JsonNode record = written.only("message.created");
+      assertThat(record.path("origin").asText()).isEqualTo("api");
+      assertThat(record.path("origins")).containsExactly(JSON.getNodeFactory().textNode("api"));
+      assertThat(record.path("type").isNull()).isTrue();
+      assertThat(record.path("statuses")).hasSize(1);
+      assertMessageAsShown(record, "api");
+      final JsonNode early = written.only("status.created");
+      assertThat(early.path("thread_id")).isEqualTo(record.path("thread_id"));
       assertThat(early.path("status").asText()).isEqualTo("read");
+      assertThreadsAsListed(written);
       store.applyJson(
           """
           {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[

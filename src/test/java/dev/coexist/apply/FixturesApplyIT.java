@@ -333,13 +333,23 @@ class FixturesApplyIT {
 
   @ParameterizedTest
   @EnumSource(Engine.class)
-  void statusesKeepTheirHistoryAndWaitForTheirMessage(final Engine engine) throws Exception {
+  void statusesKeepTheirHistoryAndMakeTheRecordOfTheirMessage(final Engine engine)
+      throws Exception {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       store.apply("meta/statuses-sent-delivered-read.json");
       store.apply("meta/statuses-failed.json");
 
-      assertThat(store.rows("SELECT wamid FROM awaiting_messages ORDER BY wamid"))
-          .containsExactly(List.of(STATUS_X), List.of(FAILED_Y));
+      assertThat(store.count("awaiting_messages")).isZero();
+      final MessageDetail read = store.message(STATUS_X);
+      assertThat(read.message().sources()).containsExactly(MessageSource.API);
+      assertThat(read.message().direction()).isEqualTo("outbound");
+      assertThat(read.message().status()).isEqualTo("read");
+      assertThat(read.message().sentAt()).isEqualTo(Instant.ofEpochSecond(1740003000));
+      assertThat(threadOf(store, PABLO).messageCount()).isEqualTo(1);
+      final MessageDetail failed = store.message(FAILED_Y);
+      assertThat(failed.message().status()).isEqualTo("failed");
+      assertThat(failed.statuses().get(0).errorsJson()).contains("131050");
+      assertThat(threadOf(store, ANA).messageCount()).isEqualTo(1);
       assertThat(
               store.rows(
                   "SELECT status, status_at FROM message_statuses WHERE wamid = ? ORDER BY status_at",
@@ -392,8 +402,10 @@ class FixturesApplyIT {
       assertThat(store.queries.threads().page(NUMBER, null, 10).items())
           .extracting(thread -> thread.customer().phone())
           .containsExactlyInAnyOrder(PABLO, ANA);
-      assertThat(store.rows("SELECT wamid FROM awaiting_messages"))
-          .containsExactly(List.of("wamid.MULTI.api.sent"));
+      // the status of a message sent through the Cloud API: a record in Ana's thread, no wait
+      assertThat(store.count("awaiting_messages")).isZero();
+      assertThat(store.message("wamid.MULTI.api.sent").message().sources())
+          .containsExactly(MessageSource.API);
       assertThat(store.queries.partnerEvents().after(0, 10))
           .extracting(PartnerEventView::event)
           .containsExactly("channel_created", "account_violation");
@@ -430,6 +442,8 @@ class FixturesApplyIT {
               List.of("wamid.BAD.history.ok"),
               List.of("wamid.BAD.ok.after"),
               List.of("wamid.BAD.ok.before"),
+              // the good status of a message not seen: its record (origin api)
+              List.of("wamid.BAD.status.ok"),
               List.of("wamid.BAD.survivor"));
       assertThat(store.message("wamid.BAD.ok.after").message().sentAt()).isNull();
       assertThat(store.problems.all(statuses)).hasSize(3);

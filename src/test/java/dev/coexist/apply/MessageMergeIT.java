@@ -138,19 +138,38 @@ class MessageMergeIT {
 
   @ParameterizedTest
   @EnumSource(Engine.class)
-  void aStatusBeforeItsMessageIsAttachedWhenTheMessageArrives(final Engine engine)
+  void aStatusBeforeItsMessageMakesARecordTheMessageMergesInto(final Engine engine)
       throws Exception {
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       store.applyJson(Payloads.status("wamid.early", "read", 1740000200));
-      assertThat(store.rows("SELECT wamid FROM awaiting_messages"))
-          .singleElement()
-          .isEqualTo(java.util.List.of("wamid.early"));
-
+      store.applyJson(Payloads.status("wamid.early", "sent", 1740000150));
+      final MessageDetail record = store.message("wamid.early");
+      assertThat(record.message().sources()).containsExactly(MessageSource.API);
+      assertThat(record.message().direction()).isEqualTo("outbound");
+      assertThat(record.message().type()).isNull();
+      assertThat(record.message().status()).isEqualTo("read");
+      // timed by its earliest status, whichever came first
+      assertThat(record.message().sentAt()).isEqualTo(Instant.ofEpochSecond(1740000150));
+      assertThat(store.count("awaiting_messages")).isZero();
       store.applyJson(Payloads.echo("wamid.early", 1740000100, "hello"));
       final MessageDetail message = store.message("wamid.early");
+      assertThat(message.message().id()).isEqualTo(record.message().id());
+      assertThat(message.message().threadId()).isEqualTo(record.message().threadId());
+      assertThat(message.message().sources()).containsExactly(MessageSource.ECHO);
+      assertThat(message.message().text()).isEqualTo("hello");
+      assertThat(message.message().sentAt()).isEqualTo(Instant.ofEpochSecond(1740000100));
       assertThat(message.message().status()).isEqualTo("read");
-      assertThat(message.statuses()).extracting(StatusView::status).containsExactly("read");
-      assertThat(store.count("awaiting_messages")).isZero();
+      assertThat(message.statuses()).extracting(StatusView::status).containsExactly("sent", "read");
+      assertThat(store.count("messages")).isEqualTo(1);
+      final String merged = StoreDump.of(store);
+
+      // the other order ends in the same store
+      try (StoreHarness other = StoreHarness.open(engine, folder)) {
+        other.applyJson(Payloads.echo("wamid.early", 1740000100, "hello"));
+        other.applyJson(Payloads.status("wamid.early", "sent", 1740000150));
+        other.applyJson(Payloads.status("wamid.early", "read", 1740000200));
+        assertThat(StoreDump.of(other)).isEqualTo(merged);
+      }
     }
   }
 
