@@ -107,6 +107,15 @@ public final class Forwarder implements AutoCloseable {
    */
   void round() throws SQLException {
     final List<Finished> done = takeFinished();
+    // their threads' next events wait for these outcomes to be written, but they are no longer in
+    // flight: they do not count against the subscription's deliveries under way
+    final Map<String, Set<String>> recording = new HashMap<>();
+    for (final Finished one : done) {
+      one.busy().remove(one.event().orderingKey());
+      recording
+          .computeIfAbsent(one.subscription().id(), id -> new HashSet<>())
+          .add(one.event().orderingKey());
+    }
     // the figures read the whole queue: once a poll interval, not at every round
     final boolean figuresDue = !clock.instant().isBefore(figuresAt);
     if (figuresDue) {
@@ -128,7 +137,7 @@ public final class Forwarder implements AutoCloseable {
         known.add(subscription.id());
         final Instant now = clock.instant();
         if (subscription.state().equals(WebhookSubscription.ACTIVE) && holds(subscription, now)) {
-          toQueue.add(send(subscription, now));
+          toQueue.add(send(subscription, now, recording.getOrDefault(subscription.id(), Set.of())));
         }
         if (figuresDue) {
           showFigures(subscription, now);
@@ -137,6 +146,9 @@ public final class Forwarder implements AutoCloseable {
     } finally {
       // whatever the sends met, the finished attempts are recorded and their threads let go
       record(done);
+    }
+    if (!done.isEmpty()) {
+      wake(); // the next events of the threads just recorded are due now, not at the next poll
     }
     for (final Fresh fresh : toQueue) {
       queueNew(fresh);
@@ -258,8 +270,11 @@ public final class Forwarder implements AutoCloseable {
    * events at once, before they are queued. Sent before written: a kill -9 before the queue's
    * transaction sends them again after the restart, with the same {@code webhook-id}, as for any
    * delivery in flight. Returns the new events, to be queued.
+   *
+   * @param recording threads whose finished attempt this round records: their next event waits
    */
-  private Fresh send(final WebhookSubscription subscription, final Instant now)
+  private Fresh send(
+      final WebhookSubscription subscription, final Instant now, final Set<String> recording)
       throws SQLException {
     final Set<String> busy =
         inFlight.computeIfAbsent(subscription.id(), id -> ConcurrentHashMap.newKeySet());
@@ -274,7 +289,9 @@ public final class Forwarder implements AutoCloseable {
       if (!seen.add(event.orderingKey())) {
         continue; // an earlier event of its thread comes first
       }
-      if (!busy.contains(event.orderingKey()) && !event.nextAttemptAt().isAfter(now)) {
+      if (!busy.contains(event.orderingKey())
+          && !recording.contains(event.orderingKey())
+          && !event.nextAttemptAt().isAfter(now)) {
         chosen.add(event);
       }
     }
@@ -285,7 +302,9 @@ public final class Forwarder implements AutoCloseable {
             >= settings.inFlightPerSubscription()) {
           break;
         }
-        if (seen.add(event.orderingKey()) && !busy.contains(event.orderingKey())) {
+        if (seen.add(event.orderingKey())
+            && !busy.contains(event.orderingKey())
+            && !recording.contains(event.orderingKey())) {
           chosenFresh.add(
               new OutboundQueue.Pending(event.id(), event.wamid(), event.orderingKey(), 0, now));
         }
