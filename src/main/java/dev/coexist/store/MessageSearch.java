@@ -36,15 +36,25 @@ public final class MessageSearch {
        LIMIT ?
       """;
 
-  // FTS5 finds the rows of the words; the messages are read by rowid
+  // FTS5 walks the words' entries by their time key (sent_at * 2^31 + id, see the migration),
+  // newest first, from below the cursor's key, and stops after the page; the messages are read by
+  // their id, the key's low 31 bits
   private static final String BY_WORDS_SQLITE =
       COLUMNS
           + """
               FROM messages_search s
-              JOIN messages m ON m.id = s.rowid
+              JOIN messages m ON m.id = (s.rowid & 2147483647)
              WHERE messages_search MATCH ?
-            """
-          + PAGE;
+               AND s.rowid < ?
+               AND (CAST(? AS TEXT) IS NULL OR m.phone_number_id = ?)
+             ORDER BY s.rowid DESC
+             LIMIT ?
+            """;
+
+  /** The search key of a message: its time, then its id (below 2^31), in one integer. */
+  static long sqliteKey(final long sentAt, final long id) {
+    return sentAt * 2_147_483_648L + id;
+  }
 
   // the expression and the predicate of the messages_by_words index, exactly as indexed
   private static final String BY_WORDS_POSTGRESQL =
@@ -94,13 +104,21 @@ public final class MessageSearch {
     try (Connection connection = database.pool().getConnection();
         PreparedStatement select =
             connection.prepareStatement(postgresql ? BY_WORDS_POSTGRESQL : BY_WORDS_SQLITE)) {
-      select.setString(1, postgresql ? terms.postgresqlQuery() : terms.sqliteMatch());
-      select.setString(2, phoneNumberId);
-      select.setString(3, phoneNumberId);
-      select.setLong(4, after == null ? Long.MAX_VALUE : after.sentAt());
-      select.setLong(5, after == null ? Long.MAX_VALUE : after.sentAt());
-      select.setLong(6, after == null ? Long.MAX_VALUE : after.id());
-      select.setInt(7, limit + 1);
+      if (postgresql) {
+        select.setString(1, terms.postgresqlQuery());
+        select.setString(2, phoneNumberId);
+        select.setString(3, phoneNumberId);
+        select.setLong(4, after == null ? Long.MAX_VALUE : after.sentAt());
+        select.setLong(5, after == null ? Long.MAX_VALUE : after.sentAt());
+        select.setLong(6, after == null ? Long.MAX_VALUE : after.id());
+        select.setInt(7, limit + 1);
+      } else {
+        select.setString(1, terms.sqliteMatch());
+        select.setLong(2, after == null ? Long.MAX_VALUE : sqliteKey(after.sentAt(), after.id()));
+        select.setString(3, phoneNumberId);
+        select.setString(4, phoneNumberId);
+        select.setInt(5, limit + 1);
+      }
       final List<MessageView> found = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
