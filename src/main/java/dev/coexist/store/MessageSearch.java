@@ -113,7 +113,7 @@ public final class MessageSearch {
         select.setLong(6, after == null ? Long.MAX_VALUE : after.id());
         select.setInt(7, limit + 1);
       } else {
-        select.setString(1, terms.sqliteMatch());
+        select.setString(1, SqliteWordMatch.of(connection, terms));
         select.setLong(2, after == null ? Long.MAX_VALUE : sqliteKey(after.sentAt(), after.id()));
         select.setString(3, phoneNumberId);
         select.setString(4, phoneNumberId);

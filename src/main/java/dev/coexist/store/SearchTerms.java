@@ -59,11 +59,6 @@ public final class SearchTerms {
     return words.isEmpty();
   }
 
-  /** FTS5: every word quoted (so it is never an operator) and asked for as a prefix. */
-  String sqliteMatch() {
-    return words.stream().map(word -> '"' + word + "\"*").collect(Collectors.joining(" AND "));
-  }
-
   /**
    * {@code to_tsquery}: every word quoted and asked for as a prefix ({@code :*}). Folded in SQL by
    * the same function as the indexed words.

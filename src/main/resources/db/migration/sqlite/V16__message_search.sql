@@ -18,6 +18,9 @@ CREATE VIRTUAL TABLE messages_search USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- The index's own words, for a search to name the words a beginning stands for (SqliteWordMatch).
+CREATE VIRTUAL TABLE messages_search_words USING fts5vocab(messages_search, 'row');
+
 -- Only messages with words are indexed: placeholders, reactions, locations... cost nothing here.
 CREATE TRIGGER messages_search_insert AFTER INSERT ON messages
 WHEN new.text IS NOT NULL OR new.media_caption IS NOT NULL OR new.media_filename IS NOT NULL

@@ -19,8 +19,16 @@ class SearchTermsTest {
   @Test
   void engineSyntaxInTheTextStaysText() {
     final SearchTerms terms = SearchTerms.of("\"order\" OR ship* :* & 'x'");
-    assertThat(terms.sqliteMatch()).isEqualTo("\"order\"* AND \"OR\"* AND \"ship\"* AND \"x\"*");
+    assertThat(terms.words()).containsExactly("order", "OR", "ship", "x");
     assertThat(terms.postgresqlQuery()).isEqualTo("'order':* & 'OR':* & 'ship':* & 'x':*");
+  }
+
+  @Test
+  void wordsAreFoldedAsTheIndexFoldsThem() {
+    assertThat(SqliteWordMatch.fold("Café")).isEqualTo("cafe");
+    assertThat(SqliteWordMatch.fold("HAUPTSTRASSE")).isEqualTo("hauptstrasse");
+    assertThat(SqliteWordMatch.fold("Привет")).isEqualTo("привет");
+    assertThat(SqliteWordMatch.fold("Ελλάδα")).isEqualTo("ελλαδα");
   }
 
   @Test
