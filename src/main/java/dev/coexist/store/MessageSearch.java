@@ -31,7 +31,7 @@ public final class MessageSearch {
   private static final String PAGE =
       """
          AND (CAST(? AS TEXT) IS NULL OR m.phone_number_id = ?)
-         AND (m.sent_at < ? OR (m.sent_at = ? AND m.id < ?))
+         AND (m.sent_at, m.id) < (?, ?)
        ORDER BY m.sent_at DESC, m.id DESC
        LIMIT ?
       """;
@@ -109,9 +109,8 @@ public final class MessageSearch {
         select.setString(2, phoneNumberId);
         select.setString(3, phoneNumberId);
         select.setLong(4, after == null ? Long.MAX_VALUE : after.sentAt());
-        select.setLong(5, after == null ? Long.MAX_VALUE : after.sentAt());
-        select.setLong(6, after == null ? Long.MAX_VALUE : after.id());
-        select.setInt(7, limit + 1);
+        select.setLong(5, after == null ? Long.MAX_VALUE : after.id());
+        select.setInt(6, limit + 1);
       } else {
         select.setString(1, SqliteWordMatch.of(connection, terms));
         select.setLong(2, after == null ? Long.MAX_VALUE : sqliteKey(after.sentAt(), after.id()));
