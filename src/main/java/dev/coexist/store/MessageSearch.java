@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.postgresql.PGStatement;
 
 /**
  * Messages found by their words (the engines' own full-text indexes: SQLite FTS5 {@code
@@ -105,6 +106,9 @@ public final class MessageSearch {
         PreparedStatement select =
             connection.prepareStatement(postgresql ? BY_WORDS_POSTGRESQL : BY_WORDS_SQLITE)) {
       if (postgresql) {
+        // planned with its words every time, never as a generic plan: which index pays (the
+        // words' GIN for a rare word, the time index for a common one) depends on them
+        select.unwrap(PGStatement.class).setPrepareThreshold(0);
         select.setString(1, terms.postgresqlQuery());
         select.setString(2, phoneNumberId);
         select.setString(3, phoneNumberId);
