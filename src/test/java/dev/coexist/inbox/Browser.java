@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -106,6 +107,14 @@ final class Browser implements AutoCloseable {
 
   WebDriver driver() {
     return driver;
+  }
+
+  /** Opens the inbox at {@code url} with nothing remembered, and signs in with {@code apiKey}. */
+  void signIn(final String url, final String apiKey) {
+    open(url);
+    script("sessionStorage.clear()");
+    open(url);
+    awaitElement("#api-key").sendKeys(apiKey, Keys.ENTER);
   }
 
   void open(final String url) {

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.Keys;
 
 /**
  * The inbox's Failed sends view and the numbers' alerts in headless Chromium against the real
@@ -74,10 +73,7 @@ class FailedSendsPageIT {
 
   @BeforeEach
   void openInbox() {
-    browser.open(app.uri("/").toString());
-    browser.script("sessionStorage.clear()");
-    browser.open(app.uri("/").toString());
-    browser.awaitElement("#api-key").sendKeys(KEY, Keys.ENTER);
+    browser.signIn(app.uri("/").toString(), KEY);
     browser.awaitElement("#numbers li.number");
   }
 

@@ -137,10 +137,7 @@ class InboxIT {
 
   @BeforeEach
   void signIn() {
-    browser.open(app.uri("/").toString());
-    browser.script("sessionStorage.clear()");
-    browser.open(app.uri("/").toString());
-    browser.awaitElement("#api-key").sendKeys(KEY, Keys.ENTER);
+    browser.signIn(app.uri("/").toString(), KEY);
     browser.awaitElement("#numbers li.number");
   }
 

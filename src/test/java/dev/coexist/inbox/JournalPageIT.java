@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 import picocli.CommandLine;
 
@@ -120,10 +119,7 @@ class JournalPageIT {
 
   @BeforeEach
   void openTheJournal() {
-    browser.open(app.uri("/").toString());
-    browser.script("sessionStorage.clear()");
-    browser.open(app.uri("/").toString());
-    browser.awaitElement("#api-key").sendKeys(KEY, Keys.ENTER);
+    browser.signIn(app.uri("/").toString(), KEY);
     browser.awaitElement("#show-failed").click();
     browser.awaitElement("#failed tr[data-journal-id]");
   }

@@ -76,10 +76,7 @@ class SearchPageIT {
 
   @BeforeEach
   void signIn() {
-    browser.open(app.uri("/").toString());
-    browser.script("sessionStorage.clear()");
-    browser.open(app.uri("/").toString());
-    browser.awaitElement("#api-key").sendKeys(KEY, Keys.ENTER);
+    browser.signIn(app.uri("/").toString(), KEY);
     browser.awaitElement("#numbers li.number[data-phone-number-id='" + NUMBER + "']");
     browser.await(d -> browser.all("#threads li").size() == allThreads);
   }

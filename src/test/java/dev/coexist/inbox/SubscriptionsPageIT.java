@@ -40,7 +40,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -151,10 +150,7 @@ class SubscriptionsPageIT {
 
   @BeforeEach
   void openSubscriptions() {
-    browser.open(app.uri("/").toString());
-    browser.script("sessionStorage.clear()");
-    browser.open(app.uri("/").toString());
-    browser.awaitElement("#api-key").sendKeys(KEY, Keys.ENTER);
+    browser.signIn(app.uri("/").toString(), KEY);
     browser.awaitElement("#numbers li.number");
     browser.find("#show-subscriptions").click();
     browser.await(d -> browser.all("#subscriptions tr[data-subscription-id]").size() == 3);
