@@ -33,10 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Forwarder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
-  private static final int CHANGES_PER_READ = 1_000;
   private static final int PENDING_PER_READ = 1_000;
-  // a queue transaction stays bounded, whatever the per-message events of its chunks
-  private static final int EVENTS_PER_QUEUE = 10_000;
   private static final Duration FORGET_EVERY = Duration.ofHours(1);
 
   private final Subscriptions subscriptions;
@@ -47,7 +44,7 @@ public final class Forwarder implements AutoCloseable {
   private final RetrySchedule schedule;
   private final String node = UUID.randomUUID().toString();
   private final WebhookSender sender;
-  private final HistoryExpansion expansion;
+  private final NewEvents newEvents;
   private final EventBodies bodies;
   private final SubscriptionMetrics metrics;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
@@ -80,7 +77,7 @@ public final class Forwarder implements AutoCloseable {
     this.clock = clock;
     this.schedule = new RetrySchedule(jitter);
     this.sender = new WebhookSender(settings, clock);
-    this.expansion = new HistoryExpansion(log.database());
+    this.newEvents = new NewEvents(log, new HistoryExpansion(log.database()), queue, clock);
     this.bodies = new EventBodies(log.database());
     this.loop = new WakeableLoop("webhook-forwarder", settings.poll(), this::round);
     this.metrics = new SubscriptionMetrics(meters);
@@ -131,7 +128,7 @@ public final class Forwarder implements AutoCloseable {
     noneListed = all.isEmpty();
     listedAtNanos = System.nanoTime();
     final Set<String> known = new HashSet<>();
-    final List<Fresh> toQueue = new ArrayList<>();
+    final List<NewEvents.Fresh> toQueue = new ArrayList<>();
     try {
       for (final WebhookSubscription subscription : all) {
         known.add(subscription.id());
@@ -150,8 +147,8 @@ public final class Forwarder implements AutoCloseable {
     if (!done.isEmpty()) {
       wake(); // the next events of the threads just recorded are due now, not at the next poll
     }
-    for (final Fresh fresh : toQueue) {
-      queueNew(fresh);
+    for (final NewEvents.Fresh fresh : toQueue) {
+      newEvents.queue(fresh);
     }
     metrics.keep(known);
     leases.keySet().removeIf(id -> !known.contains(id));
@@ -183,88 +180,6 @@ public final class Forwarder implements AutoCloseable {
   }
 
   /**
-   * The subscription's events of the changes after its position, up to a bounded read: a
-   * subscription that asks for the messages of history chunks gets, after a chunk's change, one
-   * {@code message.created} per message the chunk stored ({@link HistoryExpansion}), each an event
-   * of its own ({@code seq.n}) ordered by its thread: the change log stays one change per chunk.
-   */
-  private Fresh readNew(final WebhookSubscription subscription, final long after)
-      throws SQLException {
-    long position = after;
-    final List<ChangeRecord> changes = log.after(after, Long.MAX_VALUE, CHANGES_PER_READ);
-    final List<OutboundQueue.Queued> wanted = new ArrayList<>();
-    final Map<Long, ChangeRecord> read = new HashMap<>();
-    for (final ChangeRecord change : changes) {
-      if (subscription.wants(change.type(), change.phoneNumberId())) {
-        wanted.add(new OutboundQueue.Queued(change.seq(), orderingKey(change)));
-        read.put(change.seq(), change);
-      }
-      if (subscription.historyMessages()
-          && HistoryExpansion.expands(change)
-          && subscription.wants("message.created", change.phoneNumberId())) {
-        for (final HistoryExpansion.Message message : expansion.of(change)) {
-          wanted.add(
-              new OutboundQueue.Queued(
-                  new EventId(change.seq(), message.part()),
-                  message.wamid(),
-                  "thread:" + message.threadId()));
-        }
-        read.put(change.seq(), change);
-      }
-      position = change.seq();
-      if (wanted.size() >= EVENTS_PER_QUEUE) {
-        break;
-      }
-    }
-    // a full read, or one cut short by the events it made: there is more after the position
-    final boolean more =
-        !changes.isEmpty()
-            && (changes.size() == CHANGES_PER_READ
-                || position != changes.get(changes.size() - 1).seq());
-    return new Fresh(subscription, after, position, List.copyOf(wanted), read, more);
-  }
-
-  /** New events read after a position, to queue (and perhaps sent already). */
-  private record Fresh(
-      WebhookSubscription subscription,
-      long after,
-      long position,
-      List<OutboundQueue.Queued> events,
-      Map<Long, ChangeRecord> changes,
-      boolean more) {
-    boolean none() {
-      return position == after;
-    }
-  }
-
-  /**
-   * Queues the read events and moves the subscription's position over them, in one transaction;
-   * then the rest of a backlog, in transactions of a bounded number of events (sent from the queue
-   * in the next rounds).
-   */
-  private void queueNew(final Fresh first) throws SQLException {
-    Fresh fresh = first;
-    while (!fresh.none()) {
-      queue.queue(fresh.subscription().id(), fresh.events(), fresh.position(), clock.instant());
-      if (!fresh.more()) {
-        return;
-      }
-      fresh = readNew(fresh.subscription(), fresh.position());
-    }
-  }
-
-  /** Changes of one thread keep their order; without a thread, those of one message or number. */
-  static String orderingKey(final ChangeRecord change) {
-    if (change.threadId() != null) {
-      return "thread:" + change.threadId();
-    }
-    if (change.phoneNumberId() != null) {
-      return "number:" + change.phoneNumberId();
-    }
-    return "store";
-  }
-
-  /**
    * Sends what is due: per ordering key (a thread) its first pending event, and, when every pending
    * event was read (so that no earlier event of their thread can be missed), the new changes'
    * events at once, before they are queued. Sent before written: a kill -9 before the queue's
@@ -273,13 +188,13 @@ public final class Forwarder implements AutoCloseable {
    *
    * @param recording threads whose finished attempt this round records: their next event waits
    */
-  private Fresh send(
+  private NewEvents.Fresh send(
       final WebhookSubscription subscription, final Instant now, final Set<String> recording)
       throws SQLException {
     final Set<String> busy =
         inFlight.computeIfAbsent(subscription.id(), id -> ConcurrentHashMap.newKeySet());
     final List<OutboundQueue.Pending> pending = queue.pending(subscription.id(), PENDING_PER_READ);
-    final Fresh fresh = readNew(subscription, subscription.position());
+    final NewEvents.Fresh fresh = newEvents.after(subscription, subscription.position());
     final Set<String> seen = new HashSet<>();
     final List<OutboundQueue.Pending> chosen = new ArrayList<>();
     for (final OutboundQueue.Pending event : pending) {
