@@ -300,8 +300,10 @@ public final class Forwarder implements AutoCloseable {
       Set<String> busy) {}
 
   /**
-   * Records every finished attempt in one transaction, then lets their threads' next events go: an
-   * event is never sent before the outcome of the one before it in its thread is written.
+   * Records every finished attempt in one transaction. Their threads' next events wait for it (the
+   * round's {@code recording}): an event is never sent before the outcome of the one before it in
+   * its thread is written; one the database refused stays pending and goes again, same {@code
+   * webhook-id}.
    */
   private List<Finished> takeFinished() {
     final List<Finished> done = new ArrayList<>();
@@ -351,17 +353,10 @@ public final class Forwarder implements AutoCloseable {
         }
       }
     }
-    try {
-      queue.record(outcomes, now, backFromOutage);
-      for (final Map.Entry<String, String> off : disable.entrySet()) {
-        subscriptions.disable(off.getKey(), off.getValue(), now);
-        LOG.warn("Subscription {} disabled: {}", off.getKey(), off.getValue());
-      }
-    } finally {
-      // unrecorded (the database refused): the events stay pending and go again, same webhook-id
-      for (final Finished one : done) {
-        one.busy().remove(one.event().orderingKey());
-      }
+    queue.record(outcomes, now, backFromOutage);
+    for (final Map.Entry<String, String> off : disable.entrySet()) {
+      subscriptions.disable(off.getKey(), off.getValue(), now);
+      LOG.warn("Subscription {} disabled: {}", off.getKey(), off.getValue());
     }
   }
 
