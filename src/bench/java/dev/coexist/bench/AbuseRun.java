@@ -152,8 +152,7 @@ final class AbuseRun {
                   abusersNice);
           LockSupport.parkNanos(RAMP.toNanos());
         }
-        LOG.info(
-            "{}: {} s warm-up, then {} s measured", name, seconds(warmup), seconds(duration));
+        LOG.info("{}: {} s warm-up, then {} s measured", name, seconds(warmup), seconds(duration));
         final LoadGenerator load =
             new LoadGenerator(
                 valid, server.endpoint(), warmup, duration, server::cpuNanos, sequence);

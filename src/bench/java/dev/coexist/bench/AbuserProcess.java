@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
  * The {@link Abusers} in a JVM of their own, started by the abuse scenario; {@link #main} is that
  * JVM's entry point.
  *
- * <p>In the benchmark's own JVM the abusers shared the load generator's two virtual-thread carriers:
- * 200 uploaders blocked in multi-megabyte socket writes and 2,000 slowloris threads woken every
- * second kept both carriers busy, and the valid senders' threads, their responses already in their
- * sockets, waited in the same queue to be scheduled. Their latency, counted from the intended send
- * time, then measured the generator's own backlog (seconds of it) rather than the server. In a
- * process of their own the abusers still take CPU from the machine, as an attacker on the same
- * host would, but no longer stand in the valid senders' scheduling queue.
+ * <p>In the benchmark's own JVM the abusers shared the load generator's two virtual-thread
+ * carriers: 200 uploaders blocked in multi-megabyte socket writes and 2,000 slowloris threads woken
+ * every second kept both carriers busy, and the valid senders' threads, their responses already in
+ * their sockets, waited in the same queue to be scheduled. Their latency, counted from the intended
+ * send time, then measured the generator's own backlog (seconds of it) rather than the server. In a
+ * process of their own the abusers still take CPU from the machine, as an attacker on the same host
+ * would, but no longer stand in the valid senders' scheduling queue.
  */
 final class AbuserProcess implements AutoCloseable {
 
@@ -195,7 +195,11 @@ final class AbuserProcess implements AutoCloseable {
         .uploadStatuses()
         .forEach(
             (status, count) ->
-                statuses.append(statuses.isEmpty() ? "" : ",").append(status).append(':').append(count));
+                statuses
+                    .append(statuses.isEmpty() ? "" : ",")
+                    .append(status)
+                    .append(':')
+                    .append(count));
     return TALLY
         + " connectsOpened="
         + tally.connectsOpened()

@@ -32,15 +32,27 @@ final class ArrivalLog {
   private int size;
   private final Set<Long> seen = new HashSet<>();
   private final Map<Long, Long> highestOfThread = new HashMap<>();
+  private final Set<String> wamids = new HashSet<>();
   private long duplicates;
   private long outOfOrder;
 
-  /** Records one accepted event; the order of the calls is the order of arrival. */
+  /**
+   * Records one accepted event; the order of the calls is the order of arrival.
+   *
+   * @param wamid the event's {@code data.wamid}, null when it has none
+   */
   synchronized void add(
-      final long id, final long thread, final long committedMicros, final long receivedMicros) {
+      final long id,
+      final long thread,
+      final String wamid,
+      final long committedMicros,
+      final long receivedMicros) {
     if (!seen.add(id)) {
       duplicates++;
       return;
+    }
+    if (wamid != null) {
+      wamids.add(wamid);
     }
     if (thread != NO_THREAD) {
       final Long highest = highestOfThread.get(thread);
@@ -68,6 +80,11 @@ final class ArrivalLog {
   /** Events accepted at least once. */
   synchronized long distinct() {
     return size;
+  }
+
+  /** The distinct {@code data.wamid}s of the events accepted. */
+  synchronized Set<String> wamids() {
+    return Set.copyOf(wamids);
   }
 
   /** Acceptances of an event already accepted before. */

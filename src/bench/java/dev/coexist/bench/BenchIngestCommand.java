@@ -179,7 +179,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
         new StringBuilder(
             RunHeader.render(
                 // picocli keeps the whole original argument list, from the root command on
-                "coexist bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                "coexist bench "
+                    + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 nonce,
                 ceilingUsed.toString()));
     System.out.print(report);

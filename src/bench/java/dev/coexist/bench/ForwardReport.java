@@ -342,15 +342,20 @@ final class ForwardReport {
               o.delivered(),
               o.sent().due() - o.sent().acks()));
     }
-    final boolean met = o.delivered() == o.expected();
+    final ForwardSteps.WamidCheck wamids = o.wamids();
+    final boolean met =
+        o.delivered() == o.expected() && wamids.missing() == 0 && wamids.unexpected() == 0;
     return new Verdict(
         met,
         String.format(
             Locale.ROOT,
-            "%,d of %,d events by distinct webhook-id%s",
+            "%,d of %,d events by distinct webhook-id, %,d distinct wamids: %,d of the messages"
+                + " sent missing, %,d not sent",
             o.delivered(),
             o.expected(),
-            met ? "" : ", " + (o.expected() - o.delivered()) + " missing"));
+            wamids.arrived(),
+            wamids.missing(),
+            wamids.unexpected()));
   }
 
   static Verdict orderKept(final long outOfOrder, final long delivered) {

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -162,6 +164,7 @@ final class ForwardSteps {
       LiveLoad.Sent sent,
       long expected,
       long delivered,
+      WamidCheck wamids,
       long duplicates,
       long outOfOrder,
       long threads,
@@ -173,6 +176,33 @@ final class ForwardSteps {
       double waitedSeconds,
       Optional<SubscriptionClient.Figures> figures,
       long badSignatures) {}
+
+  /**
+   * The messages' wamids that arrived in {@code message.created} events against those the run sent:
+   * each message should arrive exactly once as created, whatever the events count.
+   *
+   * @param missing wamids sent that arrived in no event (-1: not known, deliveries unacknowledged)
+   * @param unexpected wamids that arrived but were not sent as messages (-1: not known)
+   */
+  record WamidCheck(long arrived, long missing, long unexpected) {
+
+    static WamidCheck of(
+        final LiveDeliveries deliveries, final LiveLoad.Sent sent, final Set<String> arrived) {
+      if (sent.acks() != sent.due()) {
+        return new WamidCheck(arrived.size(), -1, -1);
+      }
+      final Set<String> expected = new HashSet<>();
+      for (long sequence = 0; sequence < sent.due(); sequence++) {
+        final String wamid = deliveries.messageWamid(sequence);
+        if (wamid != null) {
+          expected.add(wamid);
+        }
+      }
+      final long missing = expected.stream().filter(wamid -> !arrived.contains(wamid)).count();
+      final long unexpected = arrived.stream().filter(wamid -> !expected.contains(wamid)).count();
+      return new WamidCheck(arrived.size(), missing, unexpected);
+    }
+  }
 
   private ForwardSteps() {}
 
@@ -347,6 +377,7 @@ final class ForwardSteps {
           sent,
           expected,
           log.distinct(),
+          WamidCheck.of(setup.deliveries(), sent, log.wamids()),
           log.duplicates(),
           log.outOfOrder(),
           log.threads(),

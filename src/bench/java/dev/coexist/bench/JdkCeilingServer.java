@@ -147,7 +147,7 @@ final class JdkCeilingServer implements BenchServer {
   @Override
   public String description() {
     return "built-in JDK server on virtual threads, inside the client JVM (its CPU counts as"
-               + " client)";
+        + " client)";
   }
 
   @Override

@@ -119,6 +119,16 @@ final class LiveDeliveries {
     return sequence % KINDS == INBOUND && (sequence / KINDS) % SAMPLE_EVERY == 0;
   }
 
+  /** The wamid of the message request {@code sequence} carries, null when it is a status. */
+  String messageWamid(final long sequence) {
+    final int kind = (int) (sequence % KINDS);
+    if (kind != ECHO && kind != INBOUND) {
+      return null;
+    }
+    return wamidPrefix(kind == ECHO ? "E" : "I")
+        + String.format("%0" + PayloadTemplate.SLOT_DIGITS + "d", sequence);
+  }
+
   /** The wamid of the inbound message request {@code sequence} carries. */
   String inboundWamid(final long sequence) {
     return wamidPrefix("I") + String.format("%0" + PayloadTemplate.SLOT_DIGITS + "d", sequence);

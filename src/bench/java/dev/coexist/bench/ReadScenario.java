@@ -41,9 +41,9 @@ final class ReadScenario {
 
   /**
    * What the search step asks for: whole words, beginnings of words and two words together, in
-   * every number and in one. Every word is in the bench's texts, so each one matches a sixth of
-   * the messages or more: the worst case of a search (the matches are sorted by time), not a
-   * typical one.
+   * every number and in one. Every word is in the bench's texts, so each one matches a sixth of the
+   * messages or more: the worst case of a search (the matches are sorted by time), not a typical
+   * one.
    */
   private static final String[] SEARCHES = {
     "Hauptstrasse", "thursday", "reserve", "haupt", "deliv", "blue available", "order 4711", "fri"

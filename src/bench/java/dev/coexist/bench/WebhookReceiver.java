@@ -235,7 +235,7 @@ final class WebhookReceiver implements AutoCloseable {
       return 400;
     }
     // recorded before the 200: the next event of the thread is only sent after it
-    logs.get(index).add(eventId, threadId(event), committed, received);
+    logs.get(index).add(eventId, threadId(event), wamid(event), committed, received);
     return 200;
   }
 
@@ -422,6 +422,17 @@ final class WebhookReceiver implements AutoCloseable {
    * The event's {@code data.thread_id} ({@code thread_id} is a key of the data only), or {@link
    * ArrivalLog#NO_THREAD}.
    */
+  /** The event's {@code data.wamid}, null when it has none (the first one: the data's own). */
+  static String wamid(final String event) {
+    final String key = "\"wamid\":\"";
+    final int start = event.indexOf(key);
+    if (start < 0) {
+      return null;
+    }
+    final int end = event.indexOf('"', start + key.length());
+    return end < 0 ? null : event.substring(start + key.length(), end);
+  }
+
   static long threadId(final String event) {
     final String key = "\"thread_id\":";
     final int start = event.indexOf(key);

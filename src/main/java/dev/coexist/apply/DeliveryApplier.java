@@ -284,8 +284,10 @@ final class DeliveryApplier {
 
   /**
    * Writes a message, or the action it is; returns the change it made, with the message as the API
-   * then shows it: {@code message.created}, or for media that followed a history placeholder (or an
-   * action) {@code message.updated}.
+   * then shows it: {@code message.created} for a message new to the store; {@code message.updated}
+   * for media that followed a history placeholder, an action, or a message merged into one stored
+   * before ({@code change: merged}: a record made from a status, an imported message, a repeated
+   * delivery), so that a subscriber sees one {@code message.created} per wamid.
    */
   private static StoreChange message(
       final WriteSession session,
@@ -316,7 +318,7 @@ final class DeliveryApplier {
     Customers.profileName(
         session, customer, profileName, ColumnValues.seconds(message.timestamp()));
     Customers.ensureThread(session, customer, number);
-    final MessageDetail written =
+    final OneMessageWriter.Written written =
         OneMessageWriter.write(
             session,
             number,
@@ -327,9 +329,12 @@ final class DeliveryApplier {
                 null,
                 MessageContents.of(contents, message),
                 entry.id()));
-    return source == MessageSource.MEDIA_FOLLOWUP
-        ? StoreChange.messageUpdated(number, message.wamid(), "media", null, written)
-        : StoreChange.messageCreated(written, source);
+    if (source == MessageSource.MEDIA_FOLLOWUP) {
+      return StoreChange.messageUpdated(number, message.wamid(), "media", null, written.message());
+    }
+    return written.merged()
+        ? StoreChange.messageUpdated(number, message.wamid(), "merged", null, written.message())
+        : StoreChange.messageCreated(written.message(), source);
   }
 
   static Long action(

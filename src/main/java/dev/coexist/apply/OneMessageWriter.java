@@ -38,9 +38,15 @@ final class OneMessageWriter {
     return insert + "ON CONFLICT (phone_number_id, wamid) DO NOTHING\nRETURNING id\n";
   }
 
-  /** Writes the message; returns it as {@code GET /api/v1/messages/{wamid}} now shows it. */
-  static MessageDetail write(
-      final WriteSession session, final String number, final MessageWrite write)
+  /**
+   * What writing a message did: the message as {@code GET /api/v1/messages/{wamid}} now shows it,
+   * and whether it was new or merged into a row stored before (a record made from a status, an
+   * imported message, an earlier delivery of the same wamid).
+   */
+  record Written(MessageDetail message, boolean merged) {}
+
+  /** Writes the message; returns what it now is. */
+  static Written write(final WriteSession session, final String number, final MessageWrite write)
       throws SQLException {
     final boolean lean = MessageWriter.isLean(write);
     final PreparedStatement insert = session.prepare(lean ? LEAN_INSERT_NEW : INSERT_NEW);
@@ -59,16 +65,20 @@ final class OneMessageWriter {
     }
     final boolean attached = AwaitingMessages.attachAwaiting(session, number, List.of(write));
     if (id != null && !attached) {
-      return new MessageDetail(
-          written(id, number, write), List.of(), List.of(), List.of(), List.of(), List.of());
+      return new Written(
+          new MessageDetail(
+              written(id, number, write), List.of(), List.of(), List.of(), List.of(), List.of()),
+          false);
     }
     // merged into a stored row, or statuses and actions attached: read what it became
     final String wamid = write.message().wamid();
-    return session
-        .reads()
-        .message(session, number, wamid)
-        .orElseThrow(
-            () -> new IllegalStateException("message " + wamid + " written but not found"));
+    return new Written(
+        session
+            .reads()
+            .message(session, number, wamid)
+            .orElseThrow(
+                () -> new IllegalStateException("message " + wamid + " written but not found")),
+        id == null);
   }
 
   /**

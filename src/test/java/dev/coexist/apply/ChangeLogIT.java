@@ -240,11 +240,15 @@ class ChangeLogIT {
           "message_echoes":[{"from":"15550001111","to":"16505551234","id":"wamid.EARLY.ECHO",
           "timestamp":"1740001000","type":"text","text":{"body":"Seen before it came"}}]}}]}]}"""
               .formatted(NUMBER));
+      // one message.created per wamid: the arrival is the record's message.updated (merged)
       written = written(store);
-      final JsonNode attached = written.only("message.created");
+      assertThat(written.types).doesNotContain("message.created");
+      final JsonNode attached = written.only("message.updated");
+      assertThat(attached.path("change").asText()).isEqualTo("merged");
+      assertThat(attached.path("origins")).containsExactly(JSON.getNodeFactory().textNode("echo"));
       assertThat(attached.path("status").asText()).isEqualTo("read");
       assertThat(attached.path("statuses")).hasSize(1);
-      assertMessageAsShown(attached, "echo");
+      assertMessageAsShown(without(attached, "change"), null);
       assertThreadsAsListed(written);
 
       // the same message again (another delivery of it): merged into its row and read back
@@ -252,9 +256,11 @@ class ChangeLogIT {
           new String(StoreHarness.fixture("meta/messages-text.json"), StandardCharsets.UTF_8)
               + " ");
       written = written(store);
-      final JsonNode again = written.only("message.created");
+      assertThat(written.types).doesNotContain("message.created");
+      final JsonNode again = written.only("message.updated");
+      assertThat(again.path("change").asText()).isEqualTo("merged");
       assertThat(again.path("edited").path("count").asInt()).isEqualTo(1);
-      assertMessageAsShown(again, "live");
+      assertMessageAsShown(without(again, "change"), null);
       assertThreadsAsListed(written);
 
       // media that followed history, each message first seen here: built as written

@@ -58,7 +58,7 @@ class WebhookReceiverTest {
   }
 
   @Test
-  void readsTheCommitTimeAndTheThreadOfAnEvent() {
+  void readsTheCommitTimeTheThreadAndTheWamidOfAnEvent() {
     final String event = new String(event(42, 7), StandardCharsets.UTF_8);
 
     assertThat(WebhookReceiver.committedMicros(event))
@@ -68,6 +68,10 @@ class WebhookReceiverTest {
     assertThat(WebhookReceiver.threadId("{\"type\":\"number.updated\",\"data\":{}}"))
         .isEqualTo(ArrivalLog.NO_THREAD);
     assertThat(WebhookReceiver.committedMicros("{\"data\":{}}")).isEqualTo(-1);
+    assertThat(WebhookReceiver.wamid(event)).isEqualTo("wamid.X");
+    // an escaped key inside a text is no wamid
+    assertThat(WebhookReceiver.wamid("{\"data\":{\"text\":\"\\\"wamid\\\":\\\"wamid.Y\"}}"))
+        .isNull();
   }
 
   @Test
