@@ -29,6 +29,7 @@ final class ApplyStep {
   private final LaneScheduler lanes;
   private final ApplyTransactions transactions;
   private final ThreadRefresher refresher;
+  private final SearchIndexer indexer;
   private final Wakeups wakeups;
   private final BooleanSupplier closing;
   // per lane, the last entry the current step read (applied or not); see applyAll
@@ -42,6 +43,7 @@ final class ApplyStep {
       final LaneScheduler lanes,
       final ApplyTransactions transactions,
       final ThreadRefresher refresher,
+      final SearchIndexer indexer,
       final Wakeups wakeups,
       final BooleanSupplier closing) {
     this.database = database;
@@ -51,6 +53,7 @@ final class ApplyStep {
     this.lanes = lanes;
     this.transactions = transactions;
     this.refresher = refresher;
+    this.indexer = indexer;
     this.wakeups = wakeups;
     this.closing = closing;
   }
@@ -71,7 +74,9 @@ final class ApplyStep {
         return Outcome.REFUSED;
       }
       if (batch.isEmpty()) {
-        return refresher.whenQuiet();
+        // thread figures first: the inbox shows them; then the search index
+        final Outcome refreshed = refresher.whenQuiet();
+        return refreshed.equals(Outcome.NOTHING) ? indexer.whenQuiet() : refreshed;
       }
       Future<List<Work>> decodingNow = decoding.ahead(batch);
       List<PendingEntry> decodingEntries = batch;
@@ -224,6 +229,7 @@ final class ApplyStep {
         return done.after(handled);
       }
       refresher.ifDue();
+      indexer.ifDue();
       handled += done.handled();
       from = to;
     }

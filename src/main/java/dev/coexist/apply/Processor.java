@@ -61,6 +61,7 @@ public final class Processor implements AutoCloseable {
         new ApplyTransactions(database, session, queue, lanes, settings, this::publish, meters);
     final ThreadRefresher refresher =
         new ThreadRefresher(database, session, settings, wakeups::lastWakeNanos, this::publish);
+    final SearchIndexer indexer = new SearchIndexer(database, session, settings);
     this.step =
         new ApplyStep(
             database,
@@ -70,6 +71,7 @@ public final class Processor implements AutoCloseable {
             lanes,
             transactions,
             refresher,
+            indexer,
             wakeups,
             () -> closing);
     this.thread = Thread.ofPlatform().name("store-processor").unstarted(this::run);

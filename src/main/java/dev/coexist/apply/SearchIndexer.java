@@ -1,0 +1,156 @@
+package dev.coexist.apply;
+
+import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes SQLite's search index ({@code messages_search}) from the list of messages whose words
+ * changed ({@code search_pending}, written by triggers in the apply transaction), a batch of up to
+ * {@link ProcessorSettings#messagesPerIndexing()} messages per transaction, in key order: FTS5 then
+ * flushes its pending words once per batch instead of once per message. The processor calls it as
+ * it refreshes thread figures: whenever the queue runs empty, and under a stream of deliveries at
+ * most every {@link ProcessorSettings#searchIndexEvery()}, so a search finds a message a fraction
+ * of a second after it was applied. Each batch removes what it indexed from the list in its own
+ * transaction, so a kill -9 at any point leaves index and list consistent. On PostgreSQL the index
+ * is a GIN kept by the apply transaction itself: nothing to do here.
+ */
+final class SearchIndexer {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchIndexer.class);
+
+  private static final String ANY = "SELECT EXISTS (SELECT 1 FROM search_pending)";
+
+  // the last listed message of the next batch: the batch is every listed message up to it
+  private static final String BATCH_END =
+      """
+      SELECT max(message_id) FROM (
+        SELECT message_id FROM search_pending ORDER BY message_id LIMIT ?)
+      """;
+
+  private static final String OLD_KEYS =
+      """
+      SELECT old_key FROM search_pending
+       WHERE message_id <= ? AND old_key IS NOT NULL
+       ORDER BY old_key
+      """;
+
+  private static final String REMOVE = "DELETE FROM messages_search WHERE rowid = ?";
+
+  // the key orders by time (see V16__message_search.sql); ascending keys: one FTS5 flush
+  private static final String INDEX =
+      """
+      INSERT INTO messages_search (rowid, words)
+      SELECT m.sent_at * 2147483648 + m.id,
+             concat_ws(' ', m.text, m.media_caption, m.media_filename)
+        FROM search_pending p
+        JOIN messages m ON m.id = p.message_id
+       WHERE p.message_id <= ?
+         AND (m.text IS NOT NULL OR m.media_caption IS NOT NULL OR m.media_filename IS NOT NULL)
+       ORDER BY 1
+      """;
+
+  private static final String UNLIST = "DELETE FROM search_pending WHERE message_id <= ?";
+
+  private final Database database;
+  private final ApplySession session;
+  private final ProcessorSettings settings;
+  private long indexedAt = System.nanoTime();
+
+  SearchIndexer(
+      final Database database, final ApplySession session, final ProcessorSettings settings) {
+    this.database = database;
+    this.session = session;
+    this.settings = settings;
+  }
+
+  /**
+   * Nothing is pending: index the next batch. {@link Outcome#REFRESHED} when messages were indexed,
+   * {@link Outcome#NOTHING} when none is listed, {@link Outcome#REFUSED} when the database refused.
+   */
+  Outcome whenQuiet() {
+    if (database.engine() != Engine.SQLITE) {
+      return Outcome.NOTHING;
+    }
+    try {
+      final WriteSession writer = session.get();
+      final boolean any;
+      try (ResultSet row = writer.prepare(ANY).executeQuery()) {
+        any = row.next() && row.getBoolean(1);
+      }
+      writer.commit(); // ends the read: a write transaction must start with its write
+      if (!any) {
+        return Outcome.NOTHING;
+      }
+    } catch (SQLException unreadable) {
+      LOG.warn("Cannot read the messages to index, retrying: {}", unreadable.getMessage());
+      session.discard();
+      return Outcome.REFUSED;
+    }
+    final int indexed = indexBatch();
+    return indexed > 0 ? Outcome.REFRESHED : indexed == 0 ? Outcome.NOTHING : Outcome.REFUSED;
+  }
+
+  /** After an apply transaction: indexes a batch when the last one is long enough ago. */
+  void ifDue() {
+    if (database.engine() == Engine.SQLITE
+        && System.nanoTime() - indexedAt >= settings.searchIndexEvery().toNanos()) {
+      indexBatch();
+    }
+  }
+
+  /**
+   * One transaction: the next batch of listed messages indexed under their current key (their old
+   * key removed first) and unlisted. Returns how many were listed, -1 when the database refused.
+   */
+  private int indexBatch() {
+    indexedAt = System.nanoTime();
+    database.beginWriteTurn(false);
+    try {
+      final WriteSession writer = session.get();
+      writer.beginWrite();
+      final long last;
+      final PreparedStatement end = writer.prepare(BATCH_END);
+      end.setInt(1, settings.messagesPerIndexing());
+      try (ResultSet row = end.executeQuery()) {
+        last = row.next() ? row.getLong(1) : 0;
+        if (row.wasNull()) {
+          writer.commit();
+          return 0;
+        }
+      }
+      final PreparedStatement oldKeys = writer.prepare(OLD_KEYS);
+      oldKeys.setLong(1, last);
+      final List<Long> removed = new ArrayList<>();
+      try (ResultSet rows = oldKeys.executeQuery()) {
+        while (rows.next()) {
+          removed.add(rows.getLong(1));
+        }
+      }
+      final PreparedStatement remove = writer.prepare(REMOVE);
+      for (final long key : removed) {
+        remove.setLong(1, key);
+        remove.executeUpdate();
+      }
+      final PreparedStatement index = writer.prepare(INDEX);
+      index.setLong(1, last);
+      index.executeUpdate();
+      final PreparedStatement unlist = writer.prepare(UNLIST);
+      unlist.setLong(1, last);
+      final int listed = unlist.executeUpdate();
+      writer.commit();
+      return listed;
+    } catch (SQLException | RuntimeException refused) {
+      LOG.warn("Indexing messages for search refused: {}", refused.getMessage());
+      session.discard();
+      return -1;
+    } finally {
+      database.endWriteTurn();
+    }
+  }
+}
