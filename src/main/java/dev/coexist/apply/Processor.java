@@ -61,7 +61,8 @@ public final class Processor implements AutoCloseable {
         new ApplyTransactions(database, session, queue, lanes, settings, this::publish, meters);
     final ThreadRefresher refresher =
         new ThreadRefresher(database, session, settings, wakeups::lastWakeNanos, this::publish);
-    final SearchIndexer indexer = new SearchIndexer(database, session, settings);
+    final SearchIndexer indexer =
+        new SearchIndexer(database, session, settings, wakeups::lastWakeNanos);
     this.step =
         new ApplyStep(
             database,

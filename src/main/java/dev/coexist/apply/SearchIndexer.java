@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,12 +15,13 @@ import org.slf4j.LoggerFactory;
  * Writes SQLite's search index ({@code messages_search}) from the list of messages whose words
  * changed ({@code search_pending}, written by triggers in the apply transaction), a batch of up to
  * {@link ProcessorSettings#messagesPerIndexing()} messages per transaction, in key order: FTS5 then
- * flushes its pending words once per batch instead of once per message. The processor calls it as
- * it refreshes thread figures: whenever the queue runs empty, and under a stream of deliveries at
- * most every {@link ProcessorSettings#searchIndexEvery()}, so a search finds a message a fraction
- * of a second after it was applied. Each batch removes what it indexed from the list in its own
- * transaction, so a kill -9 at any point leaves index and list consistent. On PostgreSQL the index
- * is a GIN kept by the apply transaction itself: nothing to do here.
+ * flushes its pending words once per batch instead of once per message. Under a stream of
+ * deliveries the processor calls it every {@link ProcessorSettings#searchIndexEvery()}, not each
+ * time the queue runs empty for a moment (a batch of a few messages costs a transaction, an FTS5
+ * segment and its later merge); once deliveries pause, whatever is listed is indexed. A search
+ * finds a message a fraction of a second after it was applied. Each batch removes what it indexed
+ * from the list in its own transaction, so a kill -9 at any point leaves index and list consistent.
+ * On PostgreSQL the index is a GIN kept by the apply transaction itself: nothing to do here.
  */
 final class SearchIndexer {
   private static final Logger LOG = LoggerFactory.getLogger(SearchIndexer.class);
@@ -60,13 +62,21 @@ final class SearchIndexer {
   private final Database database;
   private final ApplySession session;
   private final ProcessorSettings settings;
+  private final LongSupplier lastWakeNanos;
   private long indexedAt = System.nanoTime();
 
+  /**
+   * @param lastWakeNanos when entries were last journalled: while they arrive, batches wait
+   */
   SearchIndexer(
-      final Database database, final ApplySession session, final ProcessorSettings settings) {
+      final Database database,
+      final ApplySession session,
+      final ProcessorSettings settings,
+      final LongSupplier lastWakeNanos) {
     this.database = database;
     this.session = session;
     this.settings = settings;
+    this.lastWakeNanos = lastWakeNanos;
   }
 
   /**
@@ -74,7 +84,7 @@ final class SearchIndexer {
    * {@link Outcome#NOTHING} when none is listed, {@link Outcome#REFUSED} when the database refused.
    */
   Outcome whenQuiet() {
-    if (database.engine() != Engine.SQLITE) {
+    if (database.engine() != Engine.SQLITE || (arriving() && !due())) {
       return Outcome.NOTHING;
     }
     try {
@@ -98,10 +108,17 @@ final class SearchIndexer {
 
   /** After an apply transaction: indexes a batch when the last one is long enough ago. */
   void ifDue() {
-    if (database.engine() == Engine.SQLITE
-        && System.nanoTime() - indexedAt >= settings.searchIndexEvery().toNanos()) {
+    if (database.engine() == Engine.SQLITE && due()) {
       indexBatch();
     }
+  }
+
+  private boolean due() {
+    return System.nanoTime() - indexedAt >= settings.searchIndexEvery().toNanos();
+  }
+
+  private boolean arriving() {
+    return System.nanoTime() - lastWakeNanos.getAsLong() < settings.ingestActiveWindow().toNanos();
   }
 
   /**
