@@ -76,7 +76,8 @@ final class LiveStep {
         CoexistChildServer.start(jvmOptions, false, options, storage)) {
       final String baseUrl = server.endpoint().baseUrl();
       final BacklogSampler sampler = new BacklogSampler(baseUrl);
-      final AckToVisible probe = timeLatency ? new AckToVisible(baseUrl, API_KEY) : null;
+      final AckToVisible probe =
+          timeLatency ? new AckToVisible(server.endpoint().address(), API_KEY) : null;
       try {
         final long start = System.nanoTime() + START_DELAY_NANOS;
         final double settle = Math.min(Sustainment.SETTLE_SECONDS, window.toMillis() / 4_000.0);
