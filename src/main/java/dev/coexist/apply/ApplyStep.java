@@ -64,9 +64,11 @@ final class ApplyStep {
 
   /**
    * Applies pending entries until none is left; behind big entries (history chunks) the next read
-   * is decoded on the decoder thread while the current one is written.
+   * is decoded on the decoder thread while the current one is written. With none left, brings
+   * thread figures up to date, then the search index: at once when {@code draining}, else when due
+   * or once deliveries pause.
    */
-  Outcome step() {
+  Outcome step(final boolean draining) {
     try {
       readUpTo = new long[Lanes.COUNT];
       final List<PendingEntry> batch = readNext(readUpTo, -1);
@@ -76,7 +78,7 @@ final class ApplyStep {
       if (batch.isEmpty()) {
         // thread figures first: the inbox shows them; then the search index
         final Outcome refreshed = refresher.whenQuiet();
-        return refreshed.equals(Outcome.NOTHING) ? indexer.whenQuiet() : refreshed;
+        return refreshed.equals(Outcome.NOTHING) ? indexer.whenQuiet(draining) : refreshed;
       }
       Future<List<Work>> decodingNow = decoding.ahead(batch);
       List<PendingEntry> decodingEntries = batch;

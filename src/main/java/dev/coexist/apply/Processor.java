@@ -151,7 +151,7 @@ public final class Processor implements AutoCloseable {
     int handled = 0;
     int refusals = 0;
     while (!closing) {
-      final Outcome step = step();
+      final Outcome step = step(true);
       if (step instanceof Outcome.Refreshed) {
         continue; // figures brought up to date: look again
       }
@@ -182,7 +182,7 @@ public final class Processor implements AutoCloseable {
     while (!closing) {
       final Outcome step;
       try {
-        step = step();
+        step = step(false);
       } catch (Throwable crashed) {
         applying.lock();
         try {
@@ -246,10 +246,10 @@ public final class Processor implements AutoCloseable {
   }
 
   /** One step, never next to another one (drain may run beside the processor's thread). */
-  private Outcome step() {
+  private Outcome step(final boolean draining) {
     applying.lock();
     try {
-      return step.step();
+      return step.step(draining);
     } finally {
       applying.unlock();
     }

@@ -80,11 +80,13 @@ final class SearchIndexer {
   }
 
   /**
-   * Nothing is pending: index the next batch. {@link Outcome#REFRESHED} when messages were indexed,
-   * {@link Outcome#NOTHING} when none is listed, {@link Outcome#REFUSED} when the database refused.
+   * Nothing is pending: index the next batch (while deliveries arrive, only when due, unless {@code
+   * draining}: a drain leaves every message searchable). {@link Outcome#REFRESHED} when messages
+   * were indexed, {@link Outcome#NOTHING} when none is listed, {@link Outcome#REFUSED} when the
+   * database refused.
    */
-  Outcome whenQuiet() {
-    if (database.engine() != Engine.SQLITE || (arriving() && !due())) {
+  Outcome whenQuiet(final boolean draining) {
+    if (database.engine() != Engine.SQLITE || (!draining && arriving() && !due())) {
       return Outcome.NOTHING;
     }
     try {
