@@ -34,6 +34,8 @@ final class ApplyStep {
   private final BooleanSupplier closing;
   // per lane, the last entry the current step read (applied or not); see applyAll
   private long[] readUpTo = new long[Lanes.COUNT];
+  // whether the current step is a drain's (see step)
+  private boolean draining;
 
   ApplyStep(
       final Database database,
@@ -69,6 +71,7 @@ final class ApplyStep {
    * or once deliveries pause.
    */
   Outcome step(final boolean draining) {
+    this.draining = draining;
     try {
       readUpTo = new long[Lanes.COUNT];
       final List<PendingEntry> batch = readNext(readUpTo, -1);
@@ -231,7 +234,7 @@ final class ApplyStep {
         return done.after(handled);
       }
       refresher.ifDue();
-      indexer.ifDue();
+      indexer.ifDue(draining);
       handled += done.handled();
       from = to;
     }

@@ -14,14 +14,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes SQLite's search index ({@code messages_search}) from the list of messages whose words
  * changed ({@code search_pending}, written by triggers in the apply transaction), a batch of up to
- * {@link ProcessorSettings#messagesPerIndexing()} messages per transaction, in key order: FTS5 then
- * flushes its pending words once per batch instead of once per message. Under a stream of
- * deliveries the processor calls it every {@link ProcessorSettings#searchIndexEvery()}, not each
- * time the queue runs empty for a moment (a batch of a few messages costs a transaction, an FTS5
- * segment and its later merge); once deliveries pause, whatever is listed is indexed. A search
- * finds a message a fraction of a second after it was applied. Each batch removes what it indexed
- * from the list in its own transaction, so a kill -9 at any point leaves index and list consistent.
- * On PostgreSQL the index is a GIN kept by the apply transaction itself: nothing to do here.
+ * {@link ProcessorSettings#messagesPerIndexing()} messages per transaction (more in a drain), in
+ * key order: FTS5 then flushes its pending words once per batch instead of once per message. Under
+ * a stream of deliveries the processor calls it every {@link ProcessorSettings#searchIndexEvery()},
+ * not each time the queue runs empty for a moment (a batch of a few messages costs a transaction,
+ * an FTS5 segment and its later merge); once deliveries pause, whatever is listed is indexed. A
+ * search finds a message a fraction of a second after it was applied. Each batch removes what it
+ * indexed from the list in its own transaction, so a kill -9 at any point leaves index and list
+ * consistent. On PostgreSQL the index is a GIN kept by the apply transaction itself: nothing to do
+ * here.
  */
 final class SearchIndexer {
   private static final Logger LOG = LoggerFactory.getLogger(SearchIndexer.class);
@@ -104,15 +105,19 @@ final class SearchIndexer {
       session.discard();
       return Outcome.REFUSED;
     }
-    final int indexed = indexBatch();
+    final int indexed = indexBatch(most(draining));
     return indexed > 0 ? Outcome.REFRESHED : indexed == 0 ? Outcome.NOTHING : Outcome.REFUSED;
   }
 
   /** After an apply transaction: indexes a batch when the last one is long enough ago. */
-  void ifDue() {
+  void ifDue(final boolean draining) {
     if (database.engine() == Engine.SQLITE && due()) {
-      indexBatch();
+      indexBatch(most(draining));
     }
+  }
+
+  private int most(final boolean draining) {
+    return draining ? settings.messagesPerIndexingDrained() : settings.messagesPerIndexing();
   }
 
   private boolean due() {
@@ -124,10 +129,11 @@ final class SearchIndexer {
   }
 
   /**
-   * One transaction: the next batch of listed messages indexed under their current key (their old
-   * key removed first) and unlisted. Returns how many were listed, -1 when the database refused.
+   * One transaction: the next batch of up to {@code most} listed messages indexed under their
+   * current key (their old key removed first) and unlisted. Returns how many were listed, -1 when
+   * the database refused.
    */
-  private int indexBatch() {
+  private int indexBatch(final int most) {
     indexedAt = System.nanoTime();
     database.beginWriteTurn(false);
     try {
@@ -135,7 +141,7 @@ final class SearchIndexer {
       writer.beginWrite();
       final long last;
       final PreparedStatement end = writer.prepare(BATCH_END);
-      end.setInt(1, settings.messagesPerIndexing());
+      end.setInt(1, most);
       try (ResultSet row = end.executeQuery()) {
         last = row.next() ? row.getLong(1) : 0;
         if (row.wasNull()) {
