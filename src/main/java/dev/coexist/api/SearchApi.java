@@ -84,8 +84,6 @@ final class SearchApi {
                     "search",
                     List.of(String.valueOf(page.next().sentAt()), String.valueOf(page.next().id())))
                 .encode());
-    // a message applied a moment ago may not be searchable yet (SQLite): say how many wait
-    body.put("unindexed", wamid.isPresent() ? 0 : queries.search().unindexed());
     Replies.json(response, Status.OK_200, body);
   }
 

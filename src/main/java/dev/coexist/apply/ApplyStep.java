@@ -29,13 +29,10 @@ final class ApplyStep {
   private final LaneScheduler lanes;
   private final ApplyTransactions transactions;
   private final ThreadRefresher refresher;
-  private final SearchIndexer indexer;
   private final Wakeups wakeups;
   private final BooleanSupplier closing;
   // per lane, the last entry the current step read (applied or not); see applyAll
   private long[] readUpTo = new long[Lanes.COUNT];
-  // whether the current step is a drain's (see step)
-  private boolean draining;
 
   ApplyStep(
       final Database database,
@@ -45,7 +42,6 @@ final class ApplyStep {
       final LaneScheduler lanes,
       final ApplyTransactions transactions,
       final ThreadRefresher refresher,
-      final SearchIndexer indexer,
       final Wakeups wakeups,
       final BooleanSupplier closing) {
     this.database = database;
@@ -55,7 +51,6 @@ final class ApplyStep {
     this.lanes = lanes;
     this.transactions = transactions;
     this.refresher = refresher;
-    this.indexer = indexer;
     this.wakeups = wakeups;
     this.closing = closing;
   }
@@ -66,12 +61,9 @@ final class ApplyStep {
 
   /**
    * Applies pending entries until none is left; behind big entries (history chunks) the next read
-   * is decoded on the decoder thread while the current one is written. With none left, brings
-   * thread figures up to date, then the search index: at once when {@code draining}, else when due
-   * or once deliveries pause.
+   * is decoded on the decoder thread while the current one is written.
    */
-  Outcome step(final boolean draining) {
-    this.draining = draining;
+  Outcome step() {
     try {
       readUpTo = new long[Lanes.COUNT];
       final List<PendingEntry> batch = readNext(readUpTo, -1);
@@ -79,9 +71,7 @@ final class ApplyStep {
         return Outcome.REFUSED;
       }
       if (batch.isEmpty()) {
-        // thread figures first: the inbox shows them; then the search index
-        final Outcome refreshed = refresher.whenQuiet();
-        return refreshed.equals(Outcome.NOTHING) ? indexer.whenQuiet(draining) : refreshed;
+        return refresher.whenQuiet();
       }
       Future<List<Work>> decodingNow = decoding.ahead(batch);
       List<PendingEntry> decodingEntries = batch;
@@ -234,7 +224,6 @@ final class ApplyStep {
         return done.after(handled);
       }
       refresher.ifDue();
-      indexer.ifDue(draining);
       handled += done.handled();
       from = to;
     }

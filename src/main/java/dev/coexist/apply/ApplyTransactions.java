@@ -2,6 +2,7 @@ package dev.coexist.apply;
 
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.db.Database;
+import dev.coexist.db.Engine;
 import dev.coexist.journal.PendingEntry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -96,6 +97,13 @@ final class ApplyTransactions {
     return lastTransactionWasBulk;
   }
 
+  /** SQLite: the words of the messages the transaction wrote, indexed before it commits. */
+  private void indexWords(final WriteSession writer) throws SQLException {
+    if (database.engine() == Engine.SQLITE) {
+      SearchIndex.write(writer);
+    }
+  }
+
   /** Applies entries of one lane in one transaction. */
   Outcome apply(final List<Work> batch) {
     final long started = System.nanoTime();
@@ -119,6 +127,7 @@ final class ApplyTransactions {
       DirtyThreads.list(writer, writer.touchedThreads(), tally.messages > settings.bulkMessages());
       writer.touchedThreads().clear();
       ChangeWriter.write(writer, tally.changed);
+      indexWords(writer);
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
       session.discard();
@@ -299,6 +308,7 @@ final class ApplyTransactions {
           DeliveryApplier.applyThreads(writer, work.entry(), chunk, from, to, work.contents());
       DirtyThreads.list(writer, writer.touchedThreads(), true);
       writer.touchedThreads().clear();
+      indexWords(writer);
       writer.commit();
       transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       appliedMessages.increment(messages);

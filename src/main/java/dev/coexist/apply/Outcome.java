@@ -17,7 +17,7 @@ sealed interface Outcome {
   /** The database refused: the entries stay pending, to be tried again after a pause. */
   record Refused() implements Outcome {}
 
-  /** Nothing was pending, and thread figures or the search index were brought up to date. */
+  /** Nothing was pending, and thread figures were brought up to date. */
   record Refreshed() implements Outcome {}
 
   Outcome NOTHING = new Handled(0);

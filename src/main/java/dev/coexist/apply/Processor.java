@@ -61,8 +61,6 @@ public final class Processor implements AutoCloseable {
         new ApplyTransactions(database, session, queue, lanes, settings, this::publish, meters);
     final ThreadRefresher refresher =
         new ThreadRefresher(database, session, settings, wakeups::lastWakeNanos, this::publish);
-    final SearchIndexer indexer =
-        new SearchIndexer(database, session, settings, wakeups::lastWakeNanos);
     this.step =
         new ApplyStep(
             database,
@@ -72,7 +70,6 @@ public final class Processor implements AutoCloseable {
             lanes,
             transactions,
             refresher,
-            indexer,
             wakeups,
             () -> closing);
     this.thread = Thread.ofPlatform().name("store-processor").unstarted(this::run);
@@ -151,7 +148,7 @@ public final class Processor implements AutoCloseable {
     int handled = 0;
     int refusals = 0;
     while (!closing) {
-      final Outcome step = step(true);
+      final Outcome step = step();
       if (step instanceof Outcome.Refreshed) {
         continue; // figures brought up to date: look again
       }
@@ -182,7 +179,7 @@ public final class Processor implements AutoCloseable {
     while (!closing) {
       final Outcome step;
       try {
-        step = step(false);
+        step = step();
       } catch (Throwable crashed) {
         applying.lock();
         try {
@@ -246,10 +243,10 @@ public final class Processor implements AutoCloseable {
   }
 
   /** One step, never next to another one (drain may run beside the processor's thread). */
-  private Outcome step(final boolean draining) {
+  private Outcome step() {
     applying.lock();
     try {
-      return step.step(draining);
+      return step.step();
     } finally {
       applying.unlock();
     }

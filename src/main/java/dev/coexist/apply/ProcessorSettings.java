@@ -48,17 +48,6 @@ import java.time.Duration;
  *     that readiness and liveness fail and a supervisor restarts Coexist
  * @param historyStallAfter {@code --history-stall-after}: the history sync a change shows is the
  *     one the API would answer at that moment, {@code stalled} included
- * @param searchIndexEvery under a stream of deliveries the search index (SQLite) is brought up to
- *     date at most this often: how long a new message may wait to be found, against one more
- *     transaction and FTS5 flush per interval
- * @param messagesPerIndexing the most messages one search index transaction writes while serving:
- *     at 10 to 20 microseconds a message, a batch holds the write lock for some 20-40 ms, which a
- *     live message may wait for (batches of 20,000 made live messages during an import wait up to
- *     190 ms)
- * @param messagesPerIndexingDrained the same in a drain (import, replay, benchmarks), where no live
- *     message waits: FTS5 writes a segment per transaction and merges them later, so bigger batches
- *     cost less per message; a 100,000-message import indexed 2.8 times as fast in batches of
- *     20,000 as in batches of 2,000
  */
 public record ProcessorSettings(
     Duration pollInterval,
@@ -80,10 +69,7 @@ public record ProcessorSettings(
     Duration maxYield,
     int nice,
     int crashesMax,
-    Duration historyStallAfter,
-    Duration searchIndexEvery,
-    int messagesPerIndexing,
-    int messagesPerIndexingDrained) {
+    Duration historyStallAfter) {
 
   /** {@code --history-stall-after}'s default. */
   public static final Duration HISTORY_STALL_AFTER = Duration.ofMinutes(30);
@@ -117,10 +103,7 @@ public record ProcessorSettings(
         Duration.ofMillis(100),
         10,
         5,
-        HISTORY_STALL_AFTER,
-        Duration.ofMillis(250),
-        2_000,
-        20_000);
+        HISTORY_STALL_AFTER);
   }
 
   /** These settings with another {@code --history-stall-after}. */
@@ -154,9 +137,6 @@ public record ProcessorSettings(
         maxYield,
         nice,
         crashesMax,
-        stallAfter,
-        searchIndexEvery,
-        messagesPerIndexing,
-        messagesPerIndexingDrained);
+        stallAfter);
   }
 }

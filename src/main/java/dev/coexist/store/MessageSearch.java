@@ -15,9 +15,8 @@ import org.postgresql.PGStatement;
 
 /**
  * Messages found by their words (the engines' own full-text indexes: SQLite FTS5 {@code
- * messages_search}, written in batches a moment after the apply, see {@code SearchIndexer};
- * PostgreSQL GIN over {@code message_words(...)}, kept in the apply transaction) or by their exact
- * wamid, newest first, in every number or in one.
+ * messages_search}, PostgreSQL GIN over {@code message_words(...)}, both kept in the apply
+ * transaction) or by their exact wamid, newest first, in every number or in one.
  */
 public final class MessageSearch {
   private static final String COLUMNS =
@@ -154,22 +153,6 @@ public final class MessageSearch {
         }
       }
       return new Page<>(withThreads(connection, found), null);
-    }
-  }
-
-  /**
-   * Messages stored whose words are not in the search index yet (SQLite indexes them in batches,
-   * within a second of the apply under load); always 0 on PostgreSQL.
-   */
-  public long unindexed() throws SQLException {
-    if (database.engine() == Engine.POSTGRESQL) {
-      return 0;
-    }
-    try (Connection connection = database.pool().getConnection();
-        PreparedStatement count =
-            connection.prepareStatement("SELECT count(*) FROM search_pending");
-        ResultSet row = count.executeQuery()) {
-      return row.next() ? row.getLong(1) : 0;
     }
   }
 

@@ -122,7 +122,6 @@ class SearchApiIT {
     start(engine);
     post(fixture("meta/messages-text.json"));
     awaitApplied();
-    awaitIndexed();
     assertThat(texts(search("q=great"))).containsExactly("Great, thank you!");
     assertThat(texts(search("q=perfect"))).isEmpty();
 
@@ -131,7 +130,6 @@ class SearchApiIT {
         .put("body", "Perfect, see you then");
     post(edit);
     awaitApplied();
-    awaitIndexed();
     assertThat(texts(search("q=perfect"))).containsExactly("Perfect, see you then");
     assertThat(texts(search("q=great"))).isEmpty();
   }
@@ -149,7 +147,6 @@ class SearchApiIT {
     }
     post(messages(NUMBER, "15550001111", PABLO, "Pablo Morales", messages));
     awaitApplied();
-    awaitIndexed();
 
     final List<String> seen = new ArrayList<>();
     String cursor = null;
@@ -317,22 +314,6 @@ class SearchApiIT {
                 message(PABLO, "wamid.search.other", now - 50, "Hello from the other number"))));
     awaitApplied();
     awaitUnread(4);
-    awaitIndexed();
-  }
-
-  /**
-   * On SQLite the words of applied messages enter the index a moment later, in batches: waits until
-   * no message waits for it ({@code unindexed}, always 0 on PostgreSQL).
-   */
-  private void awaitIndexed() throws Exception {
-    final Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (Instant.now().isBefore(deadline)) {
-      if (search("q=anything").get("unindexed").asLong() == 0) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the search index was not brought up to date within 30 s");
   }
 
   /** Thread figures are refreshed after the apply: waits until they show the unread threads. */

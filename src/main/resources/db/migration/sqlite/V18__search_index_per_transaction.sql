@@ -1,13 +1,13 @@
--- The search index is written apart from the apply transaction. Written there by triggers, it cost
--- FTS5 a flush of its pending words per message: FTS5 flushes whenever a key is not above the last
--- one written, and the keys (sent_at * 2^31 + id) of live messages from many numbers, or of a
--- history chunk, come in no order. The apply transaction now only lists the messages whose words
--- changed, in this table, and the processor indexes the list in batches of its own, in key order
--- (SearchIndexer): one flush per batch. The list is written in the same transaction as the
--- message, so a kill -9 loses no change to index; a search answers how many wait (unindexed).
+-- The search index is written at the end of the apply transaction instead of message by message.
+-- Written by triggers, it cost FTS5 a flush of its pending words per message: FTS5 flushes
+-- whenever a key is not above the last one written, and the keys (sent_at * 2^31 + id) of live
+-- messages from many numbers come in no order. The triggers now only list the messages whose words
+-- changed, in this table, and the apply transaction indexes the list in key order just before it
+-- commits, and empties it (SearchIndex): one flush per transaction, and index and messages are
+-- still equal at every commit.
 --
 -- old_key: the key the message is indexed under now, to be removed; NULL when it is not indexed
--- (new, or it had no words). A message listed twice before its batch keeps its first old_key:
+-- (new, or it had no words). A message listed twice in one transaction keeps its first old_key:
 -- the index still holds that one.
 DROP TRIGGER messages_search_insert;
 DROP TRIGGER messages_search_update;
