@@ -24,14 +24,16 @@ final class SearchIndex {
 
   private static final String REMOVE = "DELETE FROM messages_search WHERE rowid = ?";
 
-  // the key orders by time (see V16__message_search.sql); ascending keys: one FTS5 flush
+  // the key orders by time (see V16__message_search.sql); ascending keys: one FTS5 flush. CROSS
+  // JOIN keeps the few listed messages the outer loop: SQLite's planner, without statistics, may
+  // otherwise walk every message and look each up in the list
   private static final String INDEX =
       """
       INSERT INTO messages_search (rowid, words)
       SELECT m.sent_at * 2147483648 + m.id,
              concat_ws(' ', m.text, m.media_caption, m.media_filename)
         FROM search_pending p
-        JOIN messages m ON m.id = p.message_id
+       CROSS JOIN messages m ON m.id = p.message_id
        WHERE m.text IS NOT NULL OR m.media_caption IS NOT NULL OR m.media_filename IS NOT NULL
        ORDER BY 1
       """;
