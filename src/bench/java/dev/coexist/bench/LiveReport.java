@@ -180,9 +180,11 @@ final class LiveReport {
     out.println();
     out.printf(
         Locale.ROOT,
-        "Ack -> visible in GET /api/v1/messages/{wamid}, every %dth inbound message after the first"
-            + " seconds, in a step of its own after the others (target: p99 <= %s ms)%n",
+        "Ack -> visible in GET /api/v1/messages/{wamid}, every %dth inbound message due after the"
+            + " first %s s (the fresh server's warm-up), in a step of its own after the others"
+            + " (target: p99 <= %s ms)%n",
         LiveDeliveries.SAMPLE_EVERY,
+        Report.number(LiveStep.LATENCY_WARM_UP_SECONDS),
         Report.number(TARGET_P99_MS));
     out.printf(
         Locale.ROOT,
