@@ -33,6 +33,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -62,6 +64,9 @@ class ApplyCrashIT {
            + (SELECT count(*) FROM replay_requests)
       """;
 
+  // a word as SQLite's unicode61 tokenizer cuts one
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+
   @TempDir Path dataDir;
 
   @ParameterizedTest
@@ -86,6 +91,9 @@ class ApplyCrashIT {
         awaitDrained(store, server);
         assertEveryAcknowledgedDeliveryAppliedOnce(store, acknowledged);
         assertThreadFiguresEqualRecount(store);
+        if (engine == Engine.SQLITE) {
+          assertSearchIndexEqualsMessages(store);
+        }
         System.out.printf(
             "apply crash test (%s): %d cycles, %d acknowledged deliveries (%d history chunks),"
                 + " all applied once, %d threads exact%n",
@@ -341,6 +349,49 @@ class ApplyCrashIT {
     assertThat(wrong)
         .as("threads whose figures differ from a recount (stored/recounted)")
         .isEmpty();
+  }
+
+  /**
+   * SQLite: every message with words is in the search index under its key (found by its first word
+   * there), the index holds as many entries as there are such messages, and the list of messages to
+   * index is empty: the transaction that writes a message indexes it before it commits, whatever
+   * instant the kill came at.
+   */
+  private static void assertSearchIndexEqualsMessages(final Connection store) throws SQLException {
+    assertThat(count(store, "SELECT count(*) FROM search_pending"))
+        .as("messages listed for the search index after their transaction committed")
+        .isZero();
+    final List<String> missing = new ArrayList<>();
+    try (PreparedStatement messages =
+            store.prepareStatement(
+                "SELECT sent_at * 2147483648 + id, text FROM messages WHERE text IS NOT NULL");
+        PreparedStatement indexed =
+            store.prepareStatement(
+                "SELECT count(*) FROM messages_search WHERE messages_search MATCH ? AND rowid = ?");
+        ResultSet rows = messages.executeQuery()) {
+      while (rows.next()) {
+        final Matcher word = WORD.matcher(rows.getString(2));
+        if (!word.find()) {
+          continue;
+        }
+        indexed.setString(1, '"' + word.group() + '"');
+        indexed.setLong(2, rows.getLong(1));
+        try (ResultSet found = indexed.executeQuery()) {
+          found.next();
+          if (found.getLong(1) != 1) {
+            missing.add(rows.getString(2));
+          }
+        }
+      }
+    }
+    assertThat(missing).as("messages not in the search index under their key").isEmpty();
+    assertThat(count(store, "SELECT count(*) FROM messages_search"))
+        .as("entries of the search index")
+        .isEqualTo(
+            count(
+                store,
+                "SELECT count(*) FROM messages WHERE text IS NOT NULL"
+                    + " OR media_caption IS NOT NULL OR media_filename IS NOT NULL"));
   }
 
   private static long count(final Connection store, final String sql) throws SQLException {

@@ -141,14 +141,27 @@ public final class Forwarder implements AutoCloseable {
         }
       }
     } finally {
-      // whatever the sends met, the finished attempts are recorded and their threads let go
-      record(done);
+      // Whatever the sends met, the new events are queued, then the finished attempts recorded:
+      // an event sent from a read of new events (this round's, or an earlier round's that failed
+      // before it queued them: then they are in this round's read again) must be in the queue
+      // when its outcome is written, or the outcome finds no row, is lost, and the event is sent
+      // again. If the queueing fails, the attempts wait for the next round.
+      boolean queued = false;
+      try {
+        for (final NewEvents.Fresh fresh : toQueue) {
+          newEvents.queue(fresh);
+        }
+        queued = true;
+      } finally {
+        if (queued) {
+          record(done);
+        } else {
+          finished.addAll(done);
+        }
+      }
     }
     if (!done.isEmpty()) {
       wake(); // the next events of the threads just recorded are due now, not at the next poll
-    }
-    for (final NewEvents.Fresh fresh : toQueue) {
-      newEvents.queue(fresh);
     }
     metrics.keep(known);
     leases.keySet().removeIf(id -> !known.contains(id));
@@ -369,7 +382,8 @@ public final class Forwarder implements AutoCloseable {
   @Override
   public void close() {
     loop.close();
-    senders.shutdownNow();
+    // connections first: a delivery cut short by the interrupt below must not be sent again
     sender.close();
+    senders.shutdownNow();
   }
 }

@@ -50,6 +50,7 @@ final class OutboundConnections implements AutoCloseable {
   private final Duration connectTimeout;
   private final boolean allowPrivate;
   private final Map<Origin, Deque<OutboundConnection>> idle = new ConcurrentHashMap<>();
+  private volatile boolean closed;
   // closes the socket of a delivery that overran: a write blocked on a receiver that reads nothing
   // has no timeout of its own
   private final ScheduledExecutorService deadlines =
@@ -69,6 +70,9 @@ final class OutboundConnections implements AutoCloseable {
   OutboundConnection.Answer send(
       final Origin origin, final byte[] head, final byte[] body, final Duration timeout)
       throws IOException {
+    if (closed) {
+      throw new IOException("the forwarder is stopping");
+    }
     final OutboundConnection reused = takeIdle(origin);
     if (reused != null) {
       try {
@@ -76,7 +80,13 @@ final class OutboundConnections implements AutoCloseable {
       } catch (Overran overran) {
         throw overran;
       } catch (IOException closedMeanwhile) {
-        // most likely the receiver closed it while it was idle: once more, on a new one
+        // most likely the receiver closed it while it was idle: once more, on a new one. Not
+        // when the forwarder is stopping: its socket was closed under it (an interrupted virtual
+        // thread's is), the receiver may have the request, and a new connection would send it
+        // again (on loopback, connect and write complete before the interrupt is noticed)
+        if (closed || Thread.currentThread().isInterrupted()) {
+          throw closedMeanwhile;
+        }
       }
     }
     return exchange(origin, open(origin), head, body, timeout);
@@ -171,6 +181,7 @@ final class OutboundConnections implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     deadlines.shutdownNow();
     for (final Deque<OutboundConnection> waiting : idle.values()) {
       synchronized (waiting) {
