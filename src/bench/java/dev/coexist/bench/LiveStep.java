@@ -88,9 +88,9 @@ final class LiveStep {
       try {
         final long start = System.nanoTime() + START_DELAY_NANOS;
         final double settle =
-            timeLatency
-                ? Math.min(LATENCY_WARM_UP_SECONDS, window.toMillis() / 4_000.0)
-                : Math.min(Sustainment.SETTLE_SECONDS, window.toMillis() / 4_000.0);
+            Math.min(
+                timeLatency ? LATENCY_WARM_UP_SECONDS : Sustainment.SETTLE_SECONDS,
+                window.toMillis() / 4_000.0);
         final AtomicReference<List<BacklogSampler.Sample>> samples =
             new AtomicReference<>(List.of());
         final Thread sampling =

@@ -98,9 +98,9 @@ public final class Forwarder implements AutoCloseable {
 
   /**
    * One look at every subscription: first the sends (what is due, and the new changes at once),
-   * then the writes (the outcomes that came in, the new events queued). A send does not wait for
-   * the store's write turn: on SQLite the apply holds it, at a lower CPU priority, and a delivery's
-   * latency was the wait for it.
+   * then the writes (the new events queued, then the outcomes that came in). A send does not wait
+   * for the store's write turn: on SQLite the apply holds it, at a lower CPU priority, and a
+   * delivery's latency was the wait for it.
    */
   void round() throws SQLException {
     final List<Finished> done = takeFinished();
