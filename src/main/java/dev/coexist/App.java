@@ -177,7 +177,7 @@ public final class App implements AutoCloseable {
               meters,
               new OperationsRoutes.LaneDuty(
                   lanes, processors, config.leaseTimeout().multipliedBy(3)));
-      final PartitionsApi partitions = new PartitionsApi(lanes, processors, guard);
+      final PartitionsApi partitions = new PartitionsApi(lanes, database, processors, guard);
       final InboxRoutes inbox = new InboxRoutes();
       final WebhookRoutes ingest = webhooks;
       final HttpListener server =

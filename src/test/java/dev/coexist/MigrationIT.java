@@ -79,6 +79,9 @@ class MigrationIT {
       assertThat(entry(coexist, 9).get("duplicate_of").asLong()).isEqualTo(1);
       assertThat(entry(coexist, 10).get("state").asText()).isEqualTo("rejected");
       assertThat(count(coexist.databaseFile(), "messages")).isEqualTo(messagesBefore);
+      // the earlier entries were journalled in 16 lanes; from the next one on there are 64
+      assertThat(partitioning(coexist.journalFile())).isEqualTo(List.of(64L, 16L, 10L));
+      assertThat(count(coexist.databaseFile(), "processor_lanes")).isEqualTo(64);
 
       // and it goes on: a new delivery is journalled after them and applied; a replay works
       try (InputStream reaction =
@@ -129,6 +132,17 @@ class MigrationIT {
         ResultSet row = statement.executeQuery("SELECT count(*) FROM " + table)) {
       row.next();
       return row.getLong(1);
+    }
+  }
+
+  private static List<Long> partitioning(final Path journalFile) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + journalFile);
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT partitions, previous_partitions, since_id FROM journal_partitions")) {
+      row.next();
+      return List.of(row.getLong(1), row.getLong(2), row.getLong(3));
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.coexist.api;
 
+import dev.coexist.db.Database;
 import dev.coexist.store.LaneStates;
+import dev.coexist.store.PartitioningState;
 import dev.coexist.web.Replies;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -16,18 +18,26 @@ import java.util.Set;
 
 /**
  * {@code GET /api/v1/partitions}: the journal's lanes (its partitions by phone number) with the
- * processor holding each, its lease and epoch, its position, and what waits in it.
+ * processor holding each, its lease and epoch, its position, and what waits in it; and the count,
+ * with the last change of it (entries after {@code changed_after_entry} apply once the ones before
+ * it are applied).
  */
 public final class PartitionsApi {
   private final LaneStates lanes;
+  private final Database store;
   private final Set<String> ownOwners;
   private final ApiGuard guard;
 
   /**
    * @param ownOwners this node's processors, marked in the answer
    */
-  public PartitionsApi(final LaneStates lanes, final Set<String> ownOwners, final ApiGuard guard) {
+  public PartitionsApi(
+      final LaneStates lanes,
+      final Database store,
+      final Set<String> ownOwners,
+      final ApiGuard guard) {
     this.lanes = lanes;
+    this.store = store;
     this.ownOwners = Set.copyOf(ownOwners);
     this.guard = guard;
   }
@@ -56,7 +66,12 @@ public final class PartitionsApi {
       item.put("oldest_pending_seconds", lane.waited(now).toMillis() / 1000.0);
       items.add(item);
     }
+    final PartitioningState partitioning = PartitioningState.read(store);
     final Map<String, Object> body = new LinkedHashMap<>();
+    body.put("count", partitioning.partitioning().partitions());
+    body.put("previous_count", partitioning.partitioning().previousPartitions());
+    body.put("changed_after_entry", partitioning.partitioning().sinceId());
+    body.put("waiting_before_change", partitioning.waitingBeforeChange());
     body.put("processors", ownOwners.stream().sorted().toList());
     body.put("items", items);
     Replies.json(response, Status.OK_200, body);

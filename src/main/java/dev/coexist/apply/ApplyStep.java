@@ -3,7 +3,7 @@ package dev.coexist.apply;
 import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
-import dev.coexist.journal.Lanes;
+import dev.coexist.journal.Partitioning;
 import dev.coexist.journal.PendingEntry;
 import java.sql.SQLException;
 import java.util.List;
@@ -32,7 +32,7 @@ final class ApplyStep {
   private final Wakeups wakeups;
   private final BooleanSupplier closing;
   // per lane, the last entry the current step read (applied or not); see applyAll
-  private long[] readUpTo = new long[Lanes.COUNT];
+  private long[] readUpTo = new long[Partitioning.MAX];
 
   ApplyStep(
       final Database database,
@@ -65,7 +65,7 @@ final class ApplyStep {
    */
   Outcome step() {
     try {
-      readUpTo = new long[Lanes.COUNT];
+      readUpTo = new long[Partitioning.MAX];
       final List<PendingEntry> batch = readNext(readUpTo, -1);
       if (batch == null) {
         return Outcome.REFUSED;

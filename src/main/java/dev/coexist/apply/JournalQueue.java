@@ -1,6 +1,7 @@
 package dev.coexist.apply;
 
 import dev.coexist.db.Engine;
+import dev.coexist.journal.Partitioning;
 import dev.coexist.journal.PendingEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,12 +28,17 @@ import java.util.Set;
 public final class JournalQueue {
   private static final String POSITION = "SELECT applied_up_to FROM processor_lanes WHERE lane = ?";
 
-  // SQLite steps through the result as the loop asks, so the loop stops reading at the budget.
+  // The partitioning's rule, in the same statement (one snapshot) as the read: no entry after the
+  // last change of the count while an entry before it may still wait (see Partitioning); the
+  // caller passes the change it found drained. SQLite steps through the result as the loop asks,
+  // so the loop stops reading at the budget.
   private static final String PENDING =
       """
       SELECT id, received_at, body
         FROM journal
        WHERE state = 'pending' AND lane = ? AND id > ?
+         AND (id <= (SELECT since_id FROM journal_partitions)
+              OR (SELECT since_id FROM journal_partitions) <= ?)
        ORDER BY id
        LIMIT ?
       """;
@@ -48,6 +54,8 @@ public final class JournalQueue {
                      sum(octet_length(body)) OVER (ORDER BY id) - octet_length(body) AS before
                 FROM journal
                WHERE state = 'pending' AND lane = ? AND id > ?
+                 AND (id <= (SELECT since_id FROM journal_partitions)
+                      OR (SELECT since_id FROM journal_partitions) <= ?)
                ORDER BY id
                LIMIT ?) AS next
        WHERE before < GREATEST(?, 1)
@@ -71,6 +79,17 @@ public final class JournalQueue {
        WHERE EXISTS (SELECT 1 FROM journal j
                       WHERE j.state = 'pending' AND j.lane = p.lane AND j.id > p.applied_up_to)
           OR EXISTS (SELECT 1 FROM replay_requests r WHERE r.lane = p.lane)
+      """;
+
+  // whether an entry journalled before the last change of the count still waits
+  private static final String WAITING_UP_TO =
+      """
+      SELECT 1 FROM processor_lanes p
+       WHERE p.lane >= 0
+         AND EXISTS (SELECT 1 FROM journal j
+                      WHERE j.state = 'pending' AND j.lane = p.lane
+                        AND j.id > p.applied_up_to AND j.id <= ?)
+       LIMIT 1
       """;
 
   // The lane's position only moves over entries in order: an entry is next when nothing taken for
@@ -119,9 +138,31 @@ public final class JournalQueue {
   private static final int ERROR_MAX_CHARS = 4_000;
 
   private final boolean budgetInDatabase;
+  // the last change of the partition count whose earlier entries were all found applied: derived
+  // from the positions, so a restart finds it again
+  private long drainedSince;
 
   public JournalQueue(final Engine engine) {
     this.budgetInDatabase = engine == Engine.POSTGRESQL;
+  }
+
+  /**
+   * Reads the journal's partitioning, and whether the entries before its last change are all
+   * applied (until they are, {@link #pending} reads none after it). The lanes to look at: {@link
+   * Partitioning#lanes()} of the result.
+   */
+  public Partitioning partitioning(final Connection connection) throws SQLException {
+    final Partitioning partitioning = Partitioning.read(connection);
+    if (partitioning.sinceId() > drainedSince) {
+      final PreparedStatement waiting = statement(connection, WAITING_UP_TO);
+      waiting.setLong(1, partitioning.sinceId());
+      try (ResultSet row = waiting.executeQuery()) {
+        if (!row.next()) {
+          drainedSince = partitioning.sinceId();
+        }
+      }
+    }
+    return partitioning;
   }
 
   // the processor calls these for every entry: prepared once per connection, not per call
@@ -180,9 +221,10 @@ public final class JournalQueue {
         statement(connection, budgetInDatabase ? PENDING_WITHIN_BYTES : PENDING);
     select.setInt(1, lane);
     select.setLong(2, Math.max(afterId, position));
-    select.setInt(3, limit);
+    select.setLong(3, drainedSince);
+    select.setInt(4, limit);
     if (budgetInDatabase) {
-      select.setLong(4, maxBytes);
+      select.setLong(5, maxBytes);
     }
     long bytes = 0;
     try (ResultSet rows = select.executeQuery()) {

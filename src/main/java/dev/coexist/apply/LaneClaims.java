@@ -1,6 +1,6 @@
 package dev.coexist.apply;
 
-import dev.coexist.journal.Lanes;
+import dev.coexist.journal.Partitioning;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class LaneClaims {
   private static final int FREE = 0;
 
-  private final AtomicIntegerArray holders = new AtomicIntegerArray(Lanes.COUNT);
+  private final AtomicIntegerArray holders = new AtomicIntegerArray(Partitioning.MAX);
   // the node's lane leases, held by its processors together (see LaneLeases)
   private final String owner = LaneLeases.newOwner();
   private final ConcurrentMap<Integer, LaneLeases.Lease> leases = new ConcurrentHashMap<>();
@@ -55,7 +55,7 @@ public final class LaneClaims {
   }
 
   void releaseAll(final int holder) {
-    for (int lane = 0; lane < Lanes.COUNT; lane++) {
+    for (int lane = 0; lane < Partitioning.MAX; lane++) {
       release(lane, holder);
     }
   }

@@ -1,6 +1,6 @@
 package dev.coexist.apply;
 
-import dev.coexist.journal.Lanes;
+import dev.coexist.journal.Partitioning;
 import dev.coexist.journal.PendingEntry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +24,7 @@ final class LaneScheduler {
   private final LaneLeases leases;
   private int nextLane;
   // when a lane held by another node (PostgreSQL) may be tried again; 0 = not held
-  private final long[] laneBusyUntil = new long[Lanes.COUNT];
+  private final long[] laneBusyUntil = new long[Partitioning.MAX];
 
   LaneScheduler(
       final JournalQueue queue,
@@ -55,11 +55,12 @@ final class LaneScheduler {
       final WriteSession writer, final long[] readUpTo, final int skipLane, final int most)
       throws SQLException {
     final long now = System.nanoTime();
+    final int lanes = queue.partitioning(writer.connection()).lanes();
     final Set<Integer> withWork = queue.lanesWithWork(writer.connection());
     List<PendingEntry> pending = List.of();
-    for (int tried = 0; tried < Lanes.COUNT && pending.isEmpty() && !withWork.isEmpty(); tried++) {
-      final int lane = nextLane;
-      nextLane = (nextLane + 1) % Lanes.COUNT;
+    for (int tried = 0; tried < lanes && pending.isEmpty() && !withWork.isEmpty(); tried++) {
+      final int lane = nextLane % lanes;
+      nextLane = (lane + 1) % lanes;
       if (!withWork.contains(lane)
           || lane == skipLane
           || (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0)) {

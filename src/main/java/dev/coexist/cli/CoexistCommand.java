@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       ExportCommand.class,
       JournalCommand.class,
+      PartitionsCommand.class,
       SubscriptionsCommand.class,
       CommandLine.HelpCommand.class
     })

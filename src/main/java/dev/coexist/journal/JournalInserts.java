@@ -45,7 +45,15 @@ final class JournalInserts {
   // the commit's end, so entries commit in the order of their ids. The store applies a lane's
   // entries in id order and records how far it got; an entry that committed after a higher id had
   // been applied would be passed over. (One SQLite file has one writer at a time anyway.)
-  private static final String COMMIT_ORDER = "SELECT pg_advisory_xact_lock(7301208655302741918)";
+  static final String COMMIT_ORDER = "SELECT pg_advisory_xact_lock(7301208655302741918)";
+
+  // SQLite: a write that changes nothing takes the file's write lock now, so that the count read
+  // next is the one the batch commits under (a deferred transaction would read, then find the
+  // file changed when it first writes)
+  static final String WRITE_LOCK_SQLITE =
+      "UPDATE journal_partitions SET partitions = partitions WHERE 0";
+
+  private static final String PARTITIONS = "SELECT partitions FROM journal_partitions WHERE id = 1";
 
   /** Errors are for operators; a database's message quoting a value can be long. */
   private static final int REASON_MAX_CHARS = 2_000;
@@ -54,17 +62,21 @@ final class JournalInserts {
   private final PreparedStatement duplicate;
   private final Connection connection;
   private final PreparedStatement commitOrder;
+  private final PreparedStatement partitionsNow;
   private PreparedStatement rejected;
+  private int partitions = Partitioning.DEFAULT;
 
   private JournalInserts(
       final Connection connection,
       final PreparedStatement insert,
       final PreparedStatement duplicate,
-      final PreparedStatement commitOrder) {
+      final PreparedStatement commitOrder,
+      final PreparedStatement partitionsNow) {
     this.connection = connection;
     this.insert = insert;
     this.duplicate = duplicate;
     this.commitOrder = commitOrder;
+    this.partitionsNow = partitionsNow;
   }
 
   /**
@@ -76,13 +88,22 @@ final class JournalInserts {
         connection,
         connection.prepareStatement(INSERT_ENTRY),
         connection.prepareStatement(INSERT_DUPLICATE),
-        ordered ? connection.prepareStatement(COMMIT_ORDER) : null);
+        connection.prepareStatement(ordered ? COMMIT_ORDER : WRITE_LOCK_SQLITE),
+        connection.prepareStatement(PARTITIONS));
   }
 
-  /** The first statement of every journal transaction: waits for this writer's turn to commit. */
+  /**
+   * The first statements of every journal transaction: waits for this writer's turn to commit, then
+   * reads how many lanes the journal has now (a change commits in its own turn, see {@link
+   * Partitioning}).
+   */
   void beginTransaction() throws SQLException {
-    if (commitOrder != null) {
-      commitOrder.execute();
+    commitOrder.execute();
+    try (ResultSet row = partitionsNow.executeQuery()) {
+      if (!row.next()) {
+        throw new SQLException("journal_partitions has no row: the journal's schema is incomplete");
+      }
+      partitions = row.getInt(1);
     }
   }
 
@@ -96,7 +117,7 @@ final class JournalInserts {
     insert.setString(7, delivery.rejected() ? "rejected" : "pending");
     insert.setString(8, delivery.rejection());
     insert.setLong(9, now);
-    insert.setInt(10, Lanes.of(delivery.body()));
+    insert.setInt(10, Lanes.of(delivery.body(), partitions));
     try (ResultSet inserted = insert.executeQuery()) {
       if (inserted.next()) {
         return delivery.rejected()

@@ -7,25 +7,24 @@ import java.nio.charset.StandardCharsets;
  * body names, so every delivery of one business number shares a lane and applies in order. Found by
  * scanning the raw bytes for the key, not by parsing: this runs on the journal writer's thread for
  * every delivery. A body that names no number (a partner event, {@code account_update}) goes to
- * lane 0.
+ * lane 0. How many lanes there are is the journal's {@link Partitioning}.
  */
 public final class Lanes {
-  /** Fixed: the migration creates one {@code processor_lanes} row per lane. */
-  public static final int COUNT = 16;
 
   private static final byte[] KEY = "\"phone_number_id\"".getBytes(StandardCharsets.US_ASCII);
   private static final int ID_MAX_CHARS = 64;
 
   private Lanes() {}
 
-  public static int of(final byte[] body) {
+  /** The lane of a body among {@code partitions} lanes. */
+  public static int of(final byte[] body, final int partitions) {
     final String number = firstPhoneNumberId(body);
-    return number == null ? 0 : ofNumber(number);
+    return number == null ? 0 : ofNumber(number, partitions);
   }
 
-  /** The lane of a phone number id, as {@link #of(byte[])} finds it in a body. */
-  public static int ofNumber(final String phoneNumberId) {
-    return Math.floorMod(phoneNumberId.hashCode(), COUNT);
+  /** The lane of a phone number id among {@code partitions}, as {@link #of} finds it in a body. */
+  public static int ofNumber(final String phoneNumberId, final int partitions) {
+    return Math.floorMod(phoneNumberId.hashCode(), partitions);
   }
 
   /** The value of the first {@code "phone_number_id"} key, string or number; null if none. */

@@ -1,7 +1,6 @@
 package dev.coexist.store;
 
 import dev.coexist.db.Database;
-import dev.coexist.journal.Lanes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
@@ -76,32 +76,41 @@ public final class LaneStates {
   }
 
   private final Database store;
+  private final MeterRegistry meters;
+  private final Set<Integer> registered = ConcurrentHashMap.newKeySet();
   private volatile List<Lane> snapshot = List.of();
   private volatile long snapshotAt;
   private final AtomicBoolean refreshing = new AtomicBoolean();
 
   public LaneStates(final Database store, final MeterRegistry meters) {
     this.store = store;
-    for (int lane = 0; lane < Lanes.COUNT; lane++) {
-      gauge(
-          meters,
-          "coexist.lane.pending",
-          "Journal entries waiting in the lane",
-          lane,
-          Lane::pending);
-      gauge(
-          meters,
-          "coexist.lane.oldest.pending.seconds",
-          "How long the oldest entry waiting in the lane has waited",
-          lane,
-          one -> one.waited(Instant.now()).toMillis() / 1000.0);
-      gauge(
-          meters,
-          "coexist.lane.leased",
-          "1 while a processor (of any node) holds the lane's lease",
-          lane,
-          one -> one.leased() ? 1 : 0);
+    this.meters = meters;
+    try {
+      lanes(); // registers the gauges of the lanes there are; a scrape registers later ones
+    } catch (SQLException unreadable) {
+      // registered at the first scrape that reads them; readiness says what is wrong
     }
+  }
+
+  // a lane's gauges from the first time it is read: the journal's lane count may change
+  private void register(final int lane) {
+    if (!registered.add(lane)) {
+      return;
+    }
+    gauge(
+        meters, "coexist.lane.pending", "Journal entries waiting in the lane", lane, Lane::pending);
+    gauge(
+        meters,
+        "coexist.lane.oldest.pending.seconds",
+        "How long the oldest entry waiting in the lane has waited",
+        lane,
+        one -> one.waited(Instant.now()).toMillis() / 1000.0);
+    gauge(
+        meters,
+        "coexist.lane.leased",
+        "1 while a processor (of any node) holds the lane's lease",
+        lane,
+        one -> one.leased() ? 1 : 0);
   }
 
   private void gauge(
@@ -154,6 +163,7 @@ public final class LaneStates {
     }
     snapshot = List.copyOf(lanes);
     snapshotAt = now;
+    lanes.forEach(one -> register(one.lane()));
     return lanes;
   }
 

@@ -10,6 +10,7 @@ import dev.coexist.db.Engine;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Lanes;
+import dev.coexist.journal.Partitioning;
 import dev.coexist.store.LaneStates;
 import dev.coexist.testing.Engines;
 import dev.coexist.testing.RunningApp;
@@ -50,7 +51,7 @@ class PartitionsIT {
         body = in.readAllBytes();
       }
       assertThat(coexist.post("/webhooks/whatsapp", body).statusCode()).isEqualTo(200);
-      final int lane = Lanes.ofNumber(NUMBER);
+      final int lane = Lanes.ofNumber(NUMBER, Partitioning.DEFAULT);
       JsonNode partition = null;
       final Instant deadline = Instant.now().plusSeconds(20);
       while (Instant.now().isBefore(deadline)) {
@@ -60,7 +61,9 @@ class PartitionsIT {
         assertThat(contract.violations("/api/v1/partitions", "get", 200, response.body()))
             .isEmpty();
         final JsonNode answer = JSON.readTree(response.body());
-        assertThat(answer.get("items")).hasSize(Lanes.COUNT);
+        assertThat(answer.get("items")).hasSize(Partitioning.DEFAULT);
+        assertThat(answer.get("count").asInt()).isEqualTo(Partitioning.DEFAULT);
+        assertThat(answer.get("waiting_before_change").asLong()).isZero();
         partition = answer.get("items").get(lane);
         if (partition.get("applied_up_to").asLong() > 0) {
           assertThat(answer.get("processors").get(0).asText())
@@ -111,7 +114,7 @@ class PartitionsIT {
               lanes.lanes(), Set.of("me"), Duration.ofSeconds(30), Instant.now());
       assertThat(idle).isPresent();
       assertThat(idle.get())
-          .contains("lane " + Lanes.ofNumber(NUMBER))
+          .contains("lane " + Lanes.ofNumber(NUMBER, Partitioning.DEFAULT))
           .contains("this node holds no lane");
       assertThat(
               LaneStates.idleWhileWorkWaits(
@@ -126,7 +129,7 @@ class PartitionsIT {
                   "UPDATE processor_lanes SET owner = 'me', epoch = epoch + 1, lease_until = ?"
                       + " WHERE lane = ?")) {
         lease.setLong(1, System.currentTimeMillis() + 60_000);
-        lease.setInt(2, (Lanes.ofNumber(NUMBER) + 1) % Lanes.COUNT);
+        lease.setInt(2, (Lanes.ofNumber(NUMBER, Partitioning.DEFAULT) + 1) % Partitioning.DEFAULT);
         lease.executeUpdate();
         if (!connection.getAutoCommit()) {
           connection.commit();

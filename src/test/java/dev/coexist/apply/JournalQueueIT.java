@@ -8,6 +8,7 @@ import dev.coexist.db.Engine;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Lanes;
+import dev.coexist.journal.Partitioning;
 import dev.coexist.journal.PendingEntry;
 import dev.coexist.journal.Receipt;
 import dev.coexist.testing.Engines;
@@ -55,7 +56,7 @@ class JournalQueueIT {
             .isEqualTo(Receipt.Outcome.ACCEPTED);
       }
       final JournalQueue queue = new JournalQueue(engine);
-      final int lane = Lanes.ofNumber(NUMBER);
+      final int lane = Lanes.ofNumber(NUMBER, Partitioning.DEFAULT);
       try (Connection connection = database.pool().getConnection()) {
         // 0 and 40 KB before the first two, 80 KB before the third: two of four
         assertThat(queue.pending(connection, lane, 0, 16, 64_000)).hasSize(2);
@@ -69,7 +70,7 @@ class JournalQueueIT {
             .extracting(entry -> new String(entry.body(), StandardCharsets.UTF_8).substring(0, 12))
             .containsExactly("{\"id\":\"b\",\"e", "{\"id\":\"c\",\"e");
         assertThat(queue.pending(connection, lane, 0, 3, 1_000_000)).hasSize(3);
-        assertThat(queue.pending(connection, (lane + 1) % Lanes.COUNT, 0, 16, 64_000))
+        assertThat(queue.pending(connection, (lane + 1) % Partitioning.DEFAULT, 0, 16, 64_000))
             .as("another lane's entries")
             .isEmpty();
       }
@@ -93,7 +94,7 @@ class JournalQueueIT {
             .isEqualTo(Receipt.Outcome.ACCEPTED);
       }
       final JournalQueue queue = new JournalQueue(engine);
-      final int lane = Lanes.ofNumber(NUMBER);
+      final int lane = Lanes.ofNumber(NUMBER, Partitioning.DEFAULT);
       try (Connection connection = dataPath.storage().store().openWriterConnection()) {
         final List<PendingEntry> entries = queue.pending(connection, lane, 0, 16, 1_000_000);
         assertThat(entries).hasSize(3);

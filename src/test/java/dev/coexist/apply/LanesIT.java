@@ -7,6 +7,7 @@ import dev.coexist.db.Engine;
 import dev.coexist.journal.Delivery;
 import dev.coexist.journal.Journal;
 import dev.coexist.journal.Lanes;
+import dev.coexist.journal.Partitioning;
 import dev.coexist.store.JournalStates;
 import dev.coexist.testing.Engines;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -65,7 +66,8 @@ class LanesIT {
   @EnumSource(Engine.class)
   void aLiveMessageOfAnotherNumberIsAppliedBeforeAHistoryBacklogEnds(final Engine engine)
       throws Exception {
-    assertThat(Lanes.ofNumber(LIVE_NUMBER)).isNotEqualTo(Lanes.ofNumber(BUSY_NUMBER));
+    assertThat(Lanes.ofNumber(LIVE_NUMBER, Partitioning.DEFAULT))
+        .isNotEqualTo(Lanes.ofNumber(BUSY_NUMBER, Partitioning.DEFAULT));
     try (StoreHarness store = StoreHarness.open(engine, folder)) {
       final List<Long> appliedOrder = Collections.synchronizedList(new ArrayList<>());
       final List<Long> chunks = new ArrayList<>();
@@ -117,12 +119,12 @@ class LanesIT {
       final long busy = append(journal, live(BUSY_NUMBER, "wamid.LANE.BUSY"));
       final long other = append(journal, live(LIVE_NUMBER, "wamid.LANE.OTHER"));
       // node A holds the busy number's lane for 2 s, and froze in the middle of a transaction
-      lease(nodeA, Lanes.ofNumber(BUSY_NUMBER), "node-a", 2_000);
+      lease(nodeA, Lanes.ofNumber(BUSY_NUMBER, Partitioning.DEFAULT), "node-a", 2_000);
       final Connection nodeAInTransaction = nodeA.openWriterConnection();
       try (PreparedStatement hold =
           nodeAInTransaction.prepareStatement(
               "SELECT lane FROM processor_lanes WHERE lane = ? FOR UPDATE")) {
-        hold.setInt(1, Lanes.ofNumber(BUSY_NUMBER));
+        hold.setInt(1, Lanes.ofNumber(BUSY_NUMBER, Partitioning.DEFAULT));
         hold.executeQuery().close();
       }
       processorB.drain();
@@ -137,7 +139,8 @@ class LanesIT {
       processorB.drain();
       assertThat(state(nodeB, busy)).isEqualTo("applied");
       assertThat(attempts(nodeB, busy)).isEqualTo(1);
-      assertThat(owner(nodeB, Lanes.ofNumber(BUSY_NUMBER))).isNotEqualTo("node-a");
+      assertThat(owner(nodeB, Lanes.ofNumber(BUSY_NUMBER, Partitioning.DEFAULT)))
+          .isNotEqualTo("node-a");
     }
   }
 
@@ -156,7 +159,7 @@ class LanesIT {
                     .withLease(Duration.ofSeconds(30)),
                 c -> {},
                 new LaneClaims())) {
-      final int lane = Lanes.ofNumber(BUSY_NUMBER);
+      final int lane = Lanes.ofNumber(BUSY_NUMBER, Partitioning.DEFAULT);
       final long first = append(journal, live(BUSY_NUMBER, "wamid.FENCE.1"));
       processor.drain();
       assertThat(state(node, first)).isEqualTo("applied");
@@ -244,7 +247,8 @@ class LanesIT {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final LaneClaims claims = new LaneClaims();
     final String otherNumber = LIVE_NUMBER;
-    assertThat(Lanes.ofNumber(otherNumber)).isNotEqualTo(Lanes.ofNumber(BUSY_NUMBER));
+    assertThat(Lanes.ofNumber(otherNumber, Partitioning.DEFAULT))
+        .isNotEqualTo(Lanes.ofNumber(BUSY_NUMBER, Partitioning.DEFAULT));
     try (Database node = Database.open(url, Duration.ofSeconds(5), 4);
         Journal journal = new Journal(node, 64, Duration.ZERO, 64L << 20, meters);
         Processor first =

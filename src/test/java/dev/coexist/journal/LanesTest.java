@@ -29,8 +29,9 @@ class LanesTest {
   @Test
   void aDeliveryGoesToTheLaneOfItsNumber() throws IOException {
     final byte[] body = fixture("meta/echo-text.json");
-    assertThat(Lanes.of(body)).isEqualTo(Lanes.ofNumber("106540352242922"));
-    assertThat(Lanes.of(body)).isBetween(0, Lanes.COUNT - 1);
+    assertThat(Lanes.of(body, Partitioning.DEFAULT))
+        .isEqualTo(Lanes.ofNumber("106540352242922", Partitioning.DEFAULT));
+    assertThat(Lanes.of(body, Partitioning.DEFAULT)).isBetween(0, Partitioning.DEFAULT - 1);
   }
 
   @Test
@@ -52,9 +53,12 @@ class LanesTest {
 
   @Test
   void aBodyNamingNoNumberGoesToLaneZero() throws IOException {
-    assertThat(Lanes.of(fixture("360dialog/partner-event-channel-created.json"))).isZero();
-    assertThat(Lanes.of(bytes("not json at all"))).isZero();
-    assertThat(Lanes.of(bytes("{\"phone_number_id\":\"unterminated"))).isZero();
-    assertThat(Lanes.of(new byte[0])).isZero();
+    assertThat(
+            Lanes.of(fixture("360dialog/partner-event-channel-created.json"), Partitioning.DEFAULT))
+        .isZero();
+    assertThat(Lanes.of(bytes("not json at all"), Partitioning.DEFAULT)).isZero();
+    assertThat(Lanes.of(bytes("{\"phone_number_id\":\"unterminated"), Partitioning.DEFAULT))
+        .isZero();
+    assertThat(Lanes.of(new byte[0], Partitioning.DEFAULT)).isZero();
   }
 }

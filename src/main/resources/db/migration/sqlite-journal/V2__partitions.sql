@@ -1,0 +1,13 @@
+-- How many lanes (partitions by phone number) the journal has, changeable on a live store (see
+-- dev.coexist.journal.Partitioning): entries after since_id go to one of `partitions` lanes, the
+-- ones up to it to one of `previous_partitions`. The processor applies nothing after since_id
+-- before everything up to it is applied, so a number whose lane changes keeps its order.
+-- A journal made before this version had 16 lanes; from its next entry on, it has 64.
+CREATE TABLE journal_partitions (
+    id                  INTEGER PRIMARY KEY CHECK (id = 1),
+    partitions          INTEGER NOT NULL CHECK (partitions BETWEEN 1 AND 1024),
+    previous_partitions INTEGER NOT NULL CHECK (previous_partitions BETWEEN 1 AND 1024),
+    since_id            INTEGER NOT NULL
+);
+INSERT INTO journal_partitions (id, partitions, previous_partitions, since_id)
+SELECT 1, 64, CASE WHEN max(id) IS NULL THEN 64 ELSE 16 END, COALESCE(max(id), 0) FROM journal;
