@@ -23,6 +23,23 @@ public final class LaneClaims {
   private final String owner = LaneLeases.newOwner();
   private final ConcurrentMap<Integer, LaneLeases.Lease> leases = new ConcurrentHashMap<>();
 
+  // the node's heartbeat (see LaneLeases): when it is due, and how many nodes it found up
+  private volatile long nextBeatNanos = System.nanoTime();
+  private volatile int liveNodes = 1;
+
+  long nextBeatNanos() {
+    return nextBeatNanos;
+  }
+
+  int liveNodes() {
+    return liveNodes;
+  }
+
+  void beaten(final int nodes, final long nextNanos) {
+    liveNodes = nodes;
+    nextBeatNanos = nextNanos;
+  }
+
   /** The node's name in the leases of the lanes it holds. */
   String owner() {
     return owner;

@@ -30,6 +30,18 @@ final class LaneLeases {
       RETURNING epoch
       """;
 
+  // the node's heartbeat, and how many nodes are up (a node gone for a minute is forgotten)
+  private static final String HEARTBEAT =
+      """
+      INSERT INTO processor_nodes (owner, seen_until) VALUES (?, %1$s + ?)
+      ON CONFLICT (owner) DO UPDATE SET seen_until = excluded.seen_until
+      """;
+  private static final String FORGET =
+      "DELETE FROM processor_nodes WHERE seen_until < %1$s - 60000";
+  private static final String LIVE_NODES =
+      "SELECT count(*) FROM processor_nodes WHERE seen_until >= %1$s";
+  private static final String GONE = "DELETE FROM processor_nodes WHERE owner = ?";
+
   private static final String NOW_POSTGRESQL =
       "CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT)";
   private static final String NOW_SQLITE =
@@ -42,7 +54,11 @@ final class LaneLeases {
   private final String owner;
   private final long leaseNanos;
   private final String claim;
+  private final String heartbeat;
+  private final String forget;
+  private final String liveNodes;
   private final Map<Integer, Lease> held;
+  private final LaneClaims node;
 
   /**
    * @param node the node's lanes, shared by its processors: they hold the lanes together, so that a
@@ -54,9 +70,13 @@ final class LaneLeases {
     this.database = database;
     this.owner = node.owner();
     this.held = node.leases();
+    this.node = node;
     this.leaseNanos = lease.toNanos();
-    this.claim =
-        CLAIM.formatted(database.engine() == Engine.POSTGRESQL ? NOW_POSTGRESQL : NOW_SQLITE);
+    final String now = database.engine() == Engine.POSTGRESQL ? NOW_POSTGRESQL : NOW_SQLITE;
+    this.claim = CLAIM.formatted(now);
+    this.heartbeat = HEARTBEAT.formatted(now);
+    this.forget = FORGET.formatted(now);
+    this.liveNodes = LIVE_NODES.formatted(now);
   }
 
   /** An owner name for a node: host and pid, then a short random part. */
@@ -79,25 +99,33 @@ final class LaneLeases {
   /**
    * Whether this node holds {@code lane}, claiming or renewing its lease when it must (a third of
    * the lease has passed), in a short write transaction of its own. The read transaction on {@code
-   * connection} must have ended.
+   * connection} must have ended. A node takes no lane beyond its share of the {@code lanes} (see
+   * {@link #share}), and hands back one it holds beyond it when the lease is due for renewal and
+   * {@code readNow} says none of the lane's entries is read but not applied yet.
    */
-  boolean hold(final Connection connection, final int lane) throws SQLException {
+  boolean hold(final Connection connection, final int lane, final int lanes, final boolean readNow)
+      throws SQLException {
     if (fresh(lane)) {
       return true;
     }
     final long now = System.nanoTime();
     final long millis = leaseNanos / 1_000_000;
     database.beginWriteTurn(false);
-    try (PreparedStatement statement = connection.prepareStatement(claim)) {
-      statement.setString(1, owner);
-      statement.setString(2, owner);
-      statement.setLong(3, millis);
-      statement.setInt(4, lane);
-      statement.setString(5, owner);
-      final Long epoch;
-      try (ResultSet row = statement.executeQuery()) {
-        epoch = row.next() ? row.getLong(1) : null;
+    try {
+      beat(connection, now, millis);
+      final boolean mine = held.containsKey(lane);
+      final int holding = holding(now);
+      final int share = share(lanes);
+      if (!mine && holding >= share) {
+        connection.commit();
+        return false; // the other nodes take it: this one has its share
       }
+      if (mine && holding > share && !readNow) {
+        release(connection, lane);
+        connection.commit();
+        return false;
+      }
+      final Long epoch = claim(connection, lane, millis);
       connection.commit();
       if (epoch == null) {
         held.remove(lane);
@@ -115,13 +143,83 @@ final class LaneLeases {
     }
   }
 
+  // the lane's new epoch when this node holds it now; null when another node does
+  private Long claim(final Connection connection, final int lane, final long millis)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(claim)) {
+      statement.setString(1, owner);
+      statement.setString(2, owner);
+      statement.setLong(3, millis);
+      statement.setInt(4, lane);
+      statement.setString(5, owner);
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next() ? row.getLong(1) : null;
+      }
+    }
+  }
+
+  /**
+   * The node's heartbeat, at most once a third of a lease (with the node's other processor): keeps
+   * its row in {@code processor_nodes} alive and counts the nodes that are up.
+   */
+  private void beat(final Connection connection, final long now, final long leaseMillis)
+      throws SQLException {
+    if (now - node.nextBeatNanos() < 0) {
+      return;
+    }
+    try (PreparedStatement beat = connection.prepareStatement(heartbeat);
+        PreparedStatement gone = connection.prepareStatement(forget);
+        PreparedStatement count = connection.prepareStatement(liveNodes)) {
+      beat.setString(1, owner);
+      beat.setLong(2, leaseMillis);
+      beat.executeUpdate();
+      gone.executeUpdate();
+      try (ResultSet row = count.executeQuery()) {
+        row.next();
+        node.beaten(Math.max(1, row.getInt(1)), now + leaseNanos / 3);
+      }
+    }
+  }
+
+  /** This node's share of {@code lanes}: the count over the nodes that are up, rounded up. */
+  private int share(final int lanes) {
+    final int nodes = node.liveNodes();
+    return (lanes + nodes - 1) / nodes;
+  }
+
+  // the leases this node holds that have not run out
+  private int holding(final long now) {
+    int holding = 0;
+    for (final Lease lease : held.values()) {
+      // renewAfter is a third into the lease: the lease runs out two thirds after it
+      if (now - (lease.renewAfterNanos() + 2 * leaseNanos / 3) < 0) {
+        holding++;
+      }
+    }
+    return holding;
+  }
+
+  private void release(final Connection connection, final int lane) throws SQLException {
+    try (PreparedStatement release =
+        connection.prepareStatement(
+            "UPDATE processor_lanes SET owner = NULL, lease_until = 0 WHERE lane = ? AND owner = ?")) {
+      release.setInt(1, lane);
+      release.setString(2, owner);
+      release.executeUpdate();
+    }
+    held.remove(lane);
+  }
+
   /** Hands every lane this node holds back (a clean stop), in a transaction of its own. */
   void releaseAll(final Connection connection) throws SQLException {
     try (PreparedStatement release =
-        connection.prepareStatement(
-            "UPDATE processor_lanes SET owner = NULL, lease_until = 0 WHERE owner = ?")) {
+            connection.prepareStatement(
+                "UPDATE processor_lanes SET owner = NULL, lease_until = 0 WHERE owner = ?");
+        PreparedStatement gone = connection.prepareStatement(GONE)) {
       release.setString(1, owner);
       release.executeUpdate();
+      gone.setString(1, owner);
+      gone.executeUpdate();
       connection.commit();
     } finally {
       held.clear();

@@ -70,7 +70,7 @@ final class LaneScheduler {
       if (claims.heldByOther(lane, claimHolder)) {
         continue; // another processor of this node is applying its history chunks
       }
-      if (!holds(writer, lane, now)) {
+      if (!holds(writer, lane, lanes, readUpTo[lane] != 0, now)) {
         continue; // another node holds its lease: not a byte of it is read here
       }
       pending =
@@ -99,13 +99,18 @@ final class LaneScheduler {
    * lease: long enough not to ask at every read, short enough to take over soon after a dead or
    * frozen holder's lease ran out.
    */
-  private boolean holds(final WriteSession writer, final int lane, final long now)
+  private boolean holds(
+      final WriteSession writer,
+      final int lane,
+      final int lanes,
+      final boolean readNow,
+      final long now)
       throws SQLException {
     if (leases.fresh(lane)) {
       return true;
     }
     writer.commit(); // the claim is a write: the read transaction ends first
-    if (leases.hold(writer.connection(), lane)) {
+    if (leases.hold(writer.connection(), lane, lanes, readNow)) {
       return true;
     }
     laneBusyUntil[lane] = now + settings.lease().toNanos() / 10;
