@@ -3,11 +3,10 @@ package dev.coexist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.bench.HistoryChunks;
-import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
-import dev.coexist.db.Storage;
 import dev.coexist.testing.CoexistProcess;
 import dev.coexist.testing.Engines;
+import dev.coexist.testing.StoreChecks;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,11 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,14 +53,6 @@ class ApplyCrashIT {
   // 10 threads of 20 messages a chunk, from a pool of 40 customers that live traffic shares
   private static final HistoryChunks HISTORY = new HistoryChunks(IMPORTING, 10, 20, CUSTOMERS);
 
-  // entries beyond their lane's position, or asked to be applied again
-  private static final String PENDING =
-      """
-      SELECT (SELECT count(*) FROM processor_lanes p JOIN journal j ON j.lane = p.lane
-               WHERE j.state = 'pending' AND j.id > p.applied_up_to)
-           + (SELECT count(*) FROM replay_requests)
-      """;
-
   // a word as SQLite's unicode61 tokenizer cuts one
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
 
@@ -87,10 +76,10 @@ class ApplyCrashIT {
     final int port = CoexistProcess.freePort();
     try (CoexistProcess server = start(databaseUrl, port, "final")) {
       server.awaitReady(port);
-      try (Connection store = connect(databaseUrl)) {
-        awaitDrained(store, server);
-        assertEveryAcknowledgedDeliveryAppliedOnce(store, acknowledged);
-        assertThreadFiguresEqualRecount(store);
+      try (Connection store = StoreChecks.connect(databaseUrl)) {
+        StoreChecks.awaitDrained(store, server);
+        StoreChecks.assertEveryAcknowledgedDeliveryAppliedOnce(store, acknowledged);
+        StoreChecks.assertThreadFiguresEqualRecount(store, CUSTOMERS);
         if (engine == Engine.SQLITE) {
           assertSearchIndexEqualsMessages(store);
         }
@@ -101,7 +90,7 @@ class ApplyCrashIT {
             CYCLES,
             acknowledged.size(),
             nextChunk.get() - 1,
-            count(store, "SELECT count(*) FROM threads"));
+            StoreChecks.count(store, "SELECT count(*) FROM threads"));
       }
     }
   }
@@ -209,148 +198,6 @@ class ApplyCrashIT {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Waits until nothing is pending in the journal and no thread waits for its figures. */
-  private static void awaitDrained(final Connection store, final CoexistProcess server)
-      throws Exception {
-    final Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (Instant.now().isBefore(deadline)) {
-      assertThat(server.process().isAlive()).as("server process alive").isTrue();
-      if (count(store, PENDING) == 0 && count(store, "SELECT count(*) FROM dirty_threads") == 0) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(
-        "not drained after 120 s: "
-            + count(store, PENDING)
-            + " pending entries, "
-            + count(store, "SELECT count(*) FROM dirty_threads")
-            + " threads waiting");
-  }
-
-  /**
-   * Every acknowledged history chunk (by its envelope id) and live message (by its wamid) is an
-   * applied journal entry, applied once (one attempt: it was never applied, lost and applied again
-   * as another attempt), and every acknowledged message is stored once.
-   */
-  private static void assertEveryAcknowledgedDeliveryAppliedOnce(
-      final Connection store, final Set<String> acknowledged) throws SQLException {
-    final List<String> problems = new ArrayList<>();
-    try (PreparedStatement entries =
-            store.prepareStatement(
-                """
-                SELECT j.event_id, COALESCE(o.state, 'not applied') AS state,
-                       COALESCE(o.attempts, 0) AS attempts, j.body
-                  FROM journal j LEFT JOIN entry_outcomes o ON o.journal_id = j.id
-                 WHERE j.state <> 'duplicate'
-                """);
-        ResultSet rows = entries.executeQuery()) {
-      final Set<String> journalled = new java.util.HashSet<>();
-      while (rows.next()) {
-        final String eventId = rows.getString("event_id");
-        final String body = new String(rows.getBytes("body"), StandardCharsets.UTF_8);
-        final String key = eventId != null ? eventId : liveWamid(body);
-        journalled.add(key);
-        if (!"applied".equals(rows.getString("state")) || rows.getInt("attempts") != 1) {
-          problems.add(key + " is " + rows.getString("state") + " after " + rows.getInt(3));
-        }
-      }
-      for (final String delivery : acknowledged) {
-        if (!journalled.contains(delivery)) {
-          problems.add(delivery + " acknowledged but not in the journal");
-        }
-      }
-    }
-    assertThat(problems).as("acknowledged deliveries not applied exactly once").isEmpty();
-    for (final String delivery : acknowledged) {
-      if (delivery.startsWith("wamid.")) {
-        try (PreparedStatement message =
-            store.prepareStatement("SELECT count(*) FROM messages WHERE wamid = ?")) {
-          message.setString(1, delivery);
-          try (ResultSet row = message.executeQuery()) {
-            row.next();
-            assertThat(row.getInt(1)).as("stored copies of %s", delivery).isEqualTo(1);
-          }
-        }
-      }
-    }
-  }
-
-  private static String liveWamid(final String body) {
-    final int at = body.indexOf("\"id\":\"wamid.");
-    return at < 0 ? body : body.substring(at + 6, body.indexOf('"', at + 6));
-  }
-
-  /**
-   * Recounts every thread from its messages, the way the figures are defined: counts per direction,
-   * the newest message (by time, then wamid), and unread = live inbound messages newer than the
-   * business's newest answer.
-   */
-  private static void assertThreadFiguresEqualRecount(final Connection store) throws SQLException {
-    final String recount =
-        """
-        SELECT t.id, t.message_count, r.total, t.inbound_count, r.inbound, t.outbound_count,
-               r.outbound, t.unread_count, r.unread, t.last_message_at, r.newest,
-               t.last_message_wamid,
-               (SELECT m.wamid FROM messages m WHERE m.thread_id = t.id
-                 ORDER BY m.sent_at DESC, m.wamid DESC LIMIT 1) AS newest_wamid
-          FROM threads t
-          JOIN (SELECT t2.id,
-                       (SELECT count(*) FROM messages m WHERE m.thread_id = t2.id) AS total,
-                       (SELECT count(*) FROM messages m
-                         WHERE m.thread_id = t2.id AND m.direction = 'inbound') AS inbound,
-                       (SELECT count(*) FROM messages m
-                         WHERE m.thread_id = t2.id AND m.direction = 'outbound') AS outbound,
-                       (SELECT count(*) FROM messages m
-                         WHERE m.thread_id = t2.id AND m.direction = 'inbound'
-                           AND (m.sources & 4) <> 0
-                           AND m.sent_at > COALESCE((SELECT max(o.sent_at) FROM messages o
-                                                      WHERE o.thread_id = t2.id
-                                                        AND o.direction = 'outbound'), -1))
-                         AS unread,
-                       COALESCE((SELECT max(m.sent_at) FROM messages m
-                                  WHERE m.thread_id = t2.id), 0) AS newest
-                  FROM threads t2) r ON r.id = t.id
-        """;
-    final List<String> wrong = new ArrayList<>();
-    int threads = 0;
-    try (PreparedStatement select = store.prepareStatement(recount);
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        threads++;
-        final boolean exact =
-            rows.getLong(2) == rows.getLong(3)
-                && rows.getLong(4) == rows.getLong(5)
-                && rows.getLong(6) == rows.getLong(7)
-                && rows.getLong(8) == rows.getLong(9)
-                && rows.getLong(10) == rows.getLong(11)
-                && java.util.Objects.equals(rows.getString(12), rows.getString(13));
-        if (!exact) {
-          wrong.add(
-              "thread %d: count %d/%d, inbound %d/%d, outbound %d/%d, unread %d/%d, last at %d/%d, last %s/%s"
-                  .formatted(
-                      rows.getLong(1),
-                      rows.getLong(2),
-                      rows.getLong(3),
-                      rows.getLong(4),
-                      rows.getLong(5),
-                      rows.getLong(6),
-                      rows.getLong(7),
-                      rows.getLong(8),
-                      rows.getLong(9),
-                      rows.getLong(10),
-                      rows.getLong(11),
-                      rows.getString(12),
-                      rows.getString(13)));
-        }
-      }
-    }
-    assertThat(threads).as("threads in the store").isGreaterThanOrEqualTo(CUSTOMERS);
-    assertThat(wrong)
-        .as("threads whose figures differ from a recount (stored/recounted)")
-        .isEmpty();
-  }
-
   /**
    * SQLite: every message with words is in the search index under its key (found by its first word
    * there), the index holds as many entries as there are such messages, and the list of messages to
@@ -358,7 +205,7 @@ class ApplyCrashIT {
    * instant the kill came at.
    */
   private static void assertSearchIndexEqualsMessages(final Connection store) throws SQLException {
-    assertThat(count(store, "SELECT count(*) FROM search_pending"))
+    assertThat(StoreChecks.count(store, "SELECT count(*) FROM search_pending"))
         .as("messages listed for the search index after their transaction committed")
         .isZero();
     final List<String> missing = new ArrayList<>();
@@ -385,33 +232,13 @@ class ApplyCrashIT {
       }
     }
     assertThat(missing).as("messages not in the search index under their key").isEmpty();
-    assertThat(count(store, "SELECT count(*) FROM messages_search"))
+    assertThat(StoreChecks.count(store, "SELECT count(*) FROM messages_search"))
         .as("entries of the search index")
         .isEqualTo(
-            count(
+            StoreChecks.count(
                 store,
                 "SELECT count(*) FROM messages WHERE text IS NOT NULL"
                     + " OR media_caption IS NOT NULL OR media_filename IS NOT NULL"));
-  }
-
-  private static long count(final Connection store, final String sql) throws SQLException {
-    try (PreparedStatement select = store.prepareStatement(sql);
-        ResultSet row = select.executeQuery()) {
-      row.next();
-      return row.getLong(1);
-    }
-  }
-
-  /** The store, and on SQLite the journal's file attached to it, as the store's readers see it. */
-  private static Connection connect(final String databaseUrl) throws SQLException {
-    final Connection connection = DriverManager.getConnection(databaseUrl);
-    if (databaseUrl.startsWith("jdbc:sqlite:")) {
-      final Path storeFile = Database.sqliteFile(databaseUrl);
-      try (Statement attach = connection.createStatement()) {
-        attach.execute("ATTACH DATABASE '" + Storage.journalFileOf(storeFile) + "' AS journal_db");
-      }
-    }
-    return connection;
   }
 
   private CoexistProcess start(final String databaseUrl, final int port, final String name)

@@ -36,6 +36,8 @@ final class ApplyTransactions {
   private final Counter failedEntries;
   private final Counter appliedMessages;
   private final Counter problems;
+  private final Counter undoneBig;
+  private final Counter undoneSmall;
   private final Timer transactions;
   // after a transaction of several entries failed as a whole, entries go one at a time until one
   // commits, so that the one at fault is found
@@ -69,11 +71,28 @@ final class ApplyTransactions {
         Counter.builder("coexist.store.problems")
             .description("Items recorded in journal_problems instead of being applied")
             .register(meters);
+    this.undoneBig = undone(meters, "big");
+    this.undoneSmall = undone(meters, "small");
     this.transactions =
         Timer.builder("coexist.store.transaction")
             .description("Apply transactions, from first write to commit")
             .publishPercentileHistogram()
             .register(meters);
+  }
+
+  private static Counter undone(final MeterRegistry meters, final String size) {
+    return Counter.builder("coexist.store.undone")
+        .description(
+            "Journal entries an apply transaction wrote, or began to, and rolled back (they are"
+                + " applied again): work done twice; big = a history chunk's size")
+        .tag("size", size)
+        .register(meters);
+  }
+
+  private void undone(final List<Work> batch) {
+    for (final Work work : batch) {
+      (work.entry().body().length >= settings.claimBytes() ? undoneBig : undoneSmall).increment();
+    }
   }
 
   private static Counter entries(
@@ -132,6 +151,7 @@ final class ApplyTransactions {
     } catch (SQLException | RuntimeException refused) {
       session.discard();
       database.endWriteTurn();
+      undone(batch);
       return refused(batch, refused);
     }
     database.endWriteTurn();
@@ -208,6 +228,7 @@ final class ApplyTransactions {
     }
     writer.rollback();
     tally.clear();
+    undone(batch);
     return InOneGo.ROLLED_BACK;
   }
 
@@ -317,6 +338,7 @@ final class ApplyTransactions {
       // the chunk's own transaction applies these threads again and records what fails
       LOG.debug("A part of journal entry {} failed: {}", work.entry().id(), failed.toString());
       session.discard();
+      undone(List.of(work));
       return Outcome.REFUSED;
     } finally {
       database.endWriteTurn();
