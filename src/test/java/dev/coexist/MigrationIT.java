@@ -81,7 +81,7 @@ class MigrationIT {
       assertThat(count(coexist.databaseFile(), "messages")).isEqualTo(messagesBefore);
       // the earlier entries were journalled in 16 lanes; from the next one on there are 64
       assertThat(partitioning(coexist.journalFile())).isEqualTo(List.of(64L, 16L, 10L));
-      assertThat(count(coexist.databaseFile(), "processor_lanes")).isEqualTo(64);
+      assertThat(count(coexist.databaseFile(), "processor_lanes")).isEqualTo(128);
 
       // and it goes on: a new delivery is journalled after them and applied; a replay works
       try (InputStream reaction =

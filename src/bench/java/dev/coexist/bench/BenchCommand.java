@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
       BenchIngestCommand.class,
       BenchStoreCommand.class,
       BenchLiveCommand.class,
-      BenchForwardCommand.class
+      BenchForwardCommand.class,
+      BenchClusterCommand.class
     })
 public final class BenchCommand {}

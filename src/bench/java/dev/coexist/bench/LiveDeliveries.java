@@ -114,6 +114,16 @@ final class LiveDeliveries {
     return count - count / KINDS;
   }
 
+  /** The phone number id request {@code sequence} is for. */
+  String numberOf(final long sequence) {
+    return phoneNumberId((int) ((sequence / KINDS) % numbers));
+  }
+
+  /** Whether request {@code sequence} is an inbound message (whose visibility can be timed). */
+  static boolean isInbound(final long sequence) {
+    return sequence % KINDS == INBOUND;
+  }
+
   /** Whether request {@code sequence} is an inbound message whose visibility is timed. */
   static boolean sampled(final long sequence) {
     return sequence % KINDS == INBOUND && (sequence / KINDS) % SAMPLE_EVERY == 0;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongPredicate;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,14 +66,28 @@ final class LiveLoad {
   }
 
   private final LiveDeliveries deliveries;
-  private final LoopbackEndpoint endpoint;
+  private final List<LoopbackEndpoint> endpoints;
   private final int connections;
+  private final LongPredicate sampled;
 
   LiveLoad(
       final LiveDeliveries deliveries, final LoopbackEndpoint endpoint, final int connections) {
+    this(deliveries, List.of(endpoint), connections, LiveDeliveries::sampled);
+  }
+
+  /**
+   * @param endpoints the connections go to these in turn (the nodes of a cluster)
+   * @param sampled which requests the probe times (inbound messages only)
+   */
+  LiveLoad(
+      final LiveDeliveries deliveries,
+      final List<LoopbackEndpoint> endpoints,
+      final int connections,
+      final LongPredicate sampled) {
     this.deliveries = deliveries;
-    this.endpoint = endpoint;
+    this.endpoints = List.copyOf(endpoints);
     this.connections = connections;
+    this.sampled = sampled;
   }
 
   /**
@@ -91,7 +106,6 @@ final class LiveLoad {
       final AckToVisible probe,
       final long settledAt)
       throws InterruptedException {
-    final byte[] headPrefix = endpoint.postHeadPrefix("/webhooks/whatsapp");
     final long until = start + window.toNanos();
     final long hardDeadline = until + DRAIN_LIMIT.toNanos();
     final double interval = 1e9 / rate;
@@ -101,6 +115,8 @@ final class LiveLoad {
     for (int worker = 0; worker < connections; worker++) {
       final Counts own = new Counts();
       counts.add(own);
+      final LoopbackEndpoint endpoint = endpoints.get(worker % endpoints.size());
+      final byte[] headPrefix = endpoint.postHeadPrefix("/webhooks/whatsapp");
       workers.add(
           Thread.ofVirtual()
               .name("bench-live-" + worker)
@@ -108,6 +124,7 @@ final class LiveLoad {
                   () ->
                       loop(
                           own,
+                          endpoint,
                           headPrefix,
                           start,
                           interval,
@@ -148,6 +165,7 @@ final class LiveLoad {
 
   private void loop(
       final Counts counts,
+      final LoopbackEndpoint endpoint,
       final byte[] headPrefix,
       final long start,
       final double interval,
@@ -178,7 +196,7 @@ final class LiveLoad {
         }
         sleepUntil(due);
         final int length = deliveries.renderInto(slot, body);
-        final boolean sampled = probe != null && due >= settledAt && LiveDeliveries.sampled(slot);
+        final boolean sampled = probe != null && due >= settledAt && this.sampled.test(slot);
         try {
           final int status = connection.post(headPrefix, body, length);
           final long answered = System.nanoTime();

@@ -49,10 +49,13 @@ public final class PartitionsApi {
   private void partitions(final ServerRequest request, final ServerResponse response)
       throws SQLException {
     final Instant now = Instant.now();
+    final PartitioningState partitioning = PartitioningState.read(store);
     final List<Map<String, Object>> items = new ArrayList<>();
     for (final LaneStates.Lane lane : lanes.lanes()) {
       final Map<String, Object> item = new LinkedHashMap<>();
       item.put("partition", lane.lane());
+      // a partition's second lane, its history chunks' (see Lanes)
+      item.put("history", lane.lane() >= partitioning.partitioning().partitions());
       item.put("owner", lane.owner());
       item.put("this_node", lane.owner() != null && ownOwners.contains(lane.owner()));
       item.put("epoch", lane.epoch());
@@ -66,7 +69,6 @@ public final class PartitionsApi {
       item.put("oldest_pending_seconds", lane.waited(now).toMillis() / 1000.0);
       items.add(item);
     }
-    final PartitioningState partitioning = PartitioningState.read(store);
     final Map<String, Object> body = new LinkedHashMap<>();
     body.put("count", partitioning.partitioning().partitions());
     body.put("previous_count", partitioning.partitioning().previousPartitions());

@@ -32,7 +32,7 @@ final class ApplyStep {
   private final Wakeups wakeups;
   private final BooleanSupplier closing;
   // per lane, the last entry the current step read (applied or not); see applyAll
-  private long[] readUpTo = new long[Partitioning.MAX];
+  private long[] readUpTo = new long[Partitioning.MAX_LANES];
 
   ApplyStep(
       final Database database,
@@ -65,7 +65,7 @@ final class ApplyStep {
    */
   Outcome step() {
     try {
-      readUpTo = new long[Partitioning.MAX];
+      readUpTo = new long[Partitioning.MAX_LANES];
       final List<PendingEntry> batch = readNext(readUpTo, -1);
       if (batch == null) {
         return Outcome.REFUSED;

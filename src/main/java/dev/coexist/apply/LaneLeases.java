@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -99,11 +100,17 @@ final class LaneLeases {
   /**
    * Whether this node holds {@code lane}, claiming or renewing its lease when it must (a third of
    * the lease has passed), in a short write transaction of its own. The read transaction on {@code
-   * connection} must have ended. A node takes no lane beyond its share of the {@code lanes} (see
+   * connection} must have ended. A node takes no lane beyond its share of the lanes with work (see
    * {@link #share}), and hands back one it holds beyond it when the lease is due for renewal and
-   * {@code readNow} says none of the lane's entries is read but not applied yet.
+   * {@code readNow} says none of the lane's entries is read but not applied yet. Counted among the
+   * lanes with work only: a lease of an idle lane runs out by itself, and counting it would let
+   * every node believe it has its share while a lane with work waits.
    */
-  boolean hold(final Connection connection, final int lane, final int lanes, final boolean readNow)
+  boolean hold(
+      final Connection connection,
+      final int lane,
+      final Set<Integer> withWork,
+      final boolean readNow)
       throws SQLException {
     if (fresh(lane)) {
       return true;
@@ -114,8 +121,8 @@ final class LaneLeases {
     try {
       beat(connection, now, millis);
       final boolean mine = held.containsKey(lane);
-      final int holding = holding(now);
-      final int share = share(lanes);
+      final int holding = holding(now, withWork);
+      final int share = share(withWork.size());
       if (!mine && holding >= share) {
         connection.commit();
         return false; // the other nodes take it: this one has its share
@@ -184,15 +191,16 @@ final class LaneLeases {
   /** This node's share of {@code lanes}: the count over the nodes that are up, rounded up. */
   private int share(final int lanes) {
     final int nodes = node.liveNodes();
-    return (lanes + nodes - 1) / nodes;
+    return Math.max(1, (lanes + nodes - 1) / nodes);
   }
 
-  // the leases this node holds that have not run out
-  private int holding(final long now) {
+  // the lanes with work this node holds a lease of that has not run out
+  private int holding(final long now, final Set<Integer> withWork) {
     int holding = 0;
-    for (final Lease lease : held.values()) {
+    for (final Map.Entry<Integer, Lease> lease : held.entrySet()) {
       // renewAfter is a third into the lease: the lease runs out two thirds after it
-      if (now - (lease.renewAfterNanos() + 2 * leaseNanos / 3) < 0) {
+      if (withWork.contains(lease.getKey())
+          && now - (lease.getValue().renewAfterNanos() + 2 * leaseNanos / 3) < 0) {
         holding++;
       }
     }

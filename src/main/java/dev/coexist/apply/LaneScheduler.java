@@ -11,26 +11,25 @@ import java.util.Set;
 /**
  * Which lane's entries a processor applies next: lanes take turns, so that no lane's backlog holds
  * up the others. A lane is claimed by lease before any of its entries is read ({@link LaneLeases});
- * a lane another node holds is left alone until its lease may have run out; a lane whose history
- * chunks the node's other processor reads is left to it (see {@link LaneClaims}).
+ * a lane another node holds is left alone until its lease may have run out; a lane the node's other
+ * processor has read entries of is left to it until it applied them (see {@link LaneClaims}), so
+ * that no entry is read and decoded by both.
  */
 final class LaneScheduler {
   private final JournalQueue queue;
   private final LaneClaims claims;
   private final int claimHolder;
   private final ProcessorSettings settings;
-  private final Decoding decoding;
   private final Counter lanesBusy;
   private final LaneLeases leases;
   private int nextLane;
   // when a lane held by another node (PostgreSQL) may be tried again; 0 = not held
-  private final long[] laneBusyUntil = new long[Partitioning.MAX];
+  private final long[] laneBusyUntil = new long[Partitioning.MAX_LANES];
 
   LaneScheduler(
       final JournalQueue queue,
       final LaneClaims claims,
       final ProcessorSettings settings,
-      final Decoding decoding,
       final LaneLeases leases,
       final MeterRegistry meters) {
     this.queue = queue;
@@ -38,7 +37,6 @@ final class LaneScheduler {
     this.claims = claims;
     this.claimHolder = claims.newHolder();
     this.settings = settings;
-    this.decoding = decoding;
     this.lanesBusy =
         Counter.builder("coexist.store.lanes.busy")
             .description(
@@ -67,10 +65,11 @@ final class LaneScheduler {
         continue;
       }
       laneBusyUntil[lane] = 0;
-      if (claims.heldByOther(lane, claimHolder)) {
-        continue; // another processor of this node is applying its history chunks
+      if (!claims.claim(lane, claimHolder)) {
+        continue; // another processor of this node is applying what it read of the lane
       }
-      if (!holds(writer, lane, lanes, readUpTo[lane] != 0, now)) {
+      if (!holds(writer, lane, withWork, readUpTo[lane] != 0, now)) {
+        claims.release(lane, claimHolder);
         continue; // another node holds its lease: not a byte of it is read here
       }
       pending =
@@ -80,12 +79,11 @@ final class LaneScheduler {
               readUpTo[lane],
               Math.min(settings.entriesPerRead(), most),
               settings.bytesPerRead());
-      if (decoding.isBig(pending) && !claims.claim(lane, claimHolder)) {
-        // the other processor claimed it while this one read: these entries are its work
-        pending = List.of();
-        continue;
-      }
-      if (!pending.isEmpty()) {
+      if (pending.isEmpty()) {
+        if (readUpTo[lane] == 0) {
+          claims.release(lane, claimHolder); // nothing of it read in this step
+        }
+      } else {
         readUpTo[lane] = pending.get(pending.size() - 1).id();
       }
     }
@@ -102,7 +100,7 @@ final class LaneScheduler {
   private boolean holds(
       final WriteSession writer,
       final int lane,
-      final int lanes,
+      final Set<Integer> withWork,
       final boolean readNow,
       final long now)
       throws SQLException {
@@ -110,7 +108,7 @@ final class LaneScheduler {
       return true;
     }
     writer.commit(); // the claim is a write: the read transaction ends first
-    if (leases.hold(writer.connection(), lane, lanes, readNow)) {
+    if (leases.hold(writer.connection(), lane, withWork, readNow)) {
       return true;
     }
     laneBusyUntil[lane] = now + settings.lease().toNanos() / 10;

@@ -55,8 +55,7 @@ public final class Processor implements AutoCloseable {
     final JournalQueue queue = new JournalQueue(database.engine());
     this.decoding = new Decoding(settings.claimBytes(), settings.nice(), wakeups::signal, meters);
     this.leases = new LaneLeases(database, claims, settings.lease());
-    final LaneScheduler lanes =
-        new LaneScheduler(queue, claims, settings, decoding, leases, meters);
+    final LaneScheduler lanes = new LaneScheduler(queue, claims, settings, leases, meters);
     final ApplyTransactions transactions =
         new ApplyTransactions(database, session, queue, lanes, settings, this::publish, meters);
     final ThreadRefresher refresher =

@@ -58,7 +58,7 @@ public final class Repartitioning {
     storage.store().beginWriteTurn(false);
     try (Connection connection = storage.store().openWriterConnection();
         PreparedStatement insert = connection.prepareStatement(LANE_ROW)) {
-      for (int lane = 0; lane < partitions; lane++) {
+      for (int lane = 0; lane < 2 * partitions; lane++) { // a live and a history lane each
         insert.setInt(1, lane);
         insert.addBatch();
       }

@@ -3,28 +3,84 @@ package dev.coexist.journal;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Which lane of the journal a delivery goes to: the hash of the first {@code phone_number_id} its
- * body names, so every delivery of one business number shares a lane and applies in order. Found by
- * scanning the raw bytes for the key, not by parsing: this runs on the journal writer's thread for
- * every delivery. A body that names no number (a partner event, {@code account_update}) goes to
- * lane 0. How many lanes there are is the journal's {@link Partitioning}.
+ * Which lane of the journal a delivery goes to: the partition of the first {@code phone_number_id}
+ * its body names (a hash), so every delivery of one business number shares a partition and applies
+ * in order. A partition has two lanes: live deliveries go to lane {@code partition}, history chunks
+ * (a {@code history} field or event) to lane {@code partitions + partition}, so that an import is
+ * never in the way of a live message, of its own number or of another sharing the partition
+ * (history is the past: its order against live deliveries does not matter, the store merges either
+ * way). Found by scanning the raw bytes for the keys, not by parsing: this runs on the journal
+ * writer's thread for every delivery. A body that names no number (a partner event, {@code
+ * account_update}) goes to partition 0. How many partitions there are is the journal's {@link
+ * Partitioning}.
  */
 public final class Lanes {
 
   private static final byte[] KEY = "\"phone_number_id\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FIELD = "\"field\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EVENT = "\"event\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HISTORY = "\"history\"".getBytes(StandardCharsets.US_ASCII);
   private static final int ID_MAX_CHARS = 64;
 
   private Lanes() {}
 
-  /** The lane of a body among {@code partitions} lanes. */
+  /** The lane of a body when the journal has {@code partitions} partitions. */
   public static int of(final byte[] body, final int partitions) {
     final String number = firstPhoneNumberId(body);
-    return number == null ? 0 : ofNumber(number, partitions);
+    final int partition = number == null ? 0 : ofNumber(number, partitions);
+    return isHistory(body) ? partitions + partition : partition;
   }
 
-  /** The lane of a phone number id among {@code partitions}, as {@link #of} finds it in a body. */
+  /**
+   * The partition of a phone number id among {@code partitions}: the lane of its live deliveries,
+   * as {@link #of} finds it in a body.
+   */
   public static int ofNumber(final String phoneNumberId, final int partitions) {
     return Math.floorMod(phoneNumberId.hashCode(), partitions);
+  }
+
+  /** The lane of a phone number id's history chunks. */
+  public static int historyOf(final String phoneNumberId, final int partitions) {
+    return partitions + ofNumber(phoneNumberId, partitions);
+  }
+
+  /** Whether the body is a history delivery: a {@code "field"} or {@code "event"} "history". */
+  static boolean isHistory(final byte[] body) {
+    return hasValue(body, FIELD, HISTORY) || hasValue(body, EVENT, HISTORY);
+  }
+
+  // whether some key (outside a string: not preceded by a backslash) has exactly the value
+  private static boolean hasValue(final byte[] body, final byte[] key, final byte[] value) {
+    int from = 0;
+    while (true) {
+      final int at = indexOf(body, key, from);
+      if (at < 0) {
+        return false;
+      }
+      from = at + key.length;
+      if (at > 0 && body[at - 1] == '\\') {
+        continue;
+      }
+      int next = skipSpaces(body, from);
+      if (next < body.length && body[next] == ':') {
+        next = skipSpaces(body, next + 1);
+        if (startsWith(body, next, value)) {
+          return true;
+        }
+      }
+    }
+  }
+
+  private static boolean startsWith(final byte[] body, final int at, final byte[] prefix) {
+    if (at + prefix.length > body.length) {
+      return false;
+    }
+    for (int index = 0; index < prefix.length; index++) {
+      if (body[at + index] != prefix[index]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The value of the first {@code "phone_number_id"} key, string or number; null if none. */

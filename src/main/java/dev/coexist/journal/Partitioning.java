@@ -24,6 +24,9 @@ public record Partitioning(int partitions, int previousPartitions, long sinceId)
   /** The most partitions a journal may have. */
   public static final int MAX = 1024;
 
+  /** The most lanes: each partition has a live lane and a history lane (see {@link Lanes}). */
+  public static final int MAX_LANES = 2 * MAX;
+
   /** The count of a new store, and of a store made before the count could be changed. */
   public static final int DEFAULT = 64;
 
@@ -37,9 +40,9 @@ public record Partitioning(int partitions, int previousPartitions, long sinceId)
     }
   }
 
-  /** The lanes an entry may be in: the larger of the two counts. */
+  /** The lanes an entry may be in: two per partition, of the larger of the two counts. */
   public int lanes() {
-    return Math.max(partitions, previousPartitions);
+    return 2 * Math.max(partitions, previousPartitions);
   }
 
   private static final String CHANGE =

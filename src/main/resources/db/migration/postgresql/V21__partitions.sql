@@ -13,8 +13,9 @@ CREATE TABLE journal_partitions (
 INSERT INTO journal_partitions (id, partitions, previous_partitions, since_id)
 SELECT 1, 64, CASE WHEN max(id) IS NULL THEN 64 ELSE 16 END, COALESCE(max(id), 0) FROM journal;
 
+-- a row per lane, two per partition (live deliveries, history chunks: see dev.coexist.journal.Lanes)
 ALTER TABLE processor_lanes DROP CONSTRAINT processor_lanes_lane_check;
-ALTER TABLE processor_lanes ADD CONSTRAINT processor_lanes_lane_check CHECK (lane >= 0 AND lane < 1024);
+ALTER TABLE processor_lanes ADD CONSTRAINT processor_lanes_lane_check CHECK (lane >= 0 AND lane < 2048);
 INSERT INTO processor_lanes (lane, taken_at)
-SELECT lane, 0 FROM generate_series(0, 63) AS lane
+SELECT lane, 0 FROM generate_series(0, 127) AS lane
 ON CONFLICT (lane) DO NOTHING;

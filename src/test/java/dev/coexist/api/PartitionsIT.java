@@ -61,7 +61,7 @@ class PartitionsIT {
         assertThat(contract.violations("/api/v1/partitions", "get", 200, response.body()))
             .isEmpty();
         final JsonNode answer = JSON.readTree(response.body());
-        assertThat(answer.get("items")).hasSize(Partitioning.DEFAULT);
+        assertThat(answer.get("items")).hasSize(2 * Partitioning.DEFAULT);
         assertThat(answer.get("count").asInt()).isEqualTo(Partitioning.DEFAULT);
         assertThat(answer.get("waiting_before_change").asLong()).isZero();
         partition = answer.get("items").get(lane);

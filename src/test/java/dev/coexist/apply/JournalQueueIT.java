@@ -56,7 +56,7 @@ class JournalQueueIT {
             .isEqualTo(Receipt.Outcome.ACCEPTED);
       }
       final JournalQueue queue = new JournalQueue(engine);
-      final int lane = Lanes.ofNumber(NUMBER, Partitioning.DEFAULT);
+      final int lane = Lanes.historyOf(NUMBER, Partitioning.DEFAULT);
       try (Connection connection = database.pool().getConnection()) {
         // 0 and 40 KB before the first two, 80 KB before the third: two of four
         assertThat(queue.pending(connection, lane, 0, 16, 64_000)).hasSize(2);
@@ -94,7 +94,7 @@ class JournalQueueIT {
             .isEqualTo(Receipt.Outcome.ACCEPTED);
       }
       final JournalQueue queue = new JournalQueue(engine);
-      final int lane = Lanes.ofNumber(NUMBER, Partitioning.DEFAULT);
+      final int lane = Lanes.historyOf(NUMBER, Partitioning.DEFAULT);
       try (Connection connection = dataPath.storage().store().openWriterConnection()) {
         final List<PendingEntry> entries = queue.pending(connection, lane, 0, 16, 1_000_000);
         assertThat(entries).hasSize(3);

@@ -99,7 +99,7 @@ class RepartitioningIT {
       // while entries from before the change wait, no lane gives out an entry after it
       final JournalQueue queue = new JournalQueue(engine);
       try (Connection connection = store.database.pool().getConnection()) {
-        assertThat(queue.partitioning(connection).lanes()).isEqualTo(64);
+        assertThat(queue.partitioning(connection).lanes()).isEqualTo(128);
         for (final String number : numbers) {
           final List<PendingEntry> read =
               queue.pending(connection, Lanes.ofNumber(number, 5), 0, 100, 1L << 20);

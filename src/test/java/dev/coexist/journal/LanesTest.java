@@ -35,6 +35,26 @@ class LanesTest {
   }
 
   @Test
+  void historyGoesToItsPartitionsHistoryLaneInBothEnvelopes() throws IOException {
+    final int partition = Lanes.ofNumber("106540352242922", Partitioning.DEFAULT);
+    assertThat(Lanes.of(fixture("meta/history-phase0-chunk1.json"), Partitioning.DEFAULT))
+        .isEqualTo(Partitioning.DEFAULT + partition)
+        .isEqualTo(Lanes.historyOf("106540352242922", Partitioning.DEFAULT));
+    assertThat(Lanes.of(fixture("360dialog/history-phase1-chunk3.json"), Partitioning.DEFAULT))
+        .isEqualTo(Partitioning.DEFAULT + partition);
+    assertThat(Lanes.of(fixture("360dialog/state-sync-add.json"), Partitioning.DEFAULT))
+        .as("contacts are live")
+        .isLessThan(Partitioning.DEFAULT);
+    assertThat(Lanes.isHistory(bytes("{\"field\" :\n \"history\"}"))).isTrue();
+    assertThat(
+            Lanes.isHistory(
+                bytes(
+                    "{\"field\":\"messages\",\"text\":{\"body\":\"a \\\"field\\\":\\\"history\\\"\"}}")))
+        .as("the key inside a text")
+        .isFalse();
+  }
+
+  @Test
   void spacesNewlinesAndANumericValueAreRead() {
     assertThat(Lanes.firstPhoneNumberId(bytes("{\"metadata\": {\"phone_number_id\" :\n \"42\"}}")))
         .isEqualTo("42");

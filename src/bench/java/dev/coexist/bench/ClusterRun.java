@@ -1,0 +1,235 @@
+package dev.coexist.bench;
+
+import dev.coexist.journal.Lanes;
+import dev.coexist.journal.Partitioning;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One run of the cluster benchmark: {@code nodes} Coexist nodes on a new database of one
+ * PostgreSQL, live traffic for many numbers spread over the nodes at a fixed rate plus history
+ * imports of two numbers that share their partitions with live numbers; then, once everything is
+ * applied, the wasted work (decodes per entry, entries written and rolled back, deadlocks), the CPU
+ * of every Coexist node and of PostgreSQL per 1,000 applied deliveries, and ack → visible of the
+ * live numbers that share a partition with an import.
+ */
+final class ClusterRun {
+  /** How a run is set up. */
+  record Settings(
+      double rate,
+      Duration window,
+      int connections,
+      int chunksPerImport,
+      Duration leaseTimeout,
+      List<String> jvmOptions) {}
+
+  /** What a run measured. */
+  record Result(
+      int nodes,
+      LiveLoad.Sent live,
+      long chunksAcknowledged,
+      long chunksSent,
+      ClusterNodes.Counters counters,
+      long deadlocks,
+      double coexistCpuSeconds,
+      double postgresCpuSeconds,
+      Optional<AckToVisible.Outcome> sharingAnImport,
+      Optional<Failover.Times> failover,
+      double drainSeconds) {
+
+    double decodesPerEntry() {
+      return counters.applied() + counters.failed() == 0
+          ? Double.NaN
+          : (double) counters.decodes() / (counters.applied() + counters.failed());
+    }
+
+    double cpuSecondsPerThousand() {
+      final long entries = counters.applied() + counters.failed();
+      return entries == 0 ? Double.NaN : (coexistCpuSeconds + postgresCpuSeconds) * 1_000 / entries;
+    }
+  }
+
+  private static final long START_DELAY_NANOS = 2_000_000_000L;
+  private static final double SETTLE_SECONDS = 10;
+  private static final Duration DRAIN_LIMIT = Duration.ofMinutes(3);
+  // history chunks of 10 threads of 20 messages, from 40 customers
+  private static final int CHUNK_THREADS = 10;
+  private static final int CHUNK_MESSAGES = 20;
+
+  private ClusterRun() {}
+
+  static Result run(
+      final int nodeCount,
+      final LiveDeliveries deliveries,
+      final Settings settings,
+      final BenchPostgres postgres)
+      throws IOException, InterruptedException, SQLException {
+    final String databaseUrl = postgres.newDatabase();
+    final List<String> importing = importingNumbers(deliveries);
+    final Set<String> sharing = sharingNumbers(deliveries, importing);
+    try (ClusterNodes nodes =
+        ClusterNodes.start(
+            nodeCount,
+            databaseUrl,
+            settings.leaseTimeout(),
+            settings.jvmOptions(),
+            postgres.description())) {
+      final AckToVisible probe =
+          new AckToVisible(nodes.get(0).endpoint().address(), ClusterNodes.API_KEY);
+      final long start = System.nanoTime() + START_DELAY_NANOS;
+      final long cpuStart = nodes.cpuNanos();
+      final long postgresStart = ClusterNodes.postgresCpuNanos();
+      final AtomicLong chunksAcknowledged = new AtomicLong();
+      final List<Thread> imports = new ArrayList<>();
+      for (final String number : importing) {
+        imports.add(
+            Thread.ofVirtual()
+                .start(() -> importHistory(nodes, number, settings, start, chunksAcknowledged)));
+      }
+      final LiveLoad.Sent sent;
+      final AckToVisible.Outcome visible;
+      try {
+        sent =
+            new LiveLoad(
+                    deliveries,
+                    nodes.endpoints(),
+                    settings.connections(),
+                    slot ->
+                        LiveDeliveries.isInbound(slot)
+                            && sharing.contains(deliveries.numberOf(slot)))
+                .run(
+                    start,
+                    settings.window(),
+                    settings.rate(),
+                    probe,
+                    start + (long) (SETTLE_SECONDS * 1e9));
+        for (final Thread each : imports) {
+          each.join();
+        }
+      } finally {
+        visible = probe.finish();
+        probe.close();
+      }
+      final long drainStart = System.nanoTime();
+      awaitDrained(nodes);
+      final double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+      final double coexistCpu = (nodes.cpuNanos() - cpuStart) / 1e9;
+      final double postgresCpu = (ClusterNodes.postgresCpuNanos() - postgresStart) / 1e9;
+      final ClusterNodes.Counters counters = nodes.counters();
+      final Optional<Failover.Times> failover =
+          nodeCount >= 3 ? Optional.of(Failover.measure(nodes, databaseUrl)) : Optional.empty();
+      return new Result(
+          nodeCount,
+          sent,
+          chunksAcknowledged.get(),
+          (long) settings.chunksPerImport() * importing.size(),
+          counters,
+          deadlocks(databaseUrl),
+          coexistCpu,
+          postgresCpu,
+          Optional.of(visible),
+          failover,
+          drainSeconds);
+    }
+  }
+
+  /**
+   * Two numbers to import the history of, each in the partition of one of the live numbers (the
+   * first two), so that live messages share a partition with an import.
+   */
+  static List<String> importingNumbers(final LiveDeliveries deliveries) {
+    final List<String> importing = new ArrayList<>();
+    for (int live = 0; live < 2; live++) {
+      final int lane = Lanes.ofNumber(deliveries.numberOf(live * 3L), Partitioning.DEFAULT);
+      for (long candidate = 109_900_000_000_000L; ; candidate++) {
+        final String number = Long.toString(candidate);
+        if (Lanes.ofNumber(number, Partitioning.DEFAULT) == lane && !importing.contains(number)) {
+          importing.add(number);
+          break;
+        }
+      }
+    }
+    return importing;
+  }
+
+  /** The live numbers whose partition an import shares. */
+  static Set<String> sharingNumbers(final LiveDeliveries deliveries, final List<String> importing) {
+    final Set<Integer> lanes = new HashSet<>();
+    importing.forEach(number -> lanes.add(Lanes.ofNumber(number, Partitioning.DEFAULT)));
+    final Set<String> sharing = new HashSet<>();
+    for (int number = 0; number < deliveries.numbers(); number++) {
+      final String id = deliveries.numberOf(number * 3L);
+      if (lanes.contains(Lanes.ofNumber(id, Partitioning.DEFAULT))) {
+        sharing.add(id);
+      }
+    }
+    return sharing;
+  }
+
+  /** The chunks of one number's history, spread evenly over the window, to the nodes in turn. */
+  private static void importHistory(
+      final ClusterNodes nodes,
+      final String number,
+      final Settings settings,
+      final long start,
+      final AtomicLong acknowledged) {
+    final HistoryChunks history =
+        new HistoryChunks(number, CHUNK_THREADS, CHUNK_MESSAGES, CHUNK_THREADS * 4);
+    final long interval = settings.window().toNanos() / settings.chunksPerImport();
+    final List<HttpConnection> connections = new ArrayList<>();
+    final List<byte[]> heads = new ArrayList<>();
+    for (final LoopbackEndpoint endpoint : nodes.endpoints()) {
+      connections.add(new HttpConnection(endpoint.address(), 30_000));
+      heads.add(endpoint.postHeadPrefix("/webhooks/360dialog"));
+    }
+    try {
+      for (int chunk = 1; chunk <= settings.chunksPerImport(); chunk++) {
+        LockSupport.parkNanos(start + (chunk - 1) * interval - System.nanoTime());
+        final byte[] body =
+            history.chunk(0, chunk, Math.min(99, chunk * 100 / settings.chunksPerImport()));
+        final int node = chunk % connections.size();
+        try {
+          if (connections.get(node).post(heads.get(node), body, body.length) == 200) {
+            acknowledged.incrementAndGet();
+          }
+        } catch (IOException refused) {
+          // counted as not acknowledged: the report shows sent against acknowledged
+        }
+      }
+    } finally {
+      connections.forEach(HttpConnection::close);
+    }
+  }
+
+  private static void awaitDrained(final ClusterNodes nodes) throws InterruptedException {
+    final long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (nodes.backlog(0) == 0) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private static long deadlocks(final String databaseUrl) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(databaseUrl);
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()");
+        ResultSet row = select.executeQuery()) {
+      return row.next() ? row.getLong(1) : -1;
+    }
+  }
+}
