@@ -68,7 +68,7 @@ final class LaneScheduler {
       if (!claims.claim(lane, claimHolder)) {
         continue; // another processor of this node is applying what it read of the lane
       }
-      if (!holds(writer, lane, withWork, readUpTo[lane] != 0, now)) {
+      if (!holds(writer, lane, lanes, readUpTo[lane] != 0, now)) {
         claims.release(lane, claimHolder);
         continue; // another node holds its lease: not a byte of it is read here
       }
@@ -100,7 +100,7 @@ final class LaneScheduler {
   private boolean holds(
       final WriteSession writer,
       final int lane,
-      final Set<Integer> withWork,
+      final int lanes,
       final boolean readNow,
       final long now)
       throws SQLException {
@@ -108,7 +108,7 @@ final class LaneScheduler {
       return true;
     }
     writer.commit(); // the claim is a write: the read transaction ends first
-    if (leases.hold(writer.connection(), lane, withWork, readNow)) {
+    if (leases.hold(writer.connection(), lane, lanes, readNow)) {
       return true;
     }
     laneBusyUntil[lane] = now + settings.lease().toNanos() / 10;
