@@ -102,11 +102,6 @@ final class ClusterNodes implements AutoCloseable {
     return new Counters(applied, failed, decodes, undoneBig, undoneSmall, lanesBusy);
   }
 
-  /** The journal's backlog as one node tells it. */
-  long backlog(final int node) throws InterruptedException {
-    return metrics(nodes.get(node)).sum("coexist_journal_backlog", "");
-  }
-
   private PrometheusText metrics(final CoexistChildServer node) throws InterruptedException {
     try {
       final HttpResponse<String> response =

@@ -49,19 +49,26 @@ final class ClusterReport {
         count(result.deadlocks()));
     out.printf(
         Locale.ROOT,
-        "  CPU: Coexist %.1f s + PostgreSQL %.1f s = %.1f s, %.2f s per 1,000 applied entries%n",
+        "  CPU: Coexist %.1f s + PostgreSQL %.1f s = %.1f s, %.2f s per 1,000 applied entries;"
+            + " live deliveries from 200 to applied (the journal's times): p50 %s ms, p99 %s ms,"
+            + " max %s ms%n",
         result.coexistCpuSeconds(),
         result.postgresCpuSeconds(),
         result.coexistCpuSeconds() + result.postgresCpuSeconds(),
-        result.cpuSecondsPerThousand());
+        result.cpuSecondsPerThousand(),
+        Report.number(result.applyLag().p50()),
+        Report.number(result.applyLag().p99()),
+        Report.number(result.applyLag().max()));
     result
         .sharingAnImport()
         .ifPresent(
             visible ->
                 out.printf(
                     Locale.ROOT,
-                    "  ack -> visible, live numbers sharing a partition with an import: %s%n",
-                    latency(visible)));
+                    "  ack -> visible, live numbers sharing a partition with an import: %s;"
+                        + " the other numbers: %s%n",
+                    latency(visible),
+                    latency(result.otherNumbers())));
     result
         .failover()
         .ifPresent(

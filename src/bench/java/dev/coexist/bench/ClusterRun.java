@@ -46,6 +46,8 @@ final class ClusterRun {
       double coexistCpuSeconds,
       double postgresCpuSeconds,
       Optional<AckToVisible.Outcome> sharingAnImport,
+      AckToVisible.Outcome otherNumbers,
+      ApplyLag applyLag,
       Optional<Failover.Times> failover,
       double drainSeconds) {
 
@@ -88,6 +90,10 @@ final class ClusterRun {
             postgres.description())) {
       final AckToVisible probe =
           new AckToVisible(nodes.get(0).endpoint().address(), ClusterNodes.API_KEY);
+      // the other numbers, timed as often, in the same run: what sharing a partition costs
+      final AckToVisible others =
+          new AckToVisible(nodes.get(0).endpoint().address(), ClusterNodes.API_KEY);
+      final int otherEvery = Math.max(1, (deliveries.numbers() - sharing.size()) / sharing.size());
       final long start = System.nanoTime() + START_DELAY_NANOS;
       final long cpuStart = nodes.cpuNanos();
       final long postgresStart = ClusterNodes.postgresCpuNanos();
@@ -100,15 +106,22 @@ final class ClusterRun {
       }
       final LiveLoad.Sent sent;
       final AckToVisible.Outcome visible;
+      final AckToVisible.Outcome otherVisible;
       try {
         sent =
             new LiveLoad(
                     deliveries,
                     nodes.endpoints(),
                     settings.connections(),
-                    slot ->
-                        LiveDeliveries.isInbound(slot)
-                            && sharing.contains(deliveries.numberOf(slot)))
+                    slot -> {
+                      if (!LiveDeliveries.isInbound(slot)) {
+                        return null;
+                      }
+                      if (sharing.contains(deliveries.numberOf(slot))) {
+                        return probe;
+                      }
+                      return (slot / 3) % otherEvery == 0 ? others : null;
+                    })
                 .run(
                     start,
                     settings.window(),
@@ -121,9 +134,11 @@ final class ClusterRun {
       } finally {
         visible = probe.finish();
         probe.close();
+        otherVisible = others.finish();
+        others.close();
       }
       final long drainStart = System.nanoTime();
-      awaitDrained(nodes);
+      awaitDrained(databaseUrl);
       final double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
       final double coexistCpu = (nodes.cpuNanos() - cpuStart) / 1e9;
       final double postgresCpu = (ClusterNodes.postgresCpuNanos() - postgresStart) / 1e9;
@@ -140,6 +155,8 @@ final class ClusterRun {
           coexistCpu,
           postgresCpu,
           Optional.of(visible),
+          otherVisible,
+          applyLag(databaseUrl),
           failover,
           drainSeconds);
     }
@@ -213,13 +230,49 @@ final class ClusterRun {
     }
   }
 
-  private static void awaitDrained(final ClusterNodes nodes) throws InterruptedException {
+  // read from the database: a node busy enough not to answer /metrics must not pass for drained
+  private static final String PENDING =
+      """
+      SELECT count(*) FROM processor_lanes p JOIN journal j ON j.lane = p.lane
+       WHERE j.state = 'pending' AND j.id > p.applied_up_to
+      """;
+
+  // per live delivery, from its 200 (received_at, the journal's) to its apply's commit
+  private static final String APPLY_LAG =
+      """
+      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY o.updated_at - j.received_at),
+             percentile_cont(0.99) WITHIN GROUP (ORDER BY o.updated_at - j.received_at),
+             max(o.updated_at - j.received_at)
+        FROM journal j JOIN entry_outcomes o ON o.journal_id = j.id
+       WHERE j.route = 'whatsapp'
+      """;
+
+  /** Live deliveries from their 200 to their apply, milliseconds. */
+  record ApplyLag(double p50, double p99, double max) {}
+
+  private static void awaitDrained(final String databaseUrl)
+      throws InterruptedException, SQLException {
     final long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (nodes.backlog(0) == 0) {
-        return;
+    try (Connection connection = DriverManager.getConnection(databaseUrl)) {
+      while (System.nanoTime() < deadline) {
+        try (PreparedStatement select = connection.prepareStatement(PENDING);
+            ResultSet row = select.executeQuery()) {
+          row.next();
+          if (row.getLong(1) == 0) {
+            return;
+          }
+        }
+        Thread.sleep(250);
       }
-      Thread.sleep(250);
+    }
+  }
+
+  private static ApplyLag applyLag(final String databaseUrl) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(databaseUrl);
+        PreparedStatement select = connection.prepareStatement(APPLY_LAG);
+        ResultSet row = select.executeQuery()) {
+      row.next();
+      return new ApplyLag(row.getDouble(1), row.getDouble(2), row.getDouble(3));
     }
   }
 

@@ -133,7 +133,8 @@ final class Failover {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  // the partitions a node (by pid, the start of its owner name) holds a running lease on
+  // the live lanes (the partitions) a node (by pid, the start of its owner name) holds a running
+  // lease on: the probes are live messages
   private static List<Integer> lanesOf(final String databaseUrl, final long pid)
       throws SQLException {
     final List<Integer> lanes = new ArrayList<>();
@@ -142,10 +143,11 @@ final class Failover {
             connection.prepareStatement(
                 """
                 SELECT lane FROM processor_lanes
-                 WHERE owner LIKE ?
+                 WHERE owner LIKE ? AND lane < ?
                    AND lease_until > CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT)
                 """)) {
       select.setString(1, pid + "@%");
+      select.setInt(2, Partitioning.DEFAULT);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           lanes.add(rows.getInt(1));

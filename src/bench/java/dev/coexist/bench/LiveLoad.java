@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongPredicate;
+import java.util.function.LongFunction;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,26 +68,28 @@ final class LiveLoad {
   private final LiveDeliveries deliveries;
   private final List<LoopbackEndpoint> endpoints;
   private final int connections;
-  private final LongPredicate sampled;
+  // the probe that times a request (inbound messages only), null when none does; null: the
+  // probe given to run(), for LiveDeliveries.sampled requests
+  private final LongFunction<AckToVisible> probes;
 
   LiveLoad(
       final LiveDeliveries deliveries, final LoopbackEndpoint endpoint, final int connections) {
-    this(deliveries, List.of(endpoint), connections, LiveDeliveries::sampled);
+    this(deliveries, List.of(endpoint), connections, null);
   }
 
   /**
    * @param endpoints the connections go to these in turn (the nodes of a cluster)
-   * @param sampled which requests the probe times (inbound messages only)
+   * @param probes which probe times a request (inbound messages only), null for none
    */
   LiveLoad(
       final LiveDeliveries deliveries,
       final List<LoopbackEndpoint> endpoints,
       final int connections,
-      final LongPredicate sampled) {
+      final LongFunction<AckToVisible> probes) {
     this.deliveries = deliveries;
     this.endpoints = List.copyOf(endpoints);
     this.connections = connections;
-    this.sampled = sampled;
+    this.probes = probes;
   }
 
   /**
@@ -196,7 +198,12 @@ final class LiveLoad {
         }
         sleepUntil(due);
         final int length = deliveries.renderInto(slot, body);
-        final boolean sampled = probe != null && due >= settledAt && this.sampled.test(slot);
+        final AckToVisible timing =
+            due < settledAt
+                ? null
+                : probes != null
+                    ? probes.apply(slot)
+                    : probe != null && LiveDeliveries.sampled(slot) ? probe : null;
         try {
           final int status = connection.post(headPrefix, body, length);
           final long answered = System.nanoTime();
@@ -214,15 +221,15 @@ final class LiveLoad {
               counts.failed++;
             }
           }
-          if (sampled) {
-            probe.acknowledged(deliveries.inboundWamid(slot), status, answered);
+          if (timing != null) {
+            timing.acknowledged(deliveries.inboundWamid(slot), status, answered);
           }
         } catch (IOException e) {
           synchronized (counts) {
             counts.failed++;
           }
-          if (sampled) {
-            probe.acknowledged(deliveries.inboundWamid(slot), -1, System.nanoTime());
+          if (timing != null) {
+            timing.acknowledged(deliveries.inboundWamid(slot), -1, System.nanoTime());
           }
           LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
         }
