@@ -7,7 +7,6 @@ import dev.coexist.journal.Lanes;
 import dev.coexist.journal.Partitioning;
 import dev.coexist.journal.PendingEntry;
 import dev.coexist.store.PartitioningState;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -29,18 +28,6 @@ class RepartitioningIT {
   private static final Pattern WAMID = Pattern.compile("\"wamid\"\\s*:\\s*\"([^\"]+)\"");
 
   @TempDir Path folder;
-
-  private static byte[] message(final String number, final String wamid) {
-    return """
-        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[
-        {"field":"messages","value":{"messaging_product":"whatsapp","metadata":{
-        "display_phone_number":"15550002222","phone_number_id":"%s"},
-        "contacts":[{"profile":{"name":"Ana"},"wa_id":"16505555678"}],
-        "messages":[{"from":"16505555678","id":"%s","timestamp":"1739321024","type":"text",
-        "text":{"body":"hello"}}]}}]}]}"""
-        .formatted(number, wamid)
-        .getBytes(StandardCharsets.UTF_8);
-  }
 
   // numbers whose lane changes when 64 lanes become 5
   private static List<String> movingNumbers() {
@@ -68,7 +55,7 @@ class RepartitioningIT {
       for (int round = 0; round < 4; round++) {
         for (final String number : numbers) {
           final String wamid = "wamid.REPART." + number + ".before." + round;
-          lastBefore = store.append(message(number, wamid));
+          lastBefore = store.append(LanesIT.live(number, wamid));
           journalOrder.computeIfAbsent(number, key -> new ArrayList<>()).add(wamid);
         }
       }
@@ -86,7 +73,7 @@ class RepartitioningIT {
       for (int round = 0; round < 4; round++) {
         for (final String number : numbers) {
           final String wamid = "wamid.REPART." + number + ".after." + round;
-          final long id = store.append(message(number, wamid));
+          final long id = store.append(LanesIT.live(number, wamid));
           after.add(id);
           journalOrder.get(number).add(wamid);
           assertThat(store.rows("SELECT lane FROM journal WHERE id = ?", id))
