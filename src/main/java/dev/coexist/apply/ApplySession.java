@@ -26,9 +26,9 @@ final class ApplySession {
   /**
    * @param historyStallAfter as the API is configured: a change's history sync shows what the API
    *     would answer at that moment
-   * @param lease on PostgreSQL also the longest the session may sit idle inside a transaction: the
-   *     server ends a frozen node's transaction, and the lane row it locked is free for the node
-   *     that takes the lane over
+   * @param lease on PostgreSQL also the longest the session may sit idle inside a transaction, and
+   *     the longest a statement may take: the server ends a frozen node's transaction, and what it
+   *     locked is free for the node that takes the lane over
    */
   ApplySession(final Database database, final Duration historyStallAfter, final Duration lease) {
     this.database = database;
@@ -36,7 +36,13 @@ final class ApplySession {
     this.reads = new StoreReads(database.engine(), Clock.systemUTC(), historyStallAfter);
     final List<String> statements = new ArrayList<>(dialect.writerSetup);
     if (database.engine() == Engine.POSTGRESQL) {
+      // A node frozen inside a transaction holds what it locked: the change-order lock, a lane's
+      // row. Idle between two statements, the server ends its session after a lease; frozen in
+      // the middle of sending one (the server waits for the rest of it, the session still
+      // active), after the statement timeout: also a lease, not the minute it was, for which
+      // every node's apply waited on the change-order lock (ClusterChaosIT).
       statements.add("SET idle_in_transaction_session_timeout = " + lease.toMillis());
+      statements.add("SET statement_timeout = " + lease.toMillis());
     }
     this.setupStatements = List.copyOf(statements);
   }

@@ -173,9 +173,9 @@ final class Dialect {
               """,
               List.of(
                   "SET synchronous_commit = off",
-                  // a statement or a wait for a lock never runs on unbounded (a lane's row locked
-                  // by a frozen node's transaction is given up after 5 s and tried again later)
-                  "SET statement_timeout = '60s'",
+                  // a wait for a lock never runs on unbounded (a lane's row locked by a frozen
+                  // node's transaction is given up after 5 s and tried again later); the
+                  // statement timeout is the lease's (ApplySession)
                   "SET lock_timeout = '5s'"),
               """
               SELECT value, customer_id FROM customer_identities

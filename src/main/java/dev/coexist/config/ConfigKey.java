@@ -99,7 +99,8 @@ public enum ConfigKey {
       "10s",
       "A node holds each journal lane its processors apply by a lease this long, renewed while the"
           + " lane has work; a node that dies or freezes loses its lanes to the other nodes when it runs"
-          + " out (PostgreSQL: also the longest an apply session may sit idle in a transaction)."),
+          + " out (PostgreSQL: also the longest an apply session may sit idle in a transaction or"
+          + " take over one statement)."),
   HISTORY_STALL_AFTER(
       "history-stall-after",
       "30m",

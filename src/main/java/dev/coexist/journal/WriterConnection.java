@@ -5,6 +5,7 @@ import dev.coexist.db.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * The journal writer's own connection, with its statements prepared once, opened when first needed
@@ -27,6 +28,9 @@ final class WriterConnection {
     if (connection == null) {
       final Connection opened = database.openWriterConnection();
       try {
+        if (database.engine() == Engine.POSTGRESQL) {
+          bounded(opened);
+        }
         inserts = JournalInserts.prepare(opened, database.engine() == Engine.POSTGRESQL);
       } catch (SQLException cannotPrepare) {
         opened.close();
@@ -35,6 +39,21 @@ final class WriterConnection {
       connection = opened;
     }
     return connection;
+  }
+
+  /**
+   * Every node's journal writer takes its turn to commit under one lock (JournalInserts): a node
+   * frozen while it holds it would stop every node's acknowledgements. Idle inside a transaction,
+   * or in the middle of sending a statement, its session is ended by the server after 5 s; a batch
+   * takes milliseconds, and a delivery is answered 503 after {@code --ack-timeout} (4 s by default)
+   * anyway.
+   */
+  private static void bounded(final Connection connection) throws SQLException {
+    try (Statement setup = connection.createStatement()) {
+      setup.execute("SET idle_in_transaction_session_timeout = '5s'");
+      setup.execute("SET statement_timeout = '5s'");
+    }
+    connection.commit(); // a SET inside a transaction lasts only if it commits
   }
 
   /** The statements of {@link #connection()}; call that first. */

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An apply session on PostgreSQL runs with a statement timeout, a lock timeout and an idle-in-
- * transaction timeout equal to the lease: a frozen node's open transaction is ended by the server,
- * and the lane row it locked is free for the node that takes the lane over. An idle transaction
- * past the timeout is ended indeed.
+ * An apply session on PostgreSQL runs with a lock timeout, and a statement timeout and an
+ * idle-in-transaction timeout equal to the lease: a frozen node's open transaction is ended by the
+ * server, and the lane row it locked is free for the node that takes the lane over. An idle
+ * transaction past the timeout is ended indeed.
  */
 class ApplySessionIT {
   @TempDir Path folder;
@@ -30,7 +30,7 @@ class ApplySessionIT {
       final ApplySession session =
           new ApplySession(database, Duration.ofMinutes(30), Duration.ofMillis(1_500));
       final Connection connection = session.get().connection();
-      assertThat(setting(connection, "statement_timeout")).isEqualTo("1min");
+      assertThat(setting(connection, "statement_timeout")).isEqualTo("1500ms");
       assertThat(setting(connection, "lock_timeout")).isEqualTo("5s");
       assertThat(setting(connection, "idle_in_transaction_session_timeout")).isEqualTo("1500ms");
 
