@@ -152,7 +152,7 @@ public final class JournalQueue {
    * Partitioning#lanes()} of the result.
    */
   public Partitioning partitioning(final Connection connection) throws SQLException {
-    final Partitioning partitioning = Partitioning.read(connection);
+    final Partitioning partitioning = Partitioning.read(statement(connection, Partitioning.READ));
     if (partitioning.sinceId() > drainedSince) {
       final PreparedStatement waiting = statement(connection, WAITING_UP_TO);
       waiting.setLong(1, partitioning.sinceId());

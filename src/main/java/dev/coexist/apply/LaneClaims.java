@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class LaneClaims {
   private static final int FREE = 0;
 
-  private final AtomicIntegerArray holders = new AtomicIntegerArray(Partitioning.MAX_LANES);
+  private final AtomicIntegerArray holders = new AtomicIntegerArray(Partitioning.MAX);
   // the node's lane leases, held by its processors together (see LaneLeases)
   private final String owner = LaneLeases.newOwner();
   private final ConcurrentMap<Integer, LaneLeases.Lease> leases = new ConcurrentHashMap<>();
@@ -55,13 +55,10 @@ public final class LaneClaims {
     return lastHolder.incrementAndGet();
   }
 
-  /** Whether another processor holds the lane. */
-  boolean heldByOther(final int lane, final int holder) {
-    final int current = holders.get(lane);
-    return current != FREE && current != holder;
-  }
-
-  /** Whether {@code holder} has the lane now (it had it already, or it was free). */
+  /**
+   * Whether {@code holder} has the claim now (it had it already, or it was free); claims are taken
+   * by partition (LaneScheduler.partition), so at most {@link Partitioning#MAX}.
+   */
   boolean claim(final int lane, final int holder) {
     return holders.get(lane) == holder || holders.compareAndSet(lane, FREE, holder);
   }
@@ -71,7 +68,7 @@ public final class LaneClaims {
   }
 
   void releaseAll(final int holder) {
-    for (int lane = 0; lane < Partitioning.MAX_LANES; lane++) {
+    for (int lane = 0; lane < Partitioning.MAX; lane++) {
       release(lane, holder);
     }
   }

@@ -53,8 +53,6 @@ final class JournalInserts {
   static final String WRITE_LOCK_SQLITE =
       "UPDATE journal_partitions SET partitions = partitions WHERE 0";
 
-  private static final String PARTITIONS = "SELECT partitions FROM journal_partitions WHERE id = 1";
-
   /** Errors are for operators; a database's message quoting a value can be long. */
   private static final int REASON_MAX_CHARS = 2_000;
 
@@ -89,7 +87,7 @@ final class JournalInserts {
         connection.prepareStatement(INSERT_ENTRY),
         connection.prepareStatement(INSERT_DUPLICATE),
         connection.prepareStatement(ordered ? COMMIT_ORDER : WRITE_LOCK_SQLITE),
-        connection.prepareStatement(PARTITIONS));
+        connection.prepareStatement(Partitioning.READ));
   }
 
   /**
@@ -99,12 +97,7 @@ final class JournalInserts {
    */
   void beginTransaction() throws SQLException {
     commitOrder.execute();
-    try (ResultSet row = partitionsNow.executeQuery()) {
-      if (!row.next()) {
-        throw new SQLException("journal_partitions has no row: the journal's schema is incomplete");
-      }
-      partitions = row.getInt(1);
-    }
+    partitions = Partitioning.read(partitionsNow).partitions();
   }
 
   Receipt write(final Delivery delivery, final long now) throws SQLException {

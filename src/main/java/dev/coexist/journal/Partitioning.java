@@ -30,7 +30,8 @@ public record Partitioning(int partitions, int previousPartitions, long sinceId)
   /** The count of a new store, and of a store made before the count could be changed. */
   public static final int DEFAULT = 64;
 
-  private static final String READ =
+  /** The row; read with {@link #read(PreparedStatement)} from a statement prepared once. */
+  public static final String READ =
       "SELECT partitions, previous_partitions, since_id FROM journal_partitions WHERE id = 1";
 
   public Partitioning {
@@ -91,8 +92,14 @@ public record Partitioning(int partitions, int previousPartitions, long sinceId)
 
   /** The row as the connection's transaction sees it. */
   public static Partitioning read(final Connection connection) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(READ);
-        ResultSet row = select.executeQuery()) {
+    try (PreparedStatement select = connection.prepareStatement(READ)) {
+      return read(select);
+    }
+  }
+
+  /** The row, from {@link #READ} prepared by the caller (the writer and the processor keep it). */
+  public static Partitioning read(final PreparedStatement select) throws SQLException {
+    try (ResultSet row = select.executeQuery()) {
       if (!row.next()) {
         throw new SQLException("journal_partitions has no row: the journal's schema is incomplete");
       }
