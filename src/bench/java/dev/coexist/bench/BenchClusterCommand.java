@@ -113,8 +113,9 @@ public final class BenchClusterCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "Load: live echoes, inbound messages and statuses for %d numbers at %s/s over %d"
-            + " connections spread over the nodes, and the history imports of %s (%d chunks of"
-            + " 200 messages each over %s s), sharing their partitions with live numbers %s;"
+            + " connections spread over the nodes, and the history imports of live numbers %s"
+            + " (%d chunks of 200 messages each over %s s, from the customers that write live),"
+            + " whose partitions hold live numbers %s;"
             + " --lease-timeout %s s; run id %s%n",
         numbers,
         Report.number(rate),

@@ -20,10 +20,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One run of the cluster benchmark: {@code nodes} Coexist nodes on a new database of one
  * PostgreSQL, live traffic for many numbers spread over the nodes at a fixed rate plus history
- * imports of two numbers that share their partitions with live numbers; then, once everything is
- * applied, the wasted work (decodes per entry, entries written and rolled back, deadlocks), the CPU
- * of every Coexist node and of PostgreSQL per 1,000 applied deliveries, and ack → visible of the
- * live numbers that share a partition with an import.
+ * imports of two of those numbers, from the customers that write live (so a number's live lane and
+ * history lane write the same customers and threads, possibly on two nodes); then, once everything
+ * is applied, the wasted work (decodes per entry, entries written and rolled back, deadlocks), the
+ * CPU of every Coexist node and of PostgreSQL per 1,000 applied deliveries, and ack → visible of
+ * the live numbers that share a partition with an import (the importing numbers among them).
  */
 final class ClusterRun {
   /** How a run is set up. */
@@ -99,10 +100,17 @@ final class ClusterRun {
       final long postgresStart = ClusterNodes.postgresCpuNanos();
       final AtomicLong chunksAcknowledged = new AtomicLong();
       final List<Thread> imports = new ArrayList<>();
-      for (final String number : importing) {
+      for (int number = 0; number < importing.size(); number++) {
+        final HistoryChunks history =
+            new HistoryChunks(
+                importing.get(number),
+                CHUNK_THREADS,
+                CHUNK_MESSAGES,
+                CHUNK_THREADS * 4,
+                LiveDeliveries.customerPrefix(number));
         imports.add(
             Thread.ofVirtual()
-                .start(() -> importHistory(nodes, number, settings, start, chunksAcknowledged)));
+                .start(() -> importHistory(nodes, history, settings, start, chunksAcknowledged)));
       }
       final LiveLoad.Sent sent;
       final AckToVisible.Outcome visible;
@@ -162,23 +170,9 @@ final class ClusterRun {
     }
   }
 
-  /**
-   * Two numbers to import the history of, each in the partition of one of the live numbers (the
-   * first two), so that live messages share a partition with an import.
-   */
+  /** The two numbers that import their history: the first two live numbers. */
   static List<String> importingNumbers(final LiveDeliveries deliveries) {
-    final List<String> importing = new ArrayList<>();
-    for (int live = 0; live < 2; live++) {
-      final int lane = Lanes.ofNumber(deliveries.numberOf(live * 3L), Partitioning.DEFAULT);
-      for (long candidate = 109_900_000_000_000L; ; candidate++) {
-        final String number = Long.toString(candidate);
-        if (Lanes.ofNumber(number, Partitioning.DEFAULT) == lane && !importing.contains(number)) {
-          importing.add(number);
-          break;
-        }
-      }
-    }
-    return importing;
+    return List.of(deliveries.numberOf(0), deliveries.numberOf(LiveDeliveries.KINDS));
   }
 
   /** The live numbers whose partition an import shares. */
@@ -195,15 +189,13 @@ final class ClusterRun {
     return sharing;
   }
 
-  /** The chunks of one number's history, spread evenly over the window, to the nodes in turn. */
+  /** The chunks of a number's history, spread evenly over the window, to the nodes in turn. */
   private static void importHistory(
       final ClusterNodes nodes,
-      final String number,
+      final HistoryChunks history,
       final Settings settings,
       final long start,
       final AtomicLong acknowledged) {
-    final HistoryChunks history =
-        new HistoryChunks(number, CHUNK_THREADS, CHUNK_MESSAGES, CHUNK_THREADS * 4);
     final long interval = settings.window().toNanos() / settings.chunksPerImport();
     final List<HttpConnection> connections = new ArrayList<>();
     final List<byte[]> heads = new ArrayList<>();

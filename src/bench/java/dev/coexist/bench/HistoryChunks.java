@@ -30,6 +30,7 @@ public final class HistoryChunks {
   private final int threads;
   private final int messagesPerThread;
   private final int customerPool;
+  private final String customerPrefix;
 
   /**
    * @param customerPool how many different customers the chunks draw their threads from
@@ -39,6 +40,18 @@ public final class HistoryChunks {
       final int threads,
       final int messagesPerThread,
       final int customerPool) {
+    this(phoneNumberId, threads, messagesPerThread, customerPool, "1650");
+  }
+
+  /**
+   * @param customerPrefix the first digits of the customers' 11-digit phone numbers
+   */
+  HistoryChunks(
+      final String phoneNumberId,
+      final int threads,
+      final int messagesPerThread,
+      final int customerPool,
+      final String customerPrefix) {
     if (threads > customerPool) {
       throw new IllegalArgumentException("a chunk cannot hold more threads than customers exist");
     }
@@ -46,6 +59,7 @@ public final class HistoryChunks {
     this.threads = threads;
     this.messagesPerThread = messagesPerThread;
     this.customerPool = customerPool;
+    this.customerPrefix = customerPrefix;
   }
 
   public int messagesPerChunk() {
@@ -55,7 +69,7 @@ public final class HistoryChunks {
   /** The customer phone number of thread {@code thread} of chunk {@code chunkOrder}. */
   String customer(final int chunkOrder, final int thread) {
     final long slot = ((long) chunkOrder * threads + thread) % customerPool;
-    return "1650%07d".formatted(slot);
+    return customerPrefix + ("%0" + (11 - customerPrefix.length()) + "d").formatted(slot);
   }
 
   /** The wamid of message {@code sequence} (0-based, across the threads) of a chunk. */

@@ -26,7 +26,7 @@ final class LiveDeliveries {
   private static final int[] TEXT_LENGTHS = {40, 160, 420};
 
   private static final long BASE_TIMESTAMP = 1_739_230_955L;
-  private static final int KINDS = 3;
+  static final int KINDS = 3;
   private static final int ECHO = 0;
   private static final int INBOUND = 1;
 
@@ -157,7 +157,12 @@ final class LiveDeliveries {
   }
 
   private static String customerPhone(final int number, final int customer) {
-    return "4477%03d%04d".formatted(number, customer);
+    return customerPrefix(number) + "%04d".formatted(customer);
+  }
+
+  /** The first digits of the phone numbers of the customers of number {@code number}. */
+  static String customerPrefix(final int number) {
+    return "4477%03d".formatted(number);
   }
 
   private String echo(final int number, final int customer) {

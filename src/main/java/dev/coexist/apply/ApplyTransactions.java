@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -131,12 +132,13 @@ final class ApplyTransactions {
     try {
       final WriteSession writer = session.get();
       final int lane = batch.get(0).entry().lane();
-      if (!lanes.take(writer, lane)) {
+      final Set<String> numbers = NumberLocks.of(batch);
+      if (!begin(writer, lane, numbers)) {
         database.endWriteTurn();
         return Outcome.LANE_TAKEN;
       }
       final InOneGo first = inOneGo(writer, batch, tally);
-      if (first == InOneGo.ROLLED_BACK && !lanes.take(writer, lane)) {
+      if (first == InOneGo.ROLLED_BACK && !begin(writer, lane, numbers)) {
         database.endWriteTurn();
         return Outcome.LANE_TAKEN; // the node that took it meanwhile applies the entries
       }
@@ -166,6 +168,19 @@ final class ApplyTransactions {
     problems.increment(tally.problems);
     publish.accept(tally.changed);
     return new Outcome.Handled(batch.size());
+  }
+
+  /**
+   * Starts the transaction: takes the lane (false when another node holds it now), then waits for
+   * the locks of the numbers whose rows the entries write.
+   */
+  private boolean begin(final WriteSession writer, final int lane, final Set<String> numbers)
+      throws SQLException {
+    if (!lanes.take(writer, lane)) {
+      return false;
+    }
+    NumberLocks.take(writer, numbers);
+    return true;
   }
 
   /** What became of the attempt to apply a read in one go. */
@@ -318,7 +333,7 @@ final class ApplyTransactions {
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
-      if (!lanes.take(writer, lane)) {
+      if (!begin(writer, lane, NumberLocks.of(List.of(work)))) {
         return Outcome.LANE_TAKEN;
       }
       if (!queue.isPending(writer.connection(), work.entry())) {

@@ -31,6 +31,18 @@ final class Dialect {
   final String takeDirtyThreads;
 
   /**
+   * Waits for the locks of business numbers (an array of {@link NumberLocks} keys, taken in array
+   * order) held to the commit; null on SQLite, whose one writer is alone anyway.
+   */
+  final String lockNumbers;
+
+  /**
+   * The keys, among an array of {@link NumberLocks} keys, whose locks this transaction got (held to
+   * the commit) without waiting: the others are held by another transaction; null on SQLite.
+   */
+  final String tryLockNumbers;
+
+  /**
    * Taken before a transaction writes its change-log rows and held until it commits, so that the
    * rows' sequence numbers follow commit order (PostgreSQL: concurrent writers); null on SQLite,
    * whose one writer commits in order anyway.
@@ -91,6 +103,8 @@ final class Dialect {
       final String takeLane,
       final String beginWrite,
       final String takeDirtyThreads,
+      final String lockNumbers,
+      final String tryLockNumbers,
       final String changeOrder,
       final String announceChanges,
       final String awaitingAmong,
@@ -104,6 +118,8 @@ final class Dialect {
     this.takeLane = takeLane;
     this.beginWrite = beginWrite;
     this.takeDirtyThreads = takeDirtyThreads;
+    this.lockNumbers = lockNumbers;
+    this.tryLockNumbers = tryLockNumbers;
     this.changeOrder = changeOrder;
     this.announceChanges = announceChanges;
     this.awaitingAmong = awaitingAmong;
@@ -126,6 +142,8 @@ final class Dialect {
                 LEFT JOIN threads t ON t.id = d.thread_id
                ORDER BY d.bulk, d.thread_id LIMIT ?
               """,
+              null,
+              null,
               null,
               null,
               """
@@ -164,6 +182,14 @@ final class Dialect {
                ORDER BY d.bulk, d.thread_id LIMIT ?
                  FOR UPDATE OF d SKIP LOCKED
               """,
+              // unnest yields the keys in array order: the locks are taken in that order
+              "SELECT pg_advisory_xact_lock(%d, key) FROM unnest(CAST(? AS integer[])) AS key"
+                  .formatted(NumberLocks.LOCK_CLASS),
+              """
+              SELECT key FROM unnest(CAST(? AS integer[])) AS key
+               WHERE pg_try_advisory_xact_lock(%d, key)
+              """
+                  .formatted(NumberLocks.LOCK_CLASS),
               "SELECT pg_advisory_xact_lock(" + CHANGE_ORDER_LOCK + ")",
               "SELECT pg_notify('" + StoreChange.CHANNEL + "', '')",
               """

@@ -142,9 +142,9 @@ final class LaneScheduler {
 
   /**
    * What a processor claims within its node for {@code lane}: its partition, so that the node's two
-   * processors never apply a partition's live lane and its history lane at once. Both write the
-   * same number's customers and threads, and the thread refresh took their rows in the other order:
-   * deadlocks.
+   * processors never apply a partition's live lane and its history lane at once: both write the
+   * same numbers' rows, and one would only wait for the other's number locks ({@link NumberLocks},
+   * which keep the order across nodes).
    */
   private static int partition(final int lane, final int lanes) {
     return lane % Math.max(1, lanes / 2);

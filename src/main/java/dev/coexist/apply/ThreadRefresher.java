@@ -4,8 +4,10 @@ import dev.coexist.db.Database;
 import dev.coexist.store.ThreadView;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -111,6 +113,32 @@ final class ThreadRefresher {
   }
 
   /**
+   * The listed threads whose numbers' locks this transaction got without waiting (see {@link
+   * NumberLocks}): the others' numbers are being written, and their threads wait for a later
+   * refresh.
+   */
+  private static List<DirtyThreads.Listed> lockedNumbers(
+      final WriteSession writer, final List<DirtyThreads.Listed> listed) throws SQLException {
+    final Set<String> numbers = new HashSet<>();
+    for (final DirtyThreads.Listed thread : listed) {
+      if (thread.number() != null) {
+        numbers.add(thread.number());
+      }
+    }
+    final Set<String> locked = NumberLocks.tryTake(writer, numbers);
+    if (locked.size() == numbers.size()) {
+      return listed;
+    }
+    final List<DirtyThreads.Listed> free = new ArrayList<>(listed.size());
+    for (final DirtyThreads.Listed thread : listed) {
+      if (thread.number() == null || locked.contains(thread.number())) {
+        free.add(thread);
+      }
+    }
+    return free;
+  }
+
+  /**
    * One refresh transaction of up to {@code most} listed threads: their figures are recomputed and
    * they are unlisted in the same transaction. Returns how many, -1 when the database refused.
    */
@@ -121,7 +149,7 @@ final class ThreadRefresher {
     try {
       final WriteSession writer = session.get();
       writer.beginWrite();
-      threads = DirtyThreads.take(writer, most);
+      threads = lockedNumbers(writer, DirtyThreads.take(writer, most));
       final List<Long> ids = new ArrayList<>(threads.size());
       for (final DirtyThreads.Listed listed : threads) {
         writer.touch(listed.thread());
