@@ -151,6 +151,8 @@ final class ClusterRun {
       final double coexistCpu = (nodes.cpuNanos() - cpuStart) / 1e9;
       final double postgresCpu = (ClusterNodes.postgresCpuNanos() - postgresStart) / 1e9;
       final ClusterNodes.Counters counters = nodes.counters();
+      // before the failover, whose probe messages wait a lease time by design
+      final ApplyLag lag = applyLag(databaseUrl);
       final Optional<Failover.Times> failover =
           nodeCount >= 3 ? Optional.of(Failover.measure(nodes, databaseUrl)) : Optional.empty();
       return new Result(
@@ -164,7 +166,7 @@ final class ClusterRun {
           postgresCpu,
           Optional.of(visible),
           otherVisible,
-          applyLag(databaseUrl),
+          lag,
           failover,
           drainSeconds);
     }
