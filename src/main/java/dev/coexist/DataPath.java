@@ -36,6 +36,7 @@ public final class DataPath implements AutoCloseable {
    *     events show
    * @param lease how long a processor holds a lane it applies without renewing it ({@code
    *     --lease-timeout})
+   * @param applyNice the nice value of the apply's threads ({@code --apply-nice})
    */
   public record Settings(
       String databaseUrl,
@@ -47,7 +48,8 @@ public final class DataPath implements AutoCloseable {
       Duration pollInterval,
       int messagesPerTransaction,
       Duration historyStallAfter,
-      Duration lease) {
+      Duration lease,
+      int applyNice) {
 
     // A processor is woken after every journal commit; the poll only catches what no wake
     // announced (entries another process journalled, a replay from the CLI).
@@ -67,7 +69,8 @@ public final class DataPath implements AutoCloseable {
           POLL_INTERVAL,
           MESSAGES_PER_TRANSACTION,
           config.historyStallAfter(),
-          config.leaseTimeout());
+          config.leaseTimeout(),
+          config.applyNice());
     }
 
     /** For a command that works on the store directly (replay, import, export, benchmarks). */
@@ -82,7 +85,8 @@ public final class DataPath implements AutoCloseable {
           POLL_INTERVAL,
           MESSAGES_PER_TRANSACTION,
           ProcessorSettings.HISTORY_STALL_AFTER,
-          ProcessorSettings.LEASE);
+          ProcessorSettings.LEASE,
+          ProcessorSettings.NICE);
     }
 
     /** These settings with the configured {@code --history-stall-after}. */
@@ -115,7 +119,8 @@ public final class DataPath implements AutoCloseable {
           newPollInterval,
           newMessagesPerTransaction,
           stallAfter,
-          newLease);
+          newLease,
+          applyNice);
     }
   }
 
@@ -157,7 +162,8 @@ public final class DataPath implements AutoCloseable {
                 meters,
                 ProcessorSettings.of(settings.pollInterval(), settings.messagesPerTransaction())
                     .withHistoryStallAfter(settings.historyStallAfter())
-                    .withLease(settings.lease()),
+                    .withLease(settings.lease())
+                    .withNice(settings.applyNice()),
                 changes,
                 claims));
       }

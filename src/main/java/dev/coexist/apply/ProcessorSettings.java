@@ -38,12 +38,12 @@ import java.time.Duration;
  * @param ingestActiveWindow deliveries journalled within this window mean senders are active
  * @param maxYield the longest rest between two transactions while deliveries arrive (SQLite): on a
  *     small machine the processor would otherwise take the CPU that acknowledging needs
- * @param nice the operating system's nice value of the processor's and the decoder's threads
- *     (Linux; 0 leaves them alone): when the CPU is short, the threads that acknowledge deliveries
- *     are scheduled first and the apply takes what is left, so acknowledgements never wait for CPU
- *     an apply took; with CPU to spare the apply still runs at full speed. On 2 cores at 5,000 live
- *     deliveries/s, 10 kept the acknowledgements' p99 under 70 ms where 0 let them fall seconds
- *     behind
+ * @param nice {@code --apply-nice}: the operating system's nice value of the processor's and the
+ *     decoder's threads (Linux; 0 leaves them alone): when the CPU is short, the threads that
+ *     acknowledge deliveries are scheduled first and the apply takes what is left, so
+ *     acknowledgements never wait for CPU an apply took; with CPU to spare the apply still runs at
+ *     full speed. On 2 cores at 5,000 live deliveries/s, 10 kept the acknowledgements' p99 under 70
+ *     ms where 0 let them fall seconds behind
  * @param crashesMax the same failure in this many steps in a row will not heal: the thread ends so
  *     that readiness and liveness fail and a supervisor restarts Coexist
  * @param historyStallAfter {@code --history-stall-after}: the history sync a change shows is the
@@ -74,6 +74,9 @@ public record ProcessorSettings(
   /** {@code --history-stall-after}'s default. */
   public static final Duration HISTORY_STALL_AFTER = Duration.ofMinutes(30);
 
+  /** {@code --apply-nice}'s default (see {@link #nice()}). */
+  public static final int NICE = 10;
+
   /** {@code --lease-timeout}'s default. */
   public static final Duration LEASE = Duration.ofSeconds(10);
 
@@ -101,22 +104,28 @@ public record ProcessorSettings(
         Duration.ofMillis(10),
         Duration.ofMillis(100),
         Duration.ofMillis(100),
-        10,
+        NICE,
         5,
         HISTORY_STALL_AFTER);
   }
 
   /** These settings with another {@code --history-stall-after}. */
   public ProcessorSettings withHistoryStallAfter(final Duration stallAfter) {
-    return configured(stallAfter, lease);
+    return configured(stallAfter, lease, nice);
   }
 
   /** These settings with another {@code --lease-timeout}. */
   public ProcessorSettings withLease(final Duration newLease) {
-    return configured(historyStallAfter, newLease);
+    return configured(historyStallAfter, newLease, nice);
   }
 
-  private ProcessorSettings configured(final Duration stallAfter, final Duration newLease) {
+  /** These settings with another {@code --apply-nice}. */
+  public ProcessorSettings withNice(final int newNice) {
+    return configured(historyStallAfter, lease, newNice);
+  }
+
+  private ProcessorSettings configured(
+      final Duration stallAfter, final Duration newLease, final int newNice) {
     return new ProcessorSettings(
         pollInterval,
         messagesPerTransaction,
@@ -135,7 +144,7 @@ public record ProcessorSettings(
         refreshBeforeEntries,
         ingestActiveWindow,
         maxYield,
-        nice,
+        newNice,
         crashesMax,
         stallAfter);
   }

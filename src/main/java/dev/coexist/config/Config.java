@@ -40,6 +40,7 @@ public record Config(
     int databasePoolSize,
     Duration databaseStartWait,
     Duration leaseTimeout,
+    int applyNice,
     Duration historyStallAfter,
     Duration changesRetention,
     boolean allowPrivateTargets,
@@ -123,6 +124,7 @@ public record Config(
             values.integer(ConfigKey.DB_POOL_SIZE, 1, 200),
             values.duration(ConfigKey.DB_START_WAIT, Duration.ZERO, Duration.ofDays(7)),
             values.duration(ConfigKey.LEASE_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
+            values.integer(ConfigKey.APPLY_NICE, 0, 19),
             values.duration(
                 ConfigKey.HISTORY_STALL_AFTER, Duration.ofSeconds(1), Duration.ofDays(7)),
             values.duration(

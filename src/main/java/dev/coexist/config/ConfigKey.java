@@ -101,6 +101,13 @@ public enum ConfigKey {
           + " lane has work; a node that dies or freezes loses its lanes to the other nodes when it runs"
           + " out (PostgreSQL: also the longest an apply session may sit idle in a transaction or"
           + " take over one statement)."),
+  APPLY_NICE(
+      "apply-nice",
+      "10",
+      "The nice value (0-19, Linux) of the threads that apply the journal to the store: when the CPU"
+          + " is short, acknowledging deliveries goes first and the apply takes what is left; with CPU"
+          + " to spare the apply runs at full speed. 0 gives the apply an equal share (several"
+          + " nodes on one small machine, where every node's apply must keep up)."),
   HISTORY_STALL_AFTER(
       "history-stall-after",
       "30m",

@@ -32,6 +32,7 @@ class ConfigTest {
     assertThat(config.ingestAuthenticated()).isFalse();
     assertThat(config.apiKeys()).isEmpty();
     assertThat(config.insecure()).isFalse();
+    assertThat(config.applyNice()).isEqualTo(10);
   }
 
   @Test
@@ -51,6 +52,8 @@ class ConfigTest {
         .hasMessage("--insecure (COEXIST_INSECURE): must be true or false, was 'maybe'");
     assertThatThrownBy(() -> parse(ConfigKey.DATABASE, "mysql://db"))
         .hasMessageStartingWith("--database (COEXIST_DATABASE): must be empty (SQLite");
+    assertThatThrownBy(() -> parse(ConfigKey.APPLY_NICE, "20"))
+        .hasMessage("--apply-nice (COEXIST_APPLY_NICE): must be between 0 and 19, was 20");
   }
 
   @Test
