@@ -1,9 +1,9 @@
 package dev.coexist.api;
 
+import dev.coexist.web.UnknownParameters;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Optional;
 
 /**
  * The query parameters a read endpoint takes. A name it does not take is refused with a 400 that
@@ -15,15 +15,9 @@ final class QueryParameters {
 
   /** A 400 naming every parameter of the request that is not one of {@code known}. */
   static void refuseUnknown(final ServerRequest request, final List<String> known) {
-    final Set<String> unknown = new TreeSet<>(request.query().names());
-    known.forEach(unknown::remove);
-    if (!unknown.isEmpty()) {
-      throw new BadRequestException(
-          (unknown.size() == 1 ? "unknown query parameter " : "unknown query parameters ")
-              + String.join(", ", unknown)
-              + (known.isEmpty()
-                  ? "; this endpoint takes none"
-                  : "; this endpoint takes " + String.join(", ", known)));
+    final Optional<String> refusal = UnknownParameters.refusal(request.query().names(), known);
+    if (refusal.isPresent()) {
+      throw new BadRequestException(refusal.get());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.coexist.changes;
 
 import dev.coexist.api.ApiKeys;
 import dev.coexist.web.Replies;
+import dev.coexist.web.UnknownParameters;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -46,6 +48,12 @@ final class FeedEndpoint {
         keys.refusal(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
     if (refusal.isPresent()) {
       Replies.error(response, Status.UNAUTHORIZED_401, "unauthorized", refusal.get());
+      return;
+    }
+    final Optional<String> unknown =
+        UnknownParameters.refusal(request.query().names(), List.of("types", "number"));
+    if (unknown.isPresent()) {
+      Replies.error(response, Status.BAD_REQUEST_400, "bad_request", unknown.get());
       return;
     }
     final ChangeFilter filter;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coexist.api.ApiKeys;
 import dev.coexist.web.Replies;
+import dev.coexist.web.UnknownParameters;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -80,12 +81,26 @@ public final class SubscriptionRoutes {
   public void register(final HttpRouting.Builder routing) {
     routing
         .post(PATH, guarded(this::create))
-        .get(PATH, guarded(this::list))
-        .get(PATH + "/{id}", guarded(this::show))
+        .get(PATH, guarded(List.of(), this::list))
+        .get(PATH + "/{id}", guarded(List.of(), this::show))
         .patch(PATH + "/{id}", guarded(this::change))
         .delete(PATH + "/{id}", guarded(this::delete))
-        .get(PATH + "/{id}/dead-letters", guarded(this::deadLetters))
+        .get(PATH + "/{id}/dead-letters", guarded(List.of("after"), this::deadLetters))
         .post(PATH + "/{id}/replay", guarded(this::replay));
+  }
+
+  /** A read that takes no query parameter but {@code parameters}: any other is a 400. */
+  private io.helidon.webserver.http.Handler guarded(
+      final List<String> parameters, final Route route) {
+    return guarded(
+        (request, response) -> {
+          final Optional<String> unknown =
+              UnknownParameters.refusal(request.query().names(), parameters);
+          if (unknown.isPresent()) {
+            throw new Refused(Status.BAD_REQUEST_400, unknown.get());
+          }
+          route.handle(request, response);
+        });
   }
 
   private io.helidon.webserver.http.Handler guarded(final Route route) {

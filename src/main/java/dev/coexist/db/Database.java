@@ -14,6 +14,7 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -327,7 +328,16 @@ public final class Database implements AutoCloseable {
     // queries last_insert_rowid() after every INSERT it executes: 3 % of an import's applying
     // thread
     config.setGetGeneratedKeys(false);
-    final SQLiteDataSource dataSource = new SQLiteDataSource(config);
+    final SQLiteDataSource dataSource =
+        new SQLiteDataSource(config) {
+          @Override
+          public SQLiteConnection getConnection(final String user, final String password)
+              throws SQLException {
+            final SQLiteConnection connection = super.getConnection(user, password);
+            SearchFold.register(connection);
+            return connection;
+          }
+        };
     dataSource.setUrl(jdbcUrl);
     return dataSource;
   }

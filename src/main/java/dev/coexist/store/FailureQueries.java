@@ -15,7 +15,9 @@ import java.util.Set;
 
 /**
  * Failed sends across numbers, newest first: the {@code failed} statuses (rank 9, read through
- * their partial index message_statuses_failed), each with its message's thread and origins.
+ * their partial index message_statuses_failed), each with its message's thread and origins. A send
+ * reported failed more than once (at different times) is one failed send, listed and counted at its
+ * newest report.
  */
 public final class FailureQueries {
   // %s: the conditions of the page: after the previous page's last (the keyset is time, number,
@@ -27,9 +29,18 @@ public final class FailureQueries {
         FROM message_statuses s
         LEFT JOIN messages m ON m.phone_number_id = s.phone_number_id AND m.wamid = s.wamid
        WHERE s.status_rank = 9 AND s.status_at >= ?
+         AND NOT EXISTS (%s)
          %s
        ORDER BY s.status_at DESC, s.phone_number_id DESC, s.wamid DESC
        LIMIT ?
+      """;
+
+  // a newer report of the same failed send (read through the primary key)
+  private static final String NEWER_REPORT =
+      """
+      SELECT 1 FROM message_statuses n
+       WHERE n.phone_number_id = s.phone_number_id AND n.wamid = s.wamid
+         AND n.status = s.status AND n.status_at > s.status_at
       """;
 
   private static final String AFTER = "AND (s.status_at, s.phone_number_id, s.wamid) < (?, ?, ?)";
@@ -38,7 +49,7 @@ public final class FailureQueries {
 
   private static final String COUNT_SINCE =
       """
-      SELECT count(*), max(s.status_at) FROM message_statuses s
+      SELECT count(DISTINCT s.wamid), max(s.status_at) FROM message_statuses s
        WHERE s.status_rank = 9 AND s.status_at >= ? AND s.phone_number_id = ?
       """;
 
@@ -56,7 +67,8 @@ public final class FailureQueries {
       final Instant since, final String number, final FailureCursor after, final int limit)
       throws SQLException {
     final String sql =
-        FAILURES.formatted((after == null ? "" : AFTER) + "\n" + (number == null ? "" : OF_NUMBER));
+        FAILURES.formatted(
+            NEWER_REPORT, (after == null ? "" : AFTER) + "\n" + (number == null ? "" : OF_NUMBER));
     try (Connection connection = database.pool().getConnection();
         PreparedStatement select = connection.prepareStatement(sql)) {
       int next = 0;

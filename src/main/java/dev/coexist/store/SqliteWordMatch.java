@@ -1,5 +1,6 @@
 package dev.coexist.store;
 
+import dev.coexist.db.SearchFold;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,7 +8,6 @@ import java.sql.SQLException;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +31,6 @@ final class SqliteWordMatch {
   // letters that unicode61 folds as here: lower case, diacritics removed
   private static final Pattern FOLDS_ALIKE =
       Pattern.compile("[\\p{IsLatin}\\p{IsGreek}\\p{IsCyrillic}\\p{Nd}\\p{M}]+");
-  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final String AFTER_EVERY_CHARACTER = new String(Character.toChars(0x10FFFF));
 
   private SqliteWordMatch() {}
@@ -69,10 +68,7 @@ final class SqliteWordMatch {
 
   /** As unicode61 with remove_diacritics 2 folds a Latin, Greek or Cyrillic word. */
   static String fold(final String word) {
-    return MARKS
-        .matcher(Normalizer.normalize(word, Normalizer.Form.NFD))
-        .replaceAll("")
-        .toLowerCase(Locale.ROOT);
+    return SearchFold.fold(word);
   }
 
   private static String quoted(final String word) {

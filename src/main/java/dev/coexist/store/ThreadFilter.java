@@ -2,7 +2,6 @@ package dev.coexist.store;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Locale;
 
 /**
  * Which threads of a number a list shows: those whose customer matches a text, and those with or
@@ -10,7 +9,8 @@ import java.util.Locale;
  * optional (null); the parts present must all hold. Renders its SQL conditions and binds them.
  *
  * @param text matched, as a part, against the customer's phone (by its digits, whatever the
- *     formatting: "+54 9 11 5555-1234" finds 5491155551234), names, username and user ids
+ *     formatting: "+54 9 11 5555-1234" finds 5491155551234), names, username and user ids, in any
+ *     script, whatever the case and the diacritics ("jose" finds "José", "ЛЕНА" "Лена")
  * @param unread whether the thread has unread messages
  * @param hasFailed whether a message of the thread failed
  * @param awaitingMedia whether a message of the thread is a history media placeholder whose media
@@ -22,16 +22,17 @@ public record ThreadFilter(
 
   public static final ThreadFilter NONE = new ThreadFilter(null, null, null, null, null);
 
-  // the customer's names and ids; lower() on both sides (SQLite's lower() folds ASCII only)
+  // the customer's names and ids, folded on both sides (lower case, no diacritics: search_fold,
+  // a function of the migrations on PostgreSQL and of SearchFold on SQLite)
   private static final String NAMED =
       """
-         AND (lower(COALESCE(k.full_name, '')) LIKE ? ESCAPE '!'
-              OR lower(COALESCE(k.first_name, '')) LIKE ? ESCAPE '!'
-              OR lower(COALESCE(k.username, '')) LIKE ? ESCAPE '!'
-              OR lower(COALESCE(c.profile_name, '')) LIKE ? ESCAPE '!'
-              OR lower(COALESCE(c.username, '')) LIKE ? ESCAPE '!'
-              OR lower(COALESCE(c.user_id, '')) LIKE ? ESCAPE '!'
-              OR lower(COALESCE(c.parent_user_id, '')) LIKE ? ESCAPE '!'
+         AND (search_fold(COALESCE(k.full_name, '')) LIKE search_fold(?) ESCAPE '!'
+              OR search_fold(COALESCE(k.first_name, '')) LIKE search_fold(?) ESCAPE '!'
+              OR search_fold(COALESCE(k.username, '')) LIKE search_fold(?) ESCAPE '!'
+              OR search_fold(COALESCE(c.profile_name, '')) LIKE search_fold(?) ESCAPE '!'
+              OR search_fold(COALESCE(c.username, '')) LIKE search_fold(?) ESCAPE '!'
+              OR search_fold(COALESCE(c.user_id, '')) LIKE search_fold(?) ESCAPE '!'
+              OR search_fold(COALESCE(c.parent_user_id, '')) LIKE search_fold(?) ESCAPE '!'
               OR c.phone LIKE ? ESCAPE '!')
       """;
 
@@ -82,7 +83,7 @@ public record ThreadFilter(
   int bind(final PreparedStatement statement, final int index) throws SQLException {
     int next = index;
     if (text != null && !text.isBlank()) {
-      final String words = "%" + escape(withoutAt(text.strip()).toLowerCase(Locale.ROOT)) + "%";
+      final String words = "%" + escape(withoutAt(text.strip())) + "%";
       for (int name = 0; name < 7; name++) {
         statement.setString(next++, words);
       }

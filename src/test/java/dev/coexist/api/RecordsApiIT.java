@@ -127,6 +127,8 @@ class RecordsApiIT {
     post(status(NUMBER, "wamid.F2", "failed", now - 200, errors(131050)));
     post(status(OTHER, "wamid.F3", "failed", now - 100, errors(131026)));
     post(status(NUMBER, "wamid.OK", "delivered", now - 90, ""));
+    // reported failed twice: one failed send, listed at its newest report
+    post(status(NUMBER, "wamid.F2", "failed", now - 150, errors(131050)));
     awaitApplied();
 
     final JsonNode record = get("/api/v1/messages/wamid.F1", "");
@@ -144,10 +146,16 @@ class RecordsApiIT {
     assertThat(newest.get("details").asText()).isEqualTo("details of 131026");
     assertThat(newest.get("recipient").get("phone").asText()).isEqualTo(PABLO);
     assertThat(newest.get("at").asText()).isEqualTo(Instant.ofEpochSecond(now - 100).toString());
+    assertThat(first.get("failures").get(1).get("at").asText())
+        .isEqualTo(Instant.ofEpochSecond(now - 150).toString());
     final String cursor = first.get("next_cursor").asText();
     final JsonNode second = get("/api/v1/failures", "limit=2&cursor=" + cursor);
     assertThat(wamids(second.get("failures"))).containsExactly("wamid.F1");
     assertThat(second.get("next_cursor").isNull()).isTrue();
+    final JsonNode failedSends = get("/api/v1/alerts", "number=" + NUMBER).get("alerts").get(0);
+    assertThat(failedSends.get("kind").asText()).isEqualTo("failed_sends");
+    assertThat(failedSends.get("count").asInt()).isEqualTo(2);
+    assertThat(failedSends.get("title").asText()).isEqualTo("2 sends failed in the last 7 days");
 
     assertThat(wamids(get("/api/v1/failures", "number=" + NUMBER).get("failures")))
         .containsExactly("wamid.F2", "wamid.F1");
@@ -261,6 +269,27 @@ class RecordsApiIT {
     assertThat(alerts.get("alerts").get(1).get("reason").asText()).isEqualTo("SCAM");
     assertThat(alerts.get("alerts").get(2).get("code").asInt()).isEqualTo(131049);
     assertThat(get("/api/v1/alerts", "number=" + OTHER).get("alerts")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aDeclinedHistoryImportIsAnAlertWithItsReason(final Engine engine) throws Exception {
+    start(engine);
+    post(echo("wamid.E1", now - 60, "hello"));
+    awaitApplied();
+    assertThat(get("/api/v1/alerts", "").get("alerts")).isEmpty();
+
+    postFixture("/webhooks/360dialog", "360dialog/history-declined.json");
+    awaitApplied();
+
+    final JsonNode alerts = get("/api/v1/alerts", "").get("alerts");
+    assertThat(texts(alerts, "kind")).containsExactly("history_declined");
+    final JsonNode declined = alerts.get(0);
+    assertThat(declined.get("phone_number_id").asText()).isEqualTo(NUMBER);
+    assertThat(declined.get("severity").asText()).isEqualTo("bad");
+    assertThat(declined.get("code").asInt()).isEqualTo(2593109);
+    assertThat(declined.get("reason").asText())
+        .isEqualTo("History sync is turned off by the business from the WhatsApp Business App");
   }
 
   // ---- deliveries

@@ -188,6 +188,11 @@ class SearchApiIT {
     assertThat(customers("q=" + encode("@maria"))).containsExactly(BSUID);
     assertThat(customers("q=" + encode("US.88104"))).containsExactly(BSUID);
     assertThat(customers("q=nobody")).isEmpty();
+    // any script, whatever the case and the diacritics
+    assertThat(customers("q=" + encode("лена"))).containsExactly(LENA);
+    assertThat(customers("q=" + encode("ЛЕНА"))).containsExactly(LENA);
+    assertThat(customers("q=" + encode("أمير"))).containsExactly(AMIR);
+    assertThat(customers("q=" + encode("CLÁIRE dubois"))).containsExactly(CLAIRE);
 
     // filters
     assertThat(customers("has_failed=true")).containsExactly(ANA);
@@ -233,7 +238,14 @@ class SearchApiIT {
             "/api/v1/numbers/" + NUMBER + "/contacts",
             "/api/v1/messages/" + encode(FAILED_WAMID),
             "/api/v1/journal",
-            "/api/v1/partitions")) {
+            "/api/v1/partitions",
+            "/api/v1/failures",
+            "/api/v1/alerts",
+            "/api/v1/partner-events",
+            "/api/v1/events",
+            "/api/v1/subscriptions",
+            "/api/v1/subscriptions/1",
+            "/api/v1/subscriptions/1/dead-letters")) {
       assertThat(status(path, "bogus=1")).as(path).isEqualTo(400);
     }
     assertThat(status("/api/v1/numbers", "limit=5")).isEqualTo(200);
@@ -460,7 +472,10 @@ class SearchApiIT {
         .replaceFirst(
             "^/api/v1/numbers/[^/]+/contacts$", "/api/v1/numbers/{phone_number_id}/contacts")
         .replaceFirst("^/api/v1/numbers/[^/]+$", "/api/v1/numbers/{phone_number_id}")
-        .replaceFirst("^/api/v1/messages/[^/]+$", "/api/v1/messages/{wamid}");
+        .replaceFirst("^/api/v1/messages/[^/]+$", "/api/v1/messages/{wamid}")
+        .replaceFirst(
+            "^/api/v1/subscriptions/[^/]+/dead-letters$", "/api/v1/subscriptions/{id}/dead-letters")
+        .replaceFirst("^/api/v1/subscriptions/[^/]+$", "/api/v1/subscriptions/{id}");
   }
 
   private static String encode(final String text) {
