@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -42,11 +43,15 @@ class RecordsApiIT {
   private final long now = Instant.now().getEpochSecond();
 
   private void start(final Engine engine) throws Exception {
+    start(engine, Map.of());
+  }
+
+  private void start(final Engine engine, final Map<ConfigKey, String> more) throws Exception {
     contract = OpenApiContract.fromClasspath();
-    coexist =
-        RunningApp.start(
-            dataDir,
-            Map.of(ConfigKey.API_KEY, KEY, ConfigKey.DATABASE, Engines.url(engine, dataDir)));
+    final Map<ConfigKey, String> config = new HashMap<>(more);
+    config.put(ConfigKey.API_KEY, KEY);
+    config.put(ConfigKey.DATABASE, Engines.url(engine, dataDir));
+    coexist = RunningApp.start(dataDir, config);
   }
 
   @AfterEach
@@ -290,6 +295,26 @@ class RecordsApiIT {
     assertThat(declined.get("code").asInt()).isEqualTo(2593109);
     assertThat(declined.get("reason").asText())
         .isEqualTo("History sync is turned off by the business from the WhatsApp Business App");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aHistoryImportWithNoChunkForTooLongIsAStalledAlert(final Engine engine) throws Exception {
+    start(engine, Map.of(ConfigKey.HISTORY_STALL_AFTER, "2s"));
+    postFixture("/webhooks/360dialog", "360dialog/history-phase1-chunk3.json");
+    awaitApplied();
+    // progress 40: an import under way, not stalled yet
+    assertThat(get("/api/v1/alerts", "").get("alerts")).isEmpty();
+
+    final Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    JsonNode alerts = get("/api/v1/alerts", "").get("alerts");
+    while (alerts.isEmpty() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+      alerts = get("/api/v1/alerts", "").get("alerts");
+    }
+    assertThat(texts(alerts, "kind")).containsExactly("history_stalled");
+    assertThat(alerts.get(0).get("phone_number_id").asText()).isEqualTo(NUMBER);
+    assertThat(alerts.get(0).get("severity").asText()).isEqualTo("warn");
   }
 
   // ---- deliveries
