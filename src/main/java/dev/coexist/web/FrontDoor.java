@@ -1,5 +1,6 @@
 package dev.coexist.web;
 
+import dev.coexist.web.GuardedConnection.Phase;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderValues;
@@ -15,6 +16,7 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -40,8 +42,15 @@ public final class FrontDoor implements ServerConnectionSelector, AutoCloseable 
   /** The sweep runs often enough to close a connection within a tenth of its timeout... */
   private static final Duration FASTEST_SWEEP = Duration.ofMillis(50);
 
-  /** ...and at least once a second, whatever the timeouts. */
-  private static final Duration SLOWEST_SWEEP = Duration.ofSeconds(1);
+  /** ...and at least ten times a second, whatever the timeouts (see {@link #CLOSES_PER_SWEEP}). */
+  private static final Duration SLOWEST_SWEEP = Duration.ofMillis(100);
+
+  /**
+   * The most connections one sweep closes. Clients that connected together time out together (a
+   * slowloris wave): closed in one sweep, their closes and reconnects came as one burst that held
+   * up every other request for tens of milliseconds; spread over sweeps, they stay apart.
+   */
+  static final int CLOSES_PER_SWEEP = 100;
 
   /**
    * Connections accepted past the cap, only to be closed, that may be open at once. Helidon stops
@@ -148,19 +157,22 @@ public final class FrontDoor implements ServerConnectionSelector, AutoCloseable 
 
   private void sweep() {
     final long now = System.nanoTime();
+    int closes = 0;
     for (final GuardedConnection connection : open) {
+      if (closes == CLOSES_PER_SWEEP) {
+        return; // the rest are closed by the next sweeps
+      }
       // one connection's failure must not spare the connections after it, nor end the sweep: a
       // scheduled task that throws is never run again
       try {
-        connection
-            .overdue(now)
-            .ifPresent(
-                phase -> {
-                  LOG.debug(
-                      "Closing connection from {}: {} timed out", connection.remotePeer(), phase);
-                  timedOut.increment();
-                  connection.drop();
-                });
+        final Optional<Phase> overdue = connection.overdue(now);
+        if (overdue.isPresent()) {
+          LOG.debug(
+              "Closing connection from {}: {} timed out", connection.remotePeer(), overdue.get());
+          timedOut.increment();
+          connection.drop();
+          closes++;
+        }
       } catch (RuntimeException unexpected) {
         LOG.error("Connection timeout sweep failed for one connection", unexpected);
       }

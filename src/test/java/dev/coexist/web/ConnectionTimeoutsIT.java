@@ -9,7 +9,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +122,57 @@ class ConnectionTimeoutsIT {
       final long answered = System.nanoTime();
       final Duration open = RawHttp.timeUntilClosed(client, answered, Duration.ofSeconds(10));
       assertThat(open).isBetween(PHASE.minusMillis(100), PHASE.plus(SLACK));
+    }
+  }
+
+  /**
+   * Clients that stall together time out together (a slowloris wave): they are all closed, but at
+   * most {@link FrontDoor#CLOSES_PER_SWEEP} a sweep, so that their closes and reconnects never come
+   * as one burst.
+   */
+  @Test
+  void aWaveOfStalledConnectionsIsClosedOverSeveralSweeps() throws Exception {
+    final int wave = FrontDoor.CLOSES_PER_SWEEP * 5 / 2;
+    try (RunningApp coexist = start()) {
+      final List<Socket> clients = new ArrayList<>(wave);
+      try {
+        for (int index = 0; index < wave; index++) {
+          clients.add(new Socket("127.0.0.1", coexist.app().port()));
+        }
+        final byte[] stalled =
+            "POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nContent-Le"
+                .getBytes(StandardCharsets.US_ASCII);
+        final long started = System.nanoTime();
+        for (final Socket client : clients) {
+          client.getOutputStream().write(stalled);
+          client.getOutputStream().flush();
+        }
+        final List<Future<Duration>> closed = new ArrayList<>(wave);
+        try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+          for (final Socket client : clients) {
+            closed.add(
+                readers.submit(
+                    () -> RawHttp.timeUntilClosed(client, started, Duration.ofSeconds(10))));
+          }
+        }
+        Duration first = Duration.ofDays(1);
+        Duration last = Duration.ZERO;
+        for (final Future<Duration> each : closed) {
+          final Duration open = each.get();
+          first = open.compareTo(first) < 0 ? open : first;
+          last = open.compareTo(last) > 0 ? open : last;
+        }
+        assertThat(first).isGreaterThan(PHASE.minusMillis(100));
+        assertThat(last).isLessThan(PHASE.plus(SLACK).plus(SLACK));
+        // three sweeps at least, 100 ms apart: not one burst
+        assertThat(last.minus(first)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+        assertThat(coexist.get("/metrics").body())
+            .contains("coexist_http_connections_timed_out_total " + wave + ".0");
+      } finally {
+        for (final Socket client : clients) {
+          client.close();
+        }
+      }
     }
   }
 }
