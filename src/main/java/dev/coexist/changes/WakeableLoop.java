@@ -21,6 +21,9 @@ final class WakeableLoop implements AutoCloseable {
     void run() throws SQLException;
   }
 
+  /** An Error in this many rounds in a row ends the loop (see run). */
+  static final int ERRORS_MAX = 5;
+
   private final String name;
   private final Duration interval;
   private final Round round;
@@ -52,6 +55,11 @@ final class WakeableLoop implements AutoCloseable {
   }
 
   private void run() {
+    // Supervision: a failed round (the database, a bug, an Error such as OutOfMemoryError) is
+    // logged and the loop goes on after a pause; an Error in ERRORS_MAX rounds in a row will not
+    // heal: the thread ends, running() turns false and readiness fails, so that a supervisor
+    // restarts Coexist. A half-alive feed (acknowledging, never publishing) is never left behind.
+    int errors = 0;
     while (!closed) {
       try {
         wakes.poll(interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -60,16 +68,38 @@ final class WakeableLoop implements AutoCloseable {
       }
       try {
         round.run();
+        errors = 0;
       } catch (SQLException | RuntimeException failed) {
+        errors = 0;
         if (!closed) {
           LOG.warn("{} failed, trying again: {}", name, failed.getMessage());
-          try {
-            Thread.sleep(interval);
-          } catch (InterruptedException stopping) {
+          if (!pause()) {
             return;
           }
         }
+      } catch (Error crashed) {
+        if (closed) {
+          return;
+        }
+        if (++errors >= ERRORS_MAX) {
+          LOG.error(
+              "{} stopped after {} failures in a row; restart Coexist", name, errors, crashed);
+          return;
+        }
+        LOG.error("{} failed, trying again: {}", name, crashed, crashed);
+        if (!pause()) {
+          return;
+        }
       }
+    }
+  }
+
+  private boolean pause() {
+    try {
+      Thread.sleep(interval);
+      return true;
+    } catch (InterruptedException stopping) {
+      return false;
     }
   }
 
