@@ -111,7 +111,8 @@ class FailedSendsPageIT {
     assertThat(browser.all("#failures-view img")).isEmpty();
     assertThat(browser.find("#failures-count").getText()).isEqualTo("3");
     assertThat(browser.console()).noneMatch(line -> line.contains("SEVERE"));
-    copyToDocs(browser.screenshot("failed-sends"));
+    // the README shows this view
+    DocsScreenshots.copy(browser.screenshot("failed-sends"), "failed-sends");
   }
 
   @Test
@@ -142,26 +143,6 @@ class FailedSendsPageIT {
         d ->
             "true".equals(browser.find(quiet).getDomAttribute("aria-current"))
                 && browser.all(card + " .alerts li").size() == 3);
-  }
-
-  /**
-   * The README shows this view: with {@code -Ddocs.screenshots=true} the picture in
-   * docs/screenshots is taken again (not on every run: its times change, and so would the file).
-   */
-  private static void copyToDocs(final Path screenshot) {
-    if (!Boolean.getBoolean("docs.screenshots")) {
-      return;
-    }
-    try {
-      final Path docs = Path.of("docs", "screenshots");
-      Files.createDirectories(docs);
-      Files.copy(
-          screenshot,
-          docs.resolve("failed-sends.png"),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (java.io.IOException failed) {
-      throw new java.io.UncheckedIOException(failed);
-    }
   }
 
   private void post(final String body) throws Exception {

@@ -11,7 +11,6 @@ import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -283,7 +282,7 @@ class InboxIT {
   }
 
   @Test
-  void showsTheConversationWithOriginsStatusesEditsRepliesReactionsAndMedia() throws Exception {
+  void showsTheConversationWithOriginsStatusesEditsRepliesReactionsAndMedia() {
     openThread(NUMBER, PABLO);
 
     final WebElement shipped = message(ORDER_SHIPPED);
@@ -349,11 +348,7 @@ class InboxIT {
                 .format(Instant.ofEpochSecond(1_739_230_955)));
 
     browser.script("document.getElementById('messages-scroller').scrollTop = 0");
-    final Path shot = browser.screenshot("inbox-conversation");
-    if (Boolean.getBoolean("inbox.docs")) {
-      Files.createDirectories(Path.of("docs"));
-      Files.copy(shot, Path.of("docs", "inbox.png"), StandardCopyOption.REPLACE_EXISTING);
-    }
+    DocsScreenshots.copyTo(browser.screenshot("inbox-conversation"), Path.of("docs", "inbox.png"));
   }
 
   @Test

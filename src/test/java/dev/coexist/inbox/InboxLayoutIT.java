@@ -10,11 +10,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +30,13 @@ import org.openqa.selenium.WebElement;
 /**
  * The inbox a support engineer works in all day, in headless Chromium against the real Coexist: a
  * phone-sized screen, dark mode, a long thread read by scrolling up, readable bubbles and previews
- * in words. Screenshots go to docs/screenshots/.
+ * in words. Screenshots go to target/screenshots/, and to docs/screenshots/ with {@code
+ * -Ddocs.screenshots=true} ({@link DocsScreenshots}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InboxLayoutIT {
   private static final String KEY = "test-key";
   private static final String TIME_ZONE = "America/Sao_Paulo";
-  private static final Path DOCS = Path.of("docs", "screenshots");
 
   /** The customer of the long thread. */
   private static final String LONG = "16505550600";
@@ -167,15 +164,9 @@ class InboxLayoutIT {
     browser.colorScheme("");
   }
 
-  /** Saves the screen as docs/screenshots/NAME.png (and under target/screenshots). */
+  /** Saves the screen under target/screenshots (and as docs/screenshots/NAME.png when asked). */
   private void shot(final String name) {
-    final Path taken = browser.screenshot("InboxLayoutIT-" + name);
-    try {
-      Files.createDirectories(DOCS);
-      Files.copy(taken, DOCS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException failed) {
-      throw new UncheckedIOException(failed);
-    }
+    DocsScreenshots.copy(browser.screenshot("InboxLayoutIT-" + name), name);
   }
 
   private long threadId(final String customerPhone) {

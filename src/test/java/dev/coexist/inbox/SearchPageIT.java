@@ -8,7 +8,6 @@ import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -139,7 +138,7 @@ class SearchPageIT {
   }
 
   @Test
-  void aNameFindsItsThreadAndItsMessages() throws Exception {
+  void aNameFindsItsThreadAndItsMessages() {
     slash();
     searchBox().sendKeys("pablo");
     browser.await(
@@ -155,11 +154,6 @@ class SearchPageIT {
     assertThat(browser.find(".thread-open[aria-current='true']").getDomAttribute("data-thread-id"))
         .isEqualTo(deliveries.api("/api/v1/search?q=" + HI_PABLO).at("/hits/0/thread/id").asText());
 
-    final Path shot = browser.screenshot("search");
-    if (Boolean.getBoolean("inbox.docs")) {
-      Files.createDirectories(Path.of("docs", "screenshots"));
-      Files.copy(
-          shot, Path.of("docs", "screenshots", "search.png"), StandardCopyOption.REPLACE_EXISTING);
-    }
+    DocsScreenshots.copy(browser.screenshot("search"), "search");
   }
 }
