@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * The inbox a support engineer works in all day, in headless Chromium against the real Coexist: a
@@ -478,16 +479,17 @@ class InboxLayoutIT {
     browser.await(d -> current().equals(ids.get(0)));
     browser.awaitElement("#messages li.message");
 
-    // "/" focuses the search box when the page has one
-    browser.script(
-        "const input = document.createElement('input'); input.id = 'search';"
-            + " input.setAttribute('aria-label', 'Search'); document.querySelector('.topbar').append(input)");
+    // "/" focuses the page's own search box, and is not typed into it
+    assertThat(browser.all("#search")).hasSize(1);
     browser.script("document.activeElement.blur()");
-    browser.find("body").sendKeys("/");
+    new Actions(browser.driver()).sendKeys("/").perform();
     browser.await(d -> "search".equals(browser.script("return document.activeElement.id")));
     assertThat(browser.find("#search").getDomProperty("value")).isEmpty();
+    // Esc leaves the box, and j moves on from the thread it left
     browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
     browser.await(d -> !"search".equals(browser.script("return document.activeElement.id")));
+    new Actions(browser.driver()).sendKeys("j").perform();
+    browser.await(d -> current().equals(ids.get(1)));
   }
 
   private String current() {
