@@ -72,7 +72,7 @@ class InboxAssetsTest {
               .sorted()
               .toList();
     }
-    assertThat(scripts).contains("main.js", "conversation.js", "days.js");
+    assertThat(scripts).contains("main.js", "conversation.js", "days.js", "timeline.js");
     final Map<String, Long> lines =
         scripts.stream().collect(Collectors.toMap(Function.identity(), this::lineCount));
     assertThat(lines)
