@@ -13,8 +13,12 @@ import dev.coexist.testing.RunningApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +46,16 @@ class InboxLayoutIT {
   /** The customer of the long thread. */
   private static final String LONG = "16505550600";
 
-  private static final int LONG_MESSAGES = 600;
+  /** The issue measured a thread of 2,099 messages. */
+  private static final int LONG_MESSAGES = 2_000;
+
+  /** Messages per delivery of the long thread: ten deliveries, not two thousand. */
+  private static final int LONG_DELIVERY = 200;
+
   private static final int PAGE = 50;
+
+  /** The long thread's message whose day the reader jumps to before it is loaded. */
+  private static final int JUMP_TO = 500;
 
   /** A customer who writes Arabic. */
   private static final String RTL = "16505550700";
@@ -89,10 +101,10 @@ class InboxLayoutIT {
     deliveries.post(
         "meta/messages-text.json",
         Deliveries.inboundText(RTL, "ليلى", "wamid.rtl.1", "مرحبا، أين طلبي؟"));
-    // the long thread: one message an hour for 25 days, posted a hundred at a time
+    // the long thread: one message an hour for 83 days
     longStart = now - LONG_MESSAGES * 3600L;
-    for (int from = 0; from < LONG_MESSAGES; from += 100) {
-      deliveries.post("meta/messages-text.json", longThread(from, 100, longStart));
+    for (int from = 0; from < LONG_MESSAGES; from += LONG_DELIVERY) {
+      deliveries.post("meta/messages-text.json", longThread(from, LONG_DELIVERY, longStart));
     }
     deliveries.awaitProcessed();
     browser = Browser.start(Files.createDirectories(temp.resolve("chromium")), TIME_ZONE);
@@ -332,6 +344,31 @@ class InboxLayoutIT {
     // the reader stays on what they read: the scroll position is not at the top any more
     assertThat(number("document.getElementById('messages-scroller').scrollTop")).isPositive();
 
+    // jump to a day months back, far older than anything loaded: the pages in between load and
+    // the day's separator comes to the top, followed by the day's first message
+    final LocalDate jumpDay = longDay(JUMP_TO);
+    final int firstOfDay =
+        IntStream.rangeClosed(0, JUMP_TO)
+            .filter(n -> longDay(n).equals(jumpDay))
+            .findFirst()
+            .orElseThrow();
+    final String daySeparator = "#messages li.day[data-day='" + jumpDay + "']";
+    assertThat(count(daySeparator)).isZero();
+    assertThat(count("#messages li.message[data-wamid='" + longWamid(firstOfDay) + "']")).isZero();
+    browser.script(
+        "const input = document.getElementById('jump-date'); input.value = arguments[0];"
+            + " input.dispatchEvent(new Event('change'))",
+        jumpDay.toString());
+    browser.await(Duration.ofSeconds(20), d -> atTheTop(daySeparator));
+    assertThat(
+            browser
+                .find(daySeparator)
+                .findElement(By.xpath("following-sibling::li[1]"))
+                .getDomAttribute("data-wamid"))
+        .isEqualTo(longWamid(firstOfDay));
+    assertThat(count("#messages li.message")).isLessThan(LONG_MESSAGES);
+    assertThat(number("window.removed")).isZero();
+
     // keep scrolling up until the first message of the thread
     browser.await(
         Duration.ofSeconds(30),
@@ -402,6 +439,23 @@ class InboxLayoutIT {
                         + " return t.top >= s.top - 1 && t.bottom <= s.bottom + 1",
                     day));
     shot("long-thread-day-separator");
+  }
+
+  /** The calendar day of the long thread's message n where the browser is. */
+  private LocalDate longDay(final int n) {
+    return LocalDate.ofInstant(Instant.ofEpochSecond(longStart + n * 3600L), ZoneId.of(TIME_ZONE));
+  }
+
+  /** Whether the element is at the top of the messages pane, whole. */
+  private boolean atTheTop(final String css) {
+    return (Boolean)
+        browser.script(
+            "const s = document.getElementById('messages-scroller').getBoundingClientRect();"
+                + " const e = document.querySelector(arguments[0]);"
+                + " if (!e) return false;"
+                + " const t = e.getBoundingClientRect();"
+                + " return t.top >= s.top - 1 && t.bottom <= s.bottom + 1 && t.top - s.top < 60",
+            css);
   }
 
   @Test
