@@ -69,8 +69,8 @@ function item(alert) {
   );
 }
 
-/** Meta's disconnection reasons in words. */
-function reasonText(reason) {
+/** Meta's disconnection reasons in words (also the timeline's, timeline.js). */
+export function reasonText(reason) {
   return (
     {
       PRIMARY_INACTIVITY: 'the Business app was not opened for about 14 days',

@@ -72,6 +72,8 @@ export class Api {
     return this.get(`/api/v1/numbers/${seg(number)}/threads/${seg(thread)}/messages`, { limit: 50, ...page });
   }
   message(wamid) { return this.get(`/api/v1/messages/${seg(wamid)}`); }
+  /** A number's account updates and partner events, newest first. */
+  numberEvents(number, cursor, limit) { return this.get(`/api/v1/numbers/${seg(number)}/events`, { limit, cursor }); }
   /** query: {state} or {with_problems: true}. */
   journal(query, cursor) { return this.get('/api/v1/journal', { ...query, limit: 50, cursor }); }
   journalEntry(id) { return this.get(`/api/v1/journal/${seg(id)}`, { limit: 20 }); }

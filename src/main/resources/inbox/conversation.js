@@ -1,5 +1,6 @@
-// The open conversation: bubbles by direction, where each message came from, status ticks,
-// edits, deletions, replies, reactions and media (bubbles.js), with a separator per day.
+// The open conversation: its messages as bubbles (message-bubble.js) with a separator per day and
+// a jump to a date (days.js), the page that holds a search hit, and what a bubble has to look up
+// (the message a reply quotes, the reason a send failed).
 //
 // Rendering is keyed: each message and each day separator has one node, kept while its message
 // does not change. A live event or a merged page replaces the bubbles whose message changed and
@@ -7,72 +8,13 @@
 // reader scrolls towards the top, and the scroll position stays on what was being read.
 
 import { el, byId, show } from './dom.js';
-import { time, customerName, ORIGINS, STATUSES, errorText, dayKey, dayLabel } from './format.js';
-import { preview, contentBlock, mediaBlock, TEXT_IN_BLOCK, KNOWN } from './bubbles.js';
-import { statusPanel } from './message-details.js';
+import { customerName } from './format.js';
+import { preview } from './bubbles.js';
+import { messageBubble, errorLine } from './message-bubble.js';
+import { keysWithDays, isDayKey, daySeparator, jumpToDay } from './days.js';
 
 /** Load the next older page when the reader is this close (px) to the top. */
 const NEAR_TOP = 600;
-
-function badges(message) {
-  return el(
-    'div',
-    { className: 'badges' },
-    (message.origins ?? []).map((origin) =>
-      el('span', { className: `badge ${origin}`, dataset: { origin } }, ORIGINS[origin] ?? origin),
-    ),
-  );
-}
-
-function body(message) {
-  if (message.revoked) {
-    return el('p', { className: 'text revoked', dataset: { role: 'revoked' } }, 'This message was deleted');
-  }
-  const parts = [contentBlock(message)];
-  // the caption is already part of the media block, a reply title part of its card
-  const shown = (message.media?.caption && message.text === message.media.caption) || TEXT_IN_BLOCK.has(message.type);
-  const text = shown ? null : message.text;
-  if (text) parts.push(el('p', { className: 'text', dataset: { role: 'text' }, attrs: { dir: 'auto' } }, text));
-  if (!text && !message.media && !parts[0]) {
-    parts.push(el('p', { className: 'text muted', dataset: { role: 'text' } }, preview(message)));
-  }
-  if (message.content !== null && message.content !== undefined && !KNOWN.has(message.type)) {
-    parts.push(
-      el(
-        'details',
-        { className: 'content-details' },
-        el('summary', {}, 'Content'),
-        el('pre', {}, JSON.stringify(message.content, null, 2)),
-      ),
-    );
-  }
-  return parts;
-}
-
-function ticks(message) {
-  if (message.direction !== 'outbound' || !message.status) return null;
-  const known = STATUSES[message.status] ?? { ticks: '?', label: message.status };
-  return el(
-    'span',
-    {
-      className: `ticks ${message.status}`,
-      dataset: { status: message.status },
-      attrs: { role: 'img', 'aria-label': known.label, title: known.label },
-    },
-    known.ticks,
-  );
-}
-
-function errors(message, statusErrors) {
-  const list = message.errors?.length ? message.errors : (statusErrors ?? []);
-  if (message.status !== 'failed' && list.length === 0) return null;
-  return el(
-    'p',
-    { className: 'message-errors', dataset: { role: 'errors' } },
-    message.status === 'failed' ? 'Failed: ' : 'Errors: ',
-    list.map(errorText).join('; ') || (statusErrors ? 'no reason given' : '…'),
-  );
-}
 
 function when(message) {
   return Date.parse(message.sent_at ?? '') || 0;
@@ -249,18 +191,12 @@ export class Conversation {
 
   /** The keys in page order: a day separator before the first message of each day. */
   keys() {
-    const keys = [];
-    let day = null;
-    for (const wamid of this.order) {
-      const at = this.messages.get(wamid).at;
-      const key = at ? dayKey(new Date(at)) : 'unknown';
-      if (key !== day) {
-        keys.push(`day:${key}`);
-        day = key;
-      }
-      keys.push(`msg:${wamid}`);
-    }
-    return keys;
+    return keysWithDays(this.order, (wamid) => this.messages.get(wamid).at);
+  }
+
+  /** The time (epoch ms) of the oldest message shown, 0 when unknown or none. */
+  oldestAt() {
+    return this.messages.get(this.order[0])?.at ?? 0;
   }
 
   render() {
@@ -289,15 +225,10 @@ export class Conversation {
   /** The node of a key, built again only when what it shows changed. */
   node(key) {
     const entry = this.nodes.get(key);
-    if (key.startsWith('day:')) {
+    if (isDayKey(key)) {
       if (entry) return entry.node;
-      const day = key.slice(4);
-      const node = el(
-        'li',
-        { className: 'day', dataset: { day }, attrs: { role: 'separator' } },
-        el('span', {}, day === 'unknown' ? 'Unknown date' : dayLabel(new Date(`${day}T12:00:00`))),
-      );
-      this.nodes.set(key, { node, signature: day });
+      const node = daySeparator(key);
+      this.nodes.set(key, { node, signature: key });
       return node;
     }
     const wamid = key.slice(4);
@@ -325,80 +256,28 @@ export class Conversation {
     this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
-  /** Loads older pages until the day `day` (YYYY-MM-DD) is shown, then scrolls to it. */
-  async jumpTo(day) {
-    if (!day || this.thread === null) return false;
-    const generation = this.generation;
-    const oldestDay = () => {
-      const first = this.messages.get(this.order[0]);
-      return first?.at ? dayKey(new Date(first.at)) : null;
-    };
-    while (this.before && (oldestDay() ?? '') >= day && generation === this.generation) {
-      await this.loadOlder({ limit: 200 });
-    }
-    if (generation !== this.generation) return false;
-    const days = [...this.list.querySelectorAll('li.day')];
-    const target = days.find((node) => node.dataset.day >= day) ?? days.at(-1);
-    if (!target) return false;
-    this.scroller.scrollTop = target.offsetTop - this.scroller.offsetTop;
-    target.classList.add('target');
-    setTimeout(() => target.classList.remove('target'), 1500);
-    return target.dataset.day === day;
+  /** Loads older pages until the day `day` (YYYY-MM-DD) is shown, then scrolls to it (days.js). */
+  jumpTo(day) {
+    return jumpToDay(this, day);
   }
 
   bubble(message) {
-    return el(
-      'li',
-      {
-        className: `message ${message.direction}${message.fresh ? ' fresh' : ''}${message.wamid === this.found ? ' found' : ''}`,
-        dataset: { wamid: message.wamid, direction: message.direction, type: message.type },
-        attrs: { 'aria-label': `${message.direction === 'outbound' ? 'Sent' : 'Received'} message` },
-      },
-      badges(message),
-      this.quote(message),
-      mediaBlock(message, this.historyOf(this.number)?.started_at),
-      body(message),
-      message.reactions?.length
-        ? el(
-            'ul',
-            { className: 'reactions', attrs: { 'aria-label': 'Reactions' } },
-            message.reactions
-              .filter((reaction) => reaction.emoji)
-              .map((reaction) =>
-                el('li', { dataset: { role: 'reaction', direction: reaction.direction } }, reaction.emoji),
-              ),
-          )
-        : null,
-      this.errors(message),
-      el(
-        'div',
-        { className: 'message-meta' },
-        message.edited
-          ? el(
-              'span',
-              {
-                className: 'marker',
-                dataset: { role: 'edited' },
-                attrs: {
-                  title: message.edited.original_text ? `Originally: ${message.edited.original_text}` : 'Edited',
-                },
-              },
-              'edited',
-            )
-          : null,
-        message.revoked ? el('span', { className: 'marker', dataset: { role: 'revoked-marker' } }, 'deleted') : null,
-        time(message.sent_at),
-        ticks(message),
-      ),
-      statusPanel(this.api, message),
-    );
+    // the quote first, then the errors: each may start a look-up that renders again when done
+    const quote = this.quote(message);
+    const errors = this.errors(message);
+    return messageBubble(this.api, message, {
+      quote,
+      errors,
+      found: message.wamid === this.found,
+      historyStartedAt: this.historyOf(this.number)?.started_at,
+    });
   }
 
   /** A failed message's reason; from its status history when the message itself has none. */
   errors(message) {
-    if (message.status !== 'failed' || message.errors?.length) return errors(message);
+    if (message.status !== 'failed' || message.errors?.length) return errorLine(message);
     if (!this.statusErrors.has(message.wamid)) this.lookUpStatusErrors(message.wamid);
-    return errors(message, this.statusErrors.get(message.wamid));
+    return errorLine(message, this.statusErrors.get(message.wamid));
   }
 
   async lookUpStatusErrors(wamid) {

@@ -134,6 +134,7 @@ function onChange({ event, data: envelope }) {
     case 'number.updated':
       refreshNumbers();
       refreshAlerts();
+      if (event === 'number.updated' && data.phone_number_id) numbers.timelines.changed(data.phone_number_id);
       break;
     case 'delivery.failed':
       refreshFailed();
@@ -243,6 +244,7 @@ function signOut(reason) {
   threads.list.clear();
   contacts.list.clear();
   byId('numbers').replaceChildren();
+  numbers.timelines.clear();
   failed.reset();
   pollSubscriptions(false);
   subscriptions.reset();

@@ -1,9 +1,10 @@
-// The numbers pane: each number with its account state, history sync (history.js) and contacts;
-// choosing one opens its threads.
+// The numbers pane: each number with its account state, history sync (history.js), contacts and
+// timeline of account and partner events (timeline.js); choosing one opens its threads.
 
 import { el, byId, show } from './dom.js';
 import { time, plural } from './format.js';
 import { historyNotes, phaseRows } from './history.js';
+import { Timelines } from './timeline.js';
 
 const SYNC_STATES = {
   not_started: { text: 'History not started', tone: 'neutral' },
@@ -39,7 +40,7 @@ function historyBlock(number) {
   return block;
 }
 
-function card(number, selected, onSelect) {
+function card(number, selected, onSelect, timeline) {
   const open = el(
     'button',
     {
@@ -80,6 +81,7 @@ function card(number, selected, onSelect) {
       el('dd', {}, time(number.last_seen_at) ?? '—'),
     ),
     historyBlock(number),
+    timeline,
   );
 }
 
@@ -90,6 +92,7 @@ export class NumbersPane {
     this.list = byId('numbers');
     this.selected = null;
     this.numbers = [];
+    this.timelines = new Timelines(api);
   }
 
   async refresh() {
@@ -106,12 +109,18 @@ export class NumbersPane {
 
   render() {
     // re-rendering replaces the buttons, so keep the keyboard focus where it was
-    const focused = document.activeElement?.closest?.('.number')?.dataset.phoneNumberId;
+    const active = document.activeElement;
+    const focused = active?.closest?.('.number')?.dataset.phoneNumberId;
     this.list.replaceChildren(
-      ...this.numbers.map((number) => card(number, number.phone_number_id === this.selected, this.onSelect)),
+      ...this.numbers.map((number) =>
+        card(number, number.phone_number_id === this.selected, this.onSelect, this.timelines.node(number.phone_number_id)),
+      ),
     );
     show(byId('numbers-empty'), this.numbers.length === 0);
-    if (focused) {
+    if (active && this.list.contains(active)) {
+      // a control of a timeline: the same node, moved into the new card, lost the focus on the way
+      active.focus({ preventScroll: true });
+    } else if (focused) {
       this.list.querySelector(`[data-phone-number-id="${CSS.escape(focused)}"] .number-open`)?.focus();
     }
   }

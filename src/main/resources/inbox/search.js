@@ -110,9 +110,16 @@ export class SearchBox {
       el(
         'button',
         { type: 'button', className: 'hit-open', on: { click: () => this.onOpenHit(hit) } },
-        el('span', { className: 'thread-name' }, thread ? customerName(thread.customer) : `Thread ${message.thread_id}`),
-        el('span', { className: 'thread-time' }, time(message.sent_at, { compact: true })),
-        el('span', { className: 'hit-text' }, message.direction === 'outbound' ? 'You: ' : '', text),
+        // a name and words in Arabic or Hebrew read right to left, whatever the page's direction
+        el('span', { className: 'thread-name', attrs: { dir: 'auto' } }, thread ? customerName(thread.customer) : `Thread ${message.thread_id}`),
+        el('span', { className: 'thread-time' }, time(message.sent_at)),
+        el(
+          'span',
+          { className: 'hit-text' },
+          message.direction === 'outbound' ? 'You: ' : '',
+          // isolated, so that "You: " does not decide the direction of the customer's words
+          el('bdi', { dataset: { role: 'hit-text' }, attrs: { dir: 'auto' } }, text),
+        ),
       ),
     );
   }

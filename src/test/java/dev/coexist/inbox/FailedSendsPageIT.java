@@ -3,13 +3,19 @@ package dev.coexist.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,21 +24,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /**
- * The inbox's Failed sends view and the numbers' alerts in headless Chromium against the real
- * Coexist: failed template sends (known and unknown codes) made through the Cloud API, a
- * PARTNER_REMOVED account update and an account violation, delivered through the webhook routes.
+ * The inbox's Failed sends view, the numbers' alerts and their timelines in headless Chromium
+ * against the real Coexist: failed template sends (known and unknown codes) made through the Cloud
+ * API, a PARTNER_REMOVED account update, an account violation and a number with more partner events
+ * than a page holds, delivered through the webhook routes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FailedSendsPageIT {
   private static final String KEY = "test-key";
   private static final String NUMBER = Deliveries.NUMBER;
   private static final String QUIET = "107777777777777";
+
+  /** A number with more partner events than one page of its timeline (20) shows. */
+  private static final String BUSY = "108888888888888";
+
+  private static final String BUSY_DISPLAY = "15550003333";
+  private static final String BUSY_WABA = "108888888888000";
+  private static final int BUSY_EVENTS = 25;
   private static final String MARKUP = "New <img src=x onerror=alert(1)> error";
 
   @TempDir static Path temp;
   private RunningApp app;
+  private Deliveries deliveries;
   private Browser browser;
   private final long now = Instant.now().getEpochSecond();
 
@@ -40,7 +57,7 @@ class FailedSendsPageIT {
   void start() throws Exception {
     assumeTrue(Browser.installed(), "needs Debian's chromium and chromedriver");
     app = RunningApp.start(temp.resolve("data"), Map.of(ConfigKey.API_KEY, KEY));
-    final Deliveries deliveries = new Deliveries(app, KEY);
+    deliveries = new Deliveries(app, KEY);
     deliveries.post("meta/echo-text.json");
     post(
         meta(
@@ -57,6 +74,19 @@ class FailedSendsPageIT {
     post(failed("wamid.fail.new", Deliveries.PABLO, now - 100, 139999, MARKUP));
     deliveries.post("meta/account-update-partner-removed.json");
     deliveries.post("360dialog/partner-event-account-violation.json");
+    post(
+        meta(
+            BUSY,
+            BUSY_DISPLAY,
+            BUSY_WABA,
+            "smb_message_echoes",
+            """
+            "message_echoes":[{"from":"%s","to":"16505558888","id":"wamid.busy",
+            "timestamp":"%d","type":"text","text":{"body":"Busy"}}]"""
+                .formatted(BUSY_DISPLAY, now - 600)));
+    for (int n = 0; n < BUSY_EVENTS; n++) {
+      deliveries.post("360dialog/partner-event-channel-created.json", busyChannel("channel" + n));
+    }
     deliveries.awaitProcessed();
     browser = Browser.start(Files.createDirectories(temp.resolve("chromium")), "Europe/Lisbon");
   }
@@ -111,7 +141,8 @@ class FailedSendsPageIT {
     assertThat(browser.all("#failures-view img")).isEmpty();
     assertThat(browser.find("#failures-count").getText()).isEqualTo("3");
     assertThat(browser.console()).noneMatch(line -> line.contains("SEVERE"));
-    copyToDocs(browser.screenshot("failed-sends"));
+    // the README shows this view
+    DocsScreenshots.copy(browser.screenshot("failed-sends"), "failed-sends");
   }
 
   @Test
@@ -144,24 +175,128 @@ class FailedSendsPageIT {
                 && browser.all(card + " .alerts li").size() == 3);
   }
 
-  /**
-   * The README shows this view: with {@code -Ddocs.screenshots=true} the picture in
-   * docs/screenshots is taken again (not on every run: its times change, and so would the file).
-   */
-  private static void copyToDocs(final Path screenshot) {
-    if (!Boolean.getBoolean("docs.screenshots")) {
-      return;
-    }
-    try {
-      final Path docs = Path.of("docs", "screenshots");
-      Files.createDirectories(docs);
-      Files.copy(
-          screenshot,
-          docs.resolve("failed-sends.png"),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (java.io.IOException failed) {
-      throw new java.io.UncheckedIOException(failed);
-    }
+  @Test
+  void aNumbersTimelineShowsItsAccountAndPartnerEventsNewestFirst() {
+    final String card = "#numbers li.number[data-phone-number-id='" + NUMBER + "']";
+    browser.await(d -> browser.all(card + " .alerts li").size() == 3);
+    browser.find(card + " [data-role=timeline] > summary").click();
+    browser.await(d -> browser.all(card + " .timeline-event").size() == 2);
+    final List<WebElement> events = browser.all(card + " .timeline-event");
+    assertThat(events)
+        .extracting(event -> event.getDomAttribute("data-event"))
+        .containsExactly("account_violation", "PARTNER_REMOVED");
+    assertThat(events)
+        .extracting(event -> event.getDomAttribute("data-journal-id"))
+        .containsExactlyElementsOf(journalIds(NUMBER));
+
+    final WebElement violation = events.get(0);
+    assertThat(violation.getText()).contains("360dialog partner event");
+    assertThat(violation.findElement(By.cssSelector("[data-role=details]")).getText())
+        .isEqualTo("violation: SCAM");
+    final WebElement removed = events.get(1);
+    assertThat(removed.getText()).contains("Account update");
+    assertThat(removed.findElement(By.cssSelector("[data-role=details]")).getText())
+        .isEqualTo(
+            "PRIMARY_INACTIVITY — the Business app was not opened for about 14 days · by SYSTEM");
+    // each at the time it was received, in the format (and zone) of every other time on the page:
+    // the alerts on the same card show the same two events
+    assertThat(time(removed)).isEqualTo(time(browser.find(card + " [data-alert='account']")));
+    assertThat(time(violation))
+        .isEqualTo(time(browser.find(card + " [data-alert='account_violation']")));
+    assertThat(violation.findElement(By.cssSelector("time")).getText()).matches(".+, \\d{4}, .+");
+    assertThat(browser.find(card + " [data-role=timeline] .more").isDisplayed()).isFalse();
+
+    // the numbers pane draws its cards again: the timeline stays open with what it shows
+    final WebElement timeline = browser.find(card + " [data-role=timeline]");
+    final String quiet = "#numbers li.number[data-phone-number-id='" + QUIET + "']";
+    browser.find(quiet + " .number-open").click();
+    browser.await(d -> "true".equals(browser.find(quiet).getDomAttribute("aria-current")));
+    assertThat(browser.find(card + " [data-role=timeline]")).isEqualTo(timeline);
+    assertThat(timeline.getDomProperty("open")).isEqualTo("true");
+    assertThat(browser.all(card + " .timeline-event")).hasSize(2);
+    browser.find(card + " .number-open").click();
+    browser.await(d -> "true".equals(browser.find(card).getDomAttribute("aria-current")));
+    browser.script("arguments[0].scrollIntoView({block: 'end'})", timeline);
+    DocsScreenshots.copy(browser.screenshot("timeline"), "timeline");
+  }
+
+  @Test
+  void aLongTimelinePagesWithMoreAndTakesANewEventOnTop() {
+    final String card = "#numbers li.number[data-phone-number-id='" + BUSY + "']";
+    browser.awaitElement(card + " [data-role=timeline] > summary").click();
+    browser.await(d -> browser.all(card + " .timeline-event").size() == 20);
+    final WebElement more = browser.find(card + " [data-role=timeline] .more");
+    assertThat(more.isDisplayed()).isTrue();
+    more.click();
+    browser.await(d -> browser.all(card + " .timeline-event").size() == BUSY_EVENTS);
+    assertThat(more.isDisplayed()).isFalse();
+    assertThat(browser.all(card + " .timeline-event"))
+        .extracting(event -> event.getDomAttribute("data-journal-id"))
+        .containsExactlyElementsOf(journalIds(BUSY));
+    assertThat(browser.find(card + " .timeline-event [data-role=details]").getText())
+        .isEqualTo("channel: pending");
+
+    // a new partner event while the timeline is open: on top, and the pages read stay
+    browser.await(d -> "live".equals(browser.find("body").getDomAttribute("data-feed")));
+    final String summary = card + " [data-role=timeline] > summary";
+    browser.script(
+        "document.querySelector(arguments[0]).dataset.drawnBefore = 'yes';"
+            + " document.querySelector(arguments[1]).focus()",
+        card,
+        summary);
+    deliveries.post("360dialog/partner-event-channel-created.json", busyChannel("channel-new"));
+    browser.await(
+        Duration.ofSeconds(5),
+        d -> browser.all(card + " .timeline-event").size() == BUSY_EVENTS + 1);
+    assertThat(browser.all(card + " .timeline-event"))
+        .extracting(event -> event.getDomAttribute("data-journal-id"))
+        .containsExactlyElementsOf(journalIds(BUSY));
+    // the feed made the pane draw its cards again: the timeline kept the keyboard focus
+    browser.await(d -> browser.all(card + "[data-drawn-before]").isEmpty());
+    assertThat(
+            browser.script(
+                "return document.activeElement === document.querySelector(arguments[0])", summary))
+        .isEqualTo(true);
+
+    // a number without any: said in words
+    final String quiet = "#numbers li.number[data-phone-number-id='" + QUIET + "']";
+    browser.find(quiet + " [data-role=timeline] > summary").click();
+    browser.await(
+        d ->
+            browser
+                .find(quiet + " [data-role=timeline-state]")
+                .getText()
+                .equals("No account update or partner event received."));
+    assertThat(browser.all(quiet + " .timeline-event")).isEmpty();
+  }
+
+  /** The journal ids of a number's timeline as the API lists it, newest first. */
+  private List<String> journalIds(final String number) {
+    return StreamSupport.stream(
+            deliveries
+                .api("/api/v1/numbers/" + number + "/events?limit=500")
+                .get("events")
+                .spliterator(),
+            false)
+        .map(event -> event.get("journal_id").asText())
+        .toList();
+  }
+
+  /** The instant and the text of an element's time. */
+  private static List<String> time(final WebElement element) {
+    final WebElement time = element.findElement(By.cssSelector("time"));
+    return List.of(time.getDomAttribute("datetime"), time.getText());
+  }
+
+  /** partner-event-channel-created.json about the busy number, as a new event. */
+  private static Consumer<ObjectNode> busyChannel(final String channelId) {
+    return body -> {
+      body.put("id", UUID.randomUUID().toString());
+      final ObjectNode channel = (ObjectNode) body.at("/data/channel");
+      channel.put("id", channelId);
+      ((ObjectNode) channel.get("waba_account")).put("id", BUSY_WABA).put("external_id", BUSY_WABA);
+      ((ObjectNode) channel.get("setup_info")).put("phone_number", BUSY_DISPLAY);
+    };
   }
 
   private void post(final String body) throws Exception {

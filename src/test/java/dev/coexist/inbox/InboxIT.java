@@ -11,7 +11,6 @@ import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -55,6 +54,9 @@ class InboxIT {
 
   /** A fourth number whose history import the tests run step by step. */
   private static final String IMPORTING = "106540352247777";
+
+  /** A sixth number whose history import was declined after two chunks had arrived. */
+  private static final String PARTIAL = "106540352244444";
 
   // wamids of the fixtures
   private static final String ORDER_SHIPPED =
@@ -116,6 +118,11 @@ class InboxIT {
     deliveries.post(
         "meta/account-update-partner-removed.json",
         body -> Deliveries.value(body).put("phone_number", "15550009999"));
+    // a sixth number: a chunk of phase 0, one of phase 1, then the business turned sharing off
+    final var toPartial = Deliveries.forNumber(PARTIAL, "15550004444");
+    deliveries.post("meta/history-phase0-chunk1.json", toPartial);
+    deliveries.post("360dialog/history-phase1-chunk3.json", toPartial);
+    deliveries.post("360dialog/history-declined.json", toPartial);
     // a third number with many customers
     deliveries.post(
         "meta/messages-text.json",
@@ -242,6 +249,55 @@ class InboxIT {
         .contains("PRIMARY_INACTIVITY");
   }
 
+  @Test
+  void aDeclineAfterSomeChunksSaysWhatArrivedIsKeptAndWhichPhaseIsPartial() {
+    final JsonNode history = deliveries.api("/api/v1/numbers/" + PARTIAL).get("history");
+    assertThat(history.get("state").asText()).isEqualTo("declined");
+    assertThat(history.get("chunks").asInt()).isEqualTo(2);
+    final int messages = history.get("messages").asInt();
+    assertThat(messages).isPositive();
+
+    final WebElement sync = numberCard(PARTIAL).findElement(By.cssSelector(".sync"));
+    // the overall figure of the last chunk stays next to "declined": the words below explain both
+    assertThat(sync.findElement(By.cssSelector(".sync-head")).getText())
+        .contains("History declined")
+        .contains(history.get("progress").asInt() + "%");
+    assertThat(sync.findElement(By.cssSelector("[data-role=decline]")).getText())
+        .isEqualTo(
+            "Declined after "
+                + messages
+                + " messages had arrived: History sync is turned off by the business from the"
+                + " WhatsApp Business App — History sharing is turned off by the business (error"
+                + " 2593109). What arrived is kept; nothing more will come.");
+    assertThat(sync.findElements(By.cssSelector("[data-role=history-summary]"))).isEmpty();
+    // phase 0 ended when phase 1 began; phase 1 was cut short; phase 2 never came
+    assertThat(phaseValues(sync)).containsExactly("100", "100", "0");
+    final List<WebElement> phases = sync.findElements(By.cssSelector(".phase"));
+    assertThat(phases)
+        .extracting(phase -> phase.getDomAttribute("class"))
+        .containsExactly("phase", "phase partial", "phase");
+    assertThat(phases)
+        .extracting(phase -> phase.findElement(By.cssSelector(".phase-detail")).getText())
+        .containsExactly(
+            "last day: done · 1 chunk, " + phaseMessages(history, 0),
+            "up to 90 days: partial: 1 chunk arrived before the decline · 1 chunk, "
+                + phaseMessages(history, 1),
+            "up to 180 days: not imported: declined · 0 chunks, 0 messages");
+  }
+
+  /** "5 messages": how many messages a phase of the import brought, as the API counts them. */
+  private static String phaseMessages(final JsonNode history, final int phase) {
+    final int count =
+        StreamSupport.stream(history.get("phases").spliterator(), false)
+            .filter(candidate -> candidate.get("phase").asInt() == phase)
+            .findFirst()
+            .orElseThrow()
+            .get("messages")
+            .asInt();
+    assertThat(count).as("phase %d's messages", phase).isPositive();
+    return count + (count == 1 ? " message" : " messages");
+  }
+
   /** Each phase bar's value, "indeterminate" when the phase's total is not known. */
   private static List<String> phaseValues(final WebElement card) {
     return card.findElements(By.cssSelector(".phase progress")).stream()
@@ -283,7 +339,7 @@ class InboxIT {
   }
 
   @Test
-  void showsTheConversationWithOriginsStatusesEditsRepliesReactionsAndMedia() throws Exception {
+  void showsTheConversationWithOriginsStatusesEditsRepliesReactionsAndMedia() {
     openThread(NUMBER, PABLO);
 
     final WebElement shipped = message(ORDER_SHIPPED);
@@ -349,11 +405,7 @@ class InboxIT {
                 .format(Instant.ofEpochSecond(1_739_230_955)));
 
     browser.script("document.getElementById('messages-scroller').scrollTop = 0");
-    final Path shot = browser.screenshot("inbox-conversation");
-    if (Boolean.getBoolean("inbox.docs")) {
-      Files.createDirectories(Path.of("docs"));
-      Files.copy(shot, Path.of("docs", "inbox.png"), StandardCopyOption.REPLACE_EXISTING);
-    }
+    DocsScreenshots.copyTo(browser.screenshot("inbox-conversation"), Path.of("docs", "inbox.png"));
   }
 
   @Test

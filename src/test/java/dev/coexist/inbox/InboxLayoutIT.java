@@ -10,14 +10,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,23 +30,32 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * The inbox a support engineer works in all day, in headless Chromium against the real Coexist: a
  * phone-sized screen, dark mode, a long thread read by scrolling up, readable bubbles and previews
- * in words. Screenshots go to docs/screenshots/.
+ * in words. Screenshots go to target/screenshots/, and to docs/screenshots/ with {@code
+ * -Ddocs.screenshots=true} ({@link DocsScreenshots}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InboxLayoutIT {
   private static final String KEY = "test-key";
   private static final String TIME_ZONE = "America/Sao_Paulo";
-  private static final Path DOCS = Path.of("docs", "screenshots");
 
   /** The customer of the long thread. */
   private static final String LONG = "16505550600";
 
-  private static final int LONG_MESSAGES = 600;
+  /** The issue measured a thread of 2,099 messages. */
+  private static final int LONG_MESSAGES = 2_000;
+
+  /** Messages per delivery of the long thread: ten deliveries, not two thousand. */
+  private static final int LONG_DELIVERY = 200;
+
   private static final int PAGE = 50;
+
+  /** The long thread's message whose day the reader jumps to before it is loaded. */
+  private static final int JUMP_TO = 500;
 
   /** A customer who writes Arabic. */
   private static final String RTL = "16505550700";
@@ -91,10 +101,10 @@ class InboxLayoutIT {
     deliveries.post(
         "meta/messages-text.json",
         Deliveries.inboundText(RTL, "ليلى", "wamid.rtl.1", "مرحبا، أين طلبي؟"));
-    // the long thread: one message an hour for 25 days, posted a hundred at a time
+    // the long thread: one message an hour for 83 days
     longStart = now - LONG_MESSAGES * 3600L;
-    for (int from = 0; from < LONG_MESSAGES; from += 100) {
-      deliveries.post("meta/messages-text.json", longThread(from, 100, longStart));
+    for (int from = 0; from < LONG_MESSAGES; from += LONG_DELIVERY) {
+      deliveries.post("meta/messages-text.json", longThread(from, LONG_DELIVERY, longStart));
     }
     deliveries.awaitProcessed();
     browser = Browser.start(Files.createDirectories(temp.resolve("chromium")), TIME_ZONE);
@@ -167,15 +177,9 @@ class InboxLayoutIT {
     browser.colorScheme("");
   }
 
-  /** Saves the screen as docs/screenshots/NAME.png (and under target/screenshots). */
+  /** Saves the screen under target/screenshots (and as docs/screenshots/NAME.png when asked). */
   private void shot(final String name) {
-    final Path taken = browser.screenshot("InboxLayoutIT-" + name);
-    try {
-      Files.createDirectories(DOCS);
-      Files.copy(taken, DOCS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException failed) {
-      throw new UncheckedIOException(failed);
-    }
+    DocsScreenshots.copy(browser.screenshot("InboxLayoutIT-" + name), name);
   }
 
   private long threadId(final String customerPhone) {
@@ -340,6 +344,31 @@ class InboxLayoutIT {
     // the reader stays on what they read: the scroll position is not at the top any more
     assertThat(number("document.getElementById('messages-scroller').scrollTop")).isPositive();
 
+    // jump to a day months back, far older than anything loaded: the pages in between load and
+    // the day's separator comes to the top, followed by the day's first message
+    final LocalDate jumpDay = longDay(JUMP_TO);
+    final int firstOfDay =
+        IntStream.rangeClosed(0, JUMP_TO)
+            .filter(n -> longDay(n).equals(jumpDay))
+            .findFirst()
+            .orElseThrow();
+    final String daySeparator = "#messages li.day[data-day='" + jumpDay + "']";
+    assertThat(count(daySeparator)).isZero();
+    assertThat(count("#messages li.message[data-wamid='" + longWamid(firstOfDay) + "']")).isZero();
+    browser.script(
+        "const input = document.getElementById('jump-date'); input.value = arguments[0];"
+            + " input.dispatchEvent(new Event('change'))",
+        jumpDay.toString());
+    browser.await(Duration.ofSeconds(20), d -> atTheTop(daySeparator));
+    assertThat(
+            browser
+                .find(daySeparator)
+                .findElement(By.xpath("following-sibling::li[1]"))
+                .getDomAttribute("data-wamid"))
+        .isEqualTo(longWamid(firstOfDay));
+    assertThat(count("#messages li.message")).isLessThan(LONG_MESSAGES);
+    assertThat(number("window.removed")).isZero();
+
     // keep scrolling up until the first message of the thread
     browser.await(
         Duration.ofSeconds(30),
@@ -410,6 +439,23 @@ class InboxLayoutIT {
                         + " return t.top >= s.top - 1 && t.bottom <= s.bottom + 1",
                     day));
     shot("long-thread-day-separator");
+  }
+
+  /** The calendar day of the long thread's message n where the browser is. */
+  private LocalDate longDay(final int n) {
+    return LocalDate.ofInstant(Instant.ofEpochSecond(longStart + n * 3600L), ZoneId.of(TIME_ZONE));
+  }
+
+  /** Whether the element is at the top of the messages pane, whole. */
+  private boolean atTheTop(final String css) {
+    return (Boolean)
+        browser.script(
+            "const s = document.getElementById('messages-scroller').getBoundingClientRect();"
+                + " const e = document.querySelector(arguments[0]);"
+                + " if (!e) return false;"
+                + " const t = e.getBoundingClientRect();"
+                + " return t.top >= s.top - 1 && t.bottom <= s.bottom + 1 && t.top - s.top < 60",
+            css);
   }
 
   @Test
@@ -487,16 +533,17 @@ class InboxLayoutIT {
     browser.await(d -> current().equals(ids.get(0)));
     browser.awaitElement("#messages li.message");
 
-    // "/" focuses the search box when the page has one
-    browser.script(
-        "const input = document.createElement('input'); input.id = 'search';"
-            + " input.setAttribute('aria-label', 'Search'); document.querySelector('.topbar').append(input)");
+    // "/" focuses the page's own search box, and is not typed into it
+    assertThat(browser.all("#search")).hasSize(1);
     browser.script("document.activeElement.blur()");
-    browser.find("body").sendKeys("/");
+    new Actions(browser.driver()).sendKeys("/").perform();
     browser.await(d -> "search".equals(browser.script("return document.activeElement.id")));
     assertThat(browser.find("#search").getDomProperty("value")).isEmpty();
+    // Esc leaves the box, and j moves on from the thread it left
     browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
     browser.await(d -> !"search".equals(browser.script("return document.activeElement.id")));
+    new Actions(browser.driver()).sendKeys("j").perform();
+    browser.await(d -> current().equals(ids.get(1)));
   }
 
   private String current() {

@@ -8,7 +8,7 @@ import dev.coexist.config.ConfigKey;
 import dev.coexist.testing.RunningApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -136,10 +136,19 @@ class SearchPageIT {
         d ->
             browser.all("#message-hits li").size() == 1
                 && browser.find("#message-hits li .hit-text").getText().equals("مرحبا، أين طلبي؟"));
+    // the Arabic name and words read right to left, like the rest of the customers' text
+    final WebElement name = browser.find("#message-hits li .thread-name");
+    final WebElement words = browser.find("#message-hits li .hit-text [data-role=hit-text]");
+    assertThat(name.getText()).isEqualTo("أمير");
+    for (final WebElement text : List.of(name, words)) {
+      assertThat(text.getDomAttribute("dir")).isEqualTo("auto");
+      assertThat(browser.script("return getComputedStyle(arguments[0]).direction", text))
+          .isEqualTo("rtl");
+    }
   }
 
   @Test
-  void aNameFindsItsThreadAndItsMessages() throws Exception {
+  void aNameFindsItsThreadAndItsMessages() {
     slash();
     searchBox().sendKeys("pablo");
     browser.await(
@@ -155,11 +164,6 @@ class SearchPageIT {
     assertThat(browser.find(".thread-open[aria-current='true']").getDomAttribute("data-thread-id"))
         .isEqualTo(deliveries.api("/api/v1/search?q=" + HI_PABLO).at("/hits/0/thread/id").asText());
 
-    final Path shot = browser.screenshot("search");
-    if (Boolean.getBoolean("inbox.docs")) {
-      Files.createDirectories(Path.of("docs", "screenshots"));
-      Files.copy(
-          shot, Path.of("docs", "screenshots", "search.png"), StandardCopyOption.REPLACE_EXISTING);
-    }
+    DocsScreenshots.copy(browser.screenshot("search"), "search");
   }
 }
