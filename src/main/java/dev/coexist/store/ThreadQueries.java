@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -30,7 +31,7 @@ public final class ThreadQueries {
              t.last_message_at, t.last_message_wamid, t.last_direction, t.last_preview,
              t.last_live_inbound_at,
              lm.type AS last_type, lm.text AS last_text, lm.content AS last_content,
-             lm.revoked AS last_revoked
+             lm.revoked AS last_revoked, lm.sources AS last_sources
         FROM threads t
         JOIN customers c ON c.id = t.id
         LEFT JOIN contacts k ON k.customer_id = t.id
@@ -184,13 +185,20 @@ public final class ThreadQueries {
    * holds only its text or its type in brackets, and rewording it there would need every thread of
    * every store recomputed; a join on the (number, wamid) key costs one probe per thread shown.
    */
+  private static final Set<MessageSource> API_ONLY = Set.of(MessageSource.API);
+
   private static String preview(final ResultSet row) throws SQLException {
     final String type = row.getString("last_type");
     final String text = row.getString("last_text");
     final String content = row.getString("last_content");
     final boolean revoked = row.getInt("last_revoked") == 1;
-    if (type == null && text == null && !revoked) {
-      return row.getString("last_preview");
+    final int sources = row.getInt("last_sources");
+    if (row.wasNull()) {
+      return row.getString("last_preview"); // the message is not found (not stored any more)
+    }
+    if (type == null && text == null && !revoked && MessageSource.of(sources).equals(API_ONLY)) {
+      // a record made from a status: sent through the Cloud API, its content never seen here
+      return "Sent through the Cloud API";
     }
     return MessagePreview.of(type, text, content, revoked);
   }

@@ -82,6 +82,8 @@ class RecordsApiIT {
     final JsonNode threads = get("/api/v1/numbers/" + NUMBER + "/threads", "");
     assertThat(threads.get("threads").get(0).get("customer").get("phone").asText())
         .isEqualTo(PABLO);
+    // its content never seen here: the preview says how it was sent, not "[message]"
+    assertThat(lastPreview()).isEqualTo("Sent through the Cloud API");
 
     post(echo("wamid.API1", now - 60, "Your table is booked"));
     post(status(NUMBER, "wamid.API1", "read", now - 40, ""));
@@ -98,6 +100,11 @@ class RecordsApiIT {
     final JsonNode messages =
         get("/api/v1/numbers/" + NUMBER + "/threads/" + thread + "/messages", "");
     assertThat(messages.get("messages")).hasSize(1);
+    final Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (!"Your table is booked".equals(lastPreview()) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    assertThat(lastPreview()).isEqualTo("Your table is booked");
   }
 
   @ParameterizedTest
@@ -315,6 +322,17 @@ class RecordsApiIT {
     assertThat(texts(alerts, "kind")).containsExactly("history_stalled");
     assertThat(alerts.get(0).get("phone_number_id").asText()).isEqualTo(NUMBER);
     assertThat(alerts.get(0).get("severity").asText()).isEqualTo("warn");
+  }
+
+  /** The first thread's last_preview, once the thread's figures name a last message. */
+  private String lastPreview() throws Exception {
+    final Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    JsonNode first = get("/api/v1/numbers/" + NUMBER + "/threads", "").get("threads").get(0);
+    while (first.get("last_preview").isNull() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+      first = get("/api/v1/numbers/" + NUMBER + "/threads", "").get("threads").get(0);
+    }
+    return first.get("last_preview").asText();
   }
 
   // ---- deliveries
