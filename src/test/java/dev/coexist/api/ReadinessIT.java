@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Readiness tells the truth about PostgreSQL within a second: 503 with the reason while it cannot
- * be reached (its connections cut, new ones refused), 200 again once it can, without a restart.
+ * Readiness tells the truth within a second: about PostgreSQL (503 with the reason while it cannot
+ * be reached, its connections cut, new ones refused; 200 again once it can, without a restart), and
+ * about the threads it supervises.
  */
 class ReadinessIT {
   @TempDir Path dataDir;
@@ -66,6 +67,31 @@ class ReadinessIT {
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         assertThat(ready.body()).contains("\"database\":\"reachable\"");
       }
+    }
+  }
+
+  /**
+   * A supervised thread that is no longer running (here the processor, stopped) makes readiness and
+   * liveness fail with its name, within a second, on SQLite too.
+   */
+  @Test
+  void aStoppedProcessorMakesReadinessAndLivenessFail() throws Exception {
+    try (RunningApp coexist = RunningApp.start(dataDir, Map.of())) {
+      assertThat(coexist.get("/health/ready").statusCode()).isEqualTo(200);
+      assertThat(coexist.get("/health/live").statusCode()).isEqualTo(200);
+
+      coexist.app().dataPath().processors().get(0).close();
+      final long started = System.nanoTime();
+      final HttpResponse<String> ready = coexist.get("/health/ready");
+      final Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+      assertThat(ready.body())
+          .contains("\"status\":\"DOWN\"")
+          .contains("the processor-1 thread stopped");
+      assertThat(took).as("readiness answered in %s", took).isLessThan(Duration.ofSeconds(1));
+      final HttpResponse<String> live = coexist.get("/health/live");
+      assertThat(live.statusCode()).isEqualTo(503);
+      assertThat(live.body()).contains("processor-1");
     }
   }
 }
