@@ -29,12 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A number's live lane and its history lane may be held by two nodes (PostgreSQL): both write the
- * number's customers, threads and listed threads, and every node's thread refresh writes them too.
- * Numbers that import their history while their customers write live (several customers in one
- * delivery, in the order opposite to the chunk's, some before the chunk creates them), applied by
- * two nodes at once: no deadlock, every entry applied once at its first attempt, and every thread's
- * figures equal a recount.
+ * A number's live lane and its history lane may be applied at once, by two nodes or by a node's two
+ * processors (PostgreSQL): both write the number's customers, threads and listed threads, and every
+ * processor's thread refresh writes them too. Numbers that import their history while their
+ * customers write live (several customers in one delivery, in the order opposite to the chunk's,
+ * some before the chunk creates them), applied by two nodes of two processors each at once: no
+ * deadlock, every entry applied once at its first attempt, and every thread's figures equal a
+ * recount.
  */
 class LiveAndHistoryAcrossNodesIT {
   private static final int NUMBERS = 8;
@@ -49,21 +50,27 @@ class LiveAndHistoryAcrossNodesIT {
     final ProcessorSettings settings =
         ProcessorSettings.of(Duration.ofMillis(10), 1_000).withLease(Duration.ofSeconds(2));
     final List<String> numbers = numbersInPartitionsOfTheirOwn();
+    // two processors per node, as coexist serve runs them on PostgreSQL, sharing their node's
+    // claims
+    final LaneClaims claimsA = new LaneClaims();
+    final LaneClaims claimsB = new LaneClaims();
     try (Database nodeA = Database.open(url, Duration.ofSeconds(5), 4);
         Database nodeB = Database.open(url, Duration.ofSeconds(5), 4);
         Journal journal =
             new Journal(nodeA, 64, Duration.ZERO, 64L << 20, new SimpleMeterRegistry());
-        Processor processorA =
-            new Processor(nodeA, new SimpleMeterRegistry(), settings, c -> {}, new LaneClaims());
-        Processor processorB =
-            new Processor(nodeB, new SimpleMeterRegistry(), settings, c -> {}, new LaneClaims())) {
+        Processor processorA1 = new Processor(nodeA, meters(), settings, c -> {}, claimsA);
+        Processor processorA2 = new Processor(nodeA, meters(), settings, c -> {}, claimsA);
+        Processor processorB1 = new Processor(nodeB, meters(), settings, c -> {}, claimsB);
+        Processor processorB2 = new Processor(nodeB, meters(), settings, c -> {}, claimsB)) {
       final long deadlocksBefore = deadlocks(nodeA);
-      final ExecutorService loops = Executors.newFixedThreadPool(2);
+      final ExecutorService loops = Executors.newFixedThreadPool(4);
       final AtomicBoolean running = new AtomicBoolean(true);
       final List<Future<?>> applying =
           List.of(
-              loops.submit(() -> applyWhile(running, processorA)),
-              loops.submit(() -> applyWhile(running, processorB)));
+              loops.submit(() -> applyWhile(running, processorA1)),
+              loops.submit(() -> applyWhile(running, processorA2)),
+              loops.submit(() -> applyWhile(running, processorB1)),
+              loops.submit(() -> applyWhile(running, processorB2)));
       int entries = 0;
       for (int chunk = 1; chunk <= CHUNKS; chunk++) {
         final List<CompletableFuture<?>> sent = new ArrayList<>();
@@ -140,6 +147,10 @@ class LiveAndHistoryAcrossNodesIT {
         "type":"text","text":{"body":"hello again"}}]}}]}]}"""
         .formatted(number, one, two, chunk, index, at)
         .getBytes(UTF8);
+  }
+
+  private static SimpleMeterRegistry meters() {
+    return new SimpleMeterRegistry();
   }
 
   private static Void applyWhile(final AtomicBoolean running, final Processor processor)

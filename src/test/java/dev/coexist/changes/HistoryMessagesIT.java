@@ -220,8 +220,11 @@ class HistoryMessagesIT {
                 ? TestReceiver.Answer.of(503)
                 : TestReceiver.Answer.of(200));
 
-    // Ben's B2 is stored before the chunk (an echo): it is not the chunk's
+    // Ben's B2 is stored before the chunk (an echo): it is not the chunk's. The chunk goes to the
+    // number's history lane, which may be applied beside its live lane: it is posted once the
+    // echo's change is out, so that the echo is stored first
     post(echo("wamid.B2", BEN));
+    await("the echo's change", () -> ofType(plain, "message.created").size() == 1);
     post(chunk());
     // the same chunk delivered again stores nothing new: its change has no messages
     post(chunk() + " ");
