@@ -127,7 +127,7 @@ final class ApplyTransactions {
   /** Applies entries of one lane in one transaction. */
   Outcome apply(final List<Work> batch) {
     final long started = System.nanoTime();
-    final Tally tally = new Tally();
+    final ApplyTally tally = new ApplyTally();
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
@@ -145,9 +145,9 @@ final class ApplyTransactions {
       if (first != InOneGo.APPLIED) {
         entryByEntry(writer, batch, tally);
       }
-      DirtyThreads.list(writer, writer.touchedThreads(), tally.messages > settings.bulkMessages());
+      DirtyThreads.list(writer, writer.touchedThreads(), tally.messages() > settings.bulkMessages());
       writer.touchedThreads().clear();
-      ChangeWriter.write(writer, tally.changed);
+      ChangeWriter.write(writer, tally.changes());
       indexWords(writer);
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
@@ -158,15 +158,15 @@ final class ApplyTransactions {
     }
     database.endWriteTurn();
     lastTransactionNanos = System.nanoTime() - started;
-    lastTransactionWasBulk = tally.messages > settings.bulkMessages();
+    lastTransactionWasBulk = tally.messages() > settings.bulkMessages();
     entriesPerTransaction = Integer.MAX_VALUE;
     failingEntry = -1;
     transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    appliedEntries.increment(tally.applied);
-    failedEntries.increment(tally.failed);
-    appliedMessages.increment(tally.messages);
-    problems.increment(tally.problems);
-    publish.accept(tally.changed);
+    appliedEntries.increment(tally.entriesApplied());
+    failedEntries.increment(tally.entriesFailed());
+    appliedMessages.increment(tally.messages());
+    problems.increment(tally.problems());
+    publish.accept(tally.changes());
     return new Outcome.Handled(batch.size());
   }
 
@@ -201,7 +201,7 @@ final class ApplyTransactions {
    * history chunk's insert). Should anything fail, the whole transaction is rolled back, and the
    * caller applies the read entry by entry, each event under a savepoint, recording what fails.
    */
-  private InOneGo inOneGo(final WriteSession writer, final List<Work> batch, final Tally tally)
+  private InOneGo inOneGo(final WriteSession writer, final List<Work> batch, final ApplyTally tally)
       throws SQLException {
     final List<PendingEntry> entries = new ArrayList<>(batch.size());
     for (final Work work : batch) {
@@ -252,7 +252,7 @@ final class ApplyTransactions {
    * an entry that cannot be applied is marked failed with its error and the others go on; an entry
    * that is not the lane's next any more is left for a later read.
    */
-  private void entryByEntry(final WriteSession writer, final List<Work> batch, final Tally tally)
+  private void entryByEntry(final WriteSession writer, final List<Work> batch, final ApplyTally tally)
       throws SQLException {
     for (final Work work : batch) {
       final PendingEntry entry = work.entry();
@@ -289,35 +289,6 @@ final class ApplyTransactions {
       }
       writer.release(savepoint);
       tally.failed(entry, error);
-    }
-  }
-
-  /** What one apply transaction did, for its metrics and its changes. */
-  private static final class Tally {
-    private final List<StoreChange> changed = new ArrayList<>();
-    private int applied;
-    private int failed;
-    private int messages;
-    private int problems;
-
-    void applied(final PendingEntry entry, final DeliveryApplier.Applied result) {
-      changed.addAll(result.changes());
-      applied++;
-      messages += result.messages();
-      problems += result.problems();
-    }
-
-    void failed(final PendingEntry entry, final String error) {
-      changed.add(StoreChange.failed(entry.id(), error));
-      failed++;
-    }
-
-    void clear() {
-      changed.clear();
-      applied = 0;
-      failed = 0;
-      messages = 0;
-      problems = 0;
     }
   }
 

@@ -102,7 +102,7 @@ final class HistoryWriter {
       parties.add(thread.customer());
       messageCount += thread.messages().size();
     }
-    final long[] customers = Customers.resolveAll(session, number, parties);
+    final long[] customers = ChunkCustomers.resolve(session, number, parties);
     final List<MessageWrite> writes = new ArrayList<>(messageCount);
     final List<Message> actions = new ArrayList<>();
     final Set<Long> threadsWithMessages = new LinkedHashSet<>();
