@@ -3,10 +3,10 @@ package dev.coexist;
 import java.lang.reflect.InvocationTargetException;
 
 /**
- * The jar's entry point ({@code java -jar coexist.jar}), compiled for Java 11 so that an older
- * Java than Coexist needs (a machine's default {@code java} is often 17) runs it and says so in
- * one line, instead of failing with {@code UnsupportedClassVersionError}. On a new enough Java it
- * hands over to the command line, {@code dev.coexist.cli.Main}.
+ * The jar's entry point ({@code java -jar coexist.jar}), compiled for Java 11 so that an older Java
+ * than Coexist needs (a machine's default {@code java} is often 17) runs it and says so in one
+ * line, instead of failing with {@code UnsupportedClassVersionError}. On a new enough Java it hands
+ * over to the command line, {@code dev.coexist.cli.Main}.
  */
 public final class Launcher {
   /** The Java Coexist is built for (the pom's {@code maven.compiler.release}). */

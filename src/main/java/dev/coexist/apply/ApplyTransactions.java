@@ -145,7 +145,8 @@ final class ApplyTransactions {
       if (first != InOneGo.APPLIED) {
         entryByEntry(writer, batch, tally);
       }
-      DirtyThreads.list(writer, writer.touchedThreads(), tally.messages() > settings.bulkMessages());
+      DirtyThreads.list(
+          writer, writer.touchedThreads(), tally.messages() > settings.bulkMessages());
       writer.touchedThreads().clear();
       ChangeWriter.write(writer, tally.changes());
       indexWords(writer);
@@ -252,7 +253,8 @@ final class ApplyTransactions {
    * an entry that cannot be applied is marked failed with its error and the others go on; an entry
    * that is not the lane's next any more is left for a later read.
    */
-  private void entryByEntry(final WriteSession writer, final List<Work> batch, final ApplyTally tally)
+  private void entryByEntry(
+      final WriteSession writer, final List<Work> batch, final ApplyTally tally)
       throws SQLException {
     for (final Work work : batch) {
       final PendingEntry entry = work.entry();

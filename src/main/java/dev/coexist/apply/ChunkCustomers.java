@@ -21,21 +21,22 @@ final class ChunkCustomers {
 
   /**
    * The customers of many parties at once, in order (the threads of a history chunk): -1 for a
-   * party that names neither a phone nor a user id. The same as {@link Customers#resolve} for each party in
-   * turn, with a few statements instead of three per new customer: one look-up per identity kind,
-   * one statement creating every customer none of whose identities is known, one batch linking
-   * their identities. A party that shares an identity with one created here, or brings a new
-   * identity to a known customer, then goes through {@link Customers#resolve}, which links it as before.
+   * party that names neither a phone nor a user id. The same as {@link Customers#resolve} for each
+   * party in turn, with a few statements instead of three per new customer: one look-up per
+   * identity kind, one statement creating every customer none of whose identities is known, one
+   * batch linking their identities. A party that shares an identity with one created here, or
+   * brings a new identity to a known customer, then goes through {@link Customers#resolve}, which
+   * links it as before.
    */
-  static long[] resolve(
-      final WriteSession session, final String number, final List<Party> parties)
+  static long[] resolve(final WriteSession session, final String number, final List<Party> parties)
       throws SQLException {
     final Set<String> phones = new LinkedHashSet<>();
     final Set<String> userIds = new LinkedHashSet<>();
     for (final Party party : parties) {
       final String phone = Customers.digits(party.phone());
       final String userId = Customers.blankToNull(party.userId());
-      if (phone != null && session.cachedCustomer(Customers.identityKey(number, "phone", phone)) == null) {
+      if (phone != null
+          && session.cachedCustomer(Customers.identityKey(number, "phone", phone)) == null) {
         phones.add(phone);
       }
       if (userId != null
@@ -53,7 +54,8 @@ final class ChunkCustomers {
       final String phone = Customers.digits(party.phone());
       final String userId = Customers.blankToNull(party.userId());
       final String phoneKey = phone == null ? null : Customers.identityKey(number, "phone", phone);
-      final String userKey = userId == null ? null : Customers.identityKey(number, "user_id", userId);
+      final String userKey =
+          userId == null ? null : Customers.identityKey(number, "user_id", userId);
       if ((phone == null && userId == null)
           || (phoneKey != null
               && (session.cachedCustomer(phoneKey) != null || claimed.containsKey(phoneKey)))
@@ -65,7 +67,10 @@ final class ChunkCustomers {
       toCreate.put(
           customerKey,
           new Party(
-              phone, userId, Customers.blankToNull(party.parentUserId()), Customers.blankToNull(party.username())));
+              phone,
+              userId,
+              Customers.blankToNull(party.parentUserId()),
+              Customers.blankToNull(party.username())));
       if (phoneKey != null) {
         claimed.put(phoneKey, customerKey);
       }
@@ -95,7 +100,8 @@ final class ChunkCustomers {
     among.setString(3, ColumnValues.json(values));
     try (ResultSet rows = among.executeQuery()) {
       while (rows.next()) {
-        session.cacheCustomer(Customers.identityKey(number, kind, rows.getString(1)), rows.getLong(2));
+        session.cacheCustomer(
+            Customers.identityKey(number, kind, rows.getString(1)), rows.getLong(2));
       }
     }
   }
