@@ -12,15 +12,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * the lane taken: 1.4 decodes per entry under live traffic, up to three of every history chunk, on
  * two cores. A claim is taken before the lane is read and given back once what was read is applied.
  * It lives in this process only: between nodes, the lane's lease and the row every apply
- * transaction locks decide. A partition's live lane and its history lane are claimed apart: a live
- * message of another number never waits for a history chunk of the partition, and one of the
- * importing number waits for one chunk's transaction at most (its number's lock, {@link
- * NumberLocks}).
+ * transaction locks decide.
  */
 public final class LaneClaims {
   private static final int FREE = 0;
 
-  private final AtomicIntegerArray holders = new AtomicIntegerArray(Partitioning.MAX_LANES);
+  private final AtomicIntegerArray holders = new AtomicIntegerArray(Partitioning.MAX);
   // the node's lane leases, held by its processors together (see LaneLeases)
   private final String owner = LaneLeases.newOwner();
   private final ConcurrentMap<Integer, LaneLeases.Lease> leases = new ConcurrentHashMap<>();
@@ -52,7 +49,6 @@ public final class LaneClaims {
   }
 
   private final AtomicInteger lastHolder = new AtomicInteger();
-  private final AtomicInteger highestClaimed = new AtomicInteger(-1);
 
   /** An id for one processor. */
   int newHolder() {
@@ -60,24 +56,19 @@ public final class LaneClaims {
   }
 
   /**
-   * Whether {@code holder} has the claim of {@code lane} now (it had it already, or it was free).
+   * Whether {@code holder} has the claim now (it had it already, or it was free); claims are taken
+   * by partition (LaneScheduler.partition), so at most {@link Partitioning#MAX}.
    */
   boolean claim(final int lane, final int holder) {
-    if (holders.get(lane) == holder || holders.compareAndSet(lane, FREE, holder)) {
-      highestClaimed.accumulateAndGet(lane, Math::max);
-      return true;
-    }
-    return false;
+    return holders.get(lane) == holder || holders.compareAndSet(lane, FREE, holder);
   }
 
   void release(final int lane, final int holder) {
     holders.compareAndSet(lane, holder, FREE);
   }
 
-  /** Gives back every claim of {@code holder}: a walk up to the highest lane ever claimed. */
   void releaseAll(final int holder) {
-    final int highest = highestClaimed.get();
-    for (int lane = 0; lane <= highest; lane++) {
+    for (int lane = 0; lane < Partitioning.MAX; lane++) {
       release(lane, holder);
     }
   }

@@ -23,6 +23,8 @@ final class LaneScheduler {
   private final Counter lanesBusy;
   private final LaneLeases leases;
   private int nextLane;
+  // the lane count of the last read, for the claims given back after it (see partition)
+  private int lastLanes = 2;
   // when a lane held by another node (PostgreSQL) may be tried again; 0 = not held
   private final long[] laneBusyUntil = new long[Partitioning.MAX_LANES];
 
@@ -54,6 +56,7 @@ final class LaneScheduler {
       throws SQLException {
     final long now = System.nanoTime();
     final int lanes = queue.partitioning(writer.connection()).lanes();
+    lastLanes = lanes;
     final Set<Integer> withWork = queue.lanesWithWork(writer.connection());
     List<PendingEntry> pending = List.of();
     for (int tried = 0; tried < lanes && pending.isEmpty() && !withWork.isEmpty(); tried++) {
@@ -65,11 +68,11 @@ final class LaneScheduler {
         continue;
       }
       laneBusyUntil[lane] = 0;
-      if (!claims.claim(lane, claimHolder)) {
+      if (!claims.claim(partition(lane, lanes), claimHolder)) {
         continue; // another processor of this node is applying what it read of the lane
       }
       if (!holds(writer, lane, lanes, readUpTo[lane] != 0, now)) {
-        claims.release(lane, claimHolder);
+        claims.release(partition(lane, lanes), claimHolder);
         continue; // another node holds its lease: not a byte of it is read here
       }
       pending =
@@ -81,7 +84,7 @@ final class LaneScheduler {
               settings.bytesPerRead());
       if (pending.isEmpty()) {
         if (readUpTo[lane] == 0) {
-          claims.release(lane, claimHolder); // nothing of it read in this step
+          claims.release(partition(lane, lanes), claimHolder); // nothing of it read in this step
         }
       } else {
         readUpTo[lane] = pending.get(pending.size() - 1).id();
@@ -134,7 +137,17 @@ final class LaneScheduler {
 
   /** Nothing read from the lane waits any more. */
   void release(final int lane) {
-    claims.release(lane, claimHolder);
+    claims.release(partition(lane, lastLanes), claimHolder);
+  }
+
+  /**
+   * What a processor claims within its node for {@code lane}: its partition, so that the node's two
+   * processors never apply a partition's live lane and its history lane at once. Both write the
+   * same numbers' rows, and one would sit waiting for the other's number locks ({@link
+   * NumberLocks}), its whole read with it; claimed by partition, it applies other lanes meanwhile.
+   */
+  private static int partition(final int lane, final int lanes) {
+    return lane % Math.max(1, lanes / 2);
   }
 
   void releaseAll() {
