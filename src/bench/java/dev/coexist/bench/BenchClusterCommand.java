@@ -116,7 +116,8 @@ public final class BenchClusterCommand implements Callable<Integer> {
             + " connections spread over the nodes, and the history imports of live numbers %s"
             + " (%d chunks of 200 messages each over %s s, from the customers that write live),"
             + " whose partitions hold live numbers %s;"
-            + " --lease-timeout %s s; run id %s%n",
+            + " --lease-timeout %s s, --apply-nice 0 (the nodes share the machine's cores); run id"
+            + " %s%n",
         numbers,
         Report.number(rate),
         connections,
