@@ -1,6 +1,5 @@
 package dev.coexist.web;
 
-import dev.coexist.web.GuardedConnection.Phase;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderValues;
@@ -165,7 +164,7 @@ public final class FrontDoor implements ServerConnectionSelector, AutoCloseable 
       // one connection's failure must not spare the connections after it, nor end the sweep: a
       // scheduled task that throws is never run again
       try {
-        final Optional<Phase> overdue = connection.overdue(now);
+        final Optional<RequestPhase> overdue = connection.overdue(now);
         if (overdue.isPresent()) {
           LOG.debug(
               "Closing connection from {}: {} timed out", connection.remotePeer(), overdue.get());

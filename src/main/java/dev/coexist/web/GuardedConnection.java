@@ -32,23 +32,6 @@ final class GuardedConnection
   /** Helidon refuses a request line longer than 2 KB by default; past 8 KB it is not one. */
   private static final int REQUEST_LINE_SCAN_LIMIT = 8 * 1024;
 
-  /** Where the connection is in its current request. */
-  enum Phase {
-    /** No byte of a request yet: a new connection, or a kept-alive one between requests. */
-    IDLE,
-    /** The first bytes of a request arrived, its request line is not complete. */
-    REQUEST_LINE,
-    /** The request line is read, the headers are not complete. */
-    HEADERS,
-    /** The headers are read: the body, the handler and the response. */
-    BODY,
-    /**
-     * A write of the response is blocked because the client does not take its bytes (its receive
-     * window is full): it froze, vanished without a FIN, or stopped reading a live feed.
-     */
-    WRITE
-  }
-
   private final ConnectionContext socketContext;
   private final HelidonSocket socket;
   private final ConnectionTimeouts timeouts;
@@ -66,7 +49,7 @@ final class GuardedConnection
   private final TimedWriter writer;
   private final Consumer<GuardedConnection> ended;
   private volatile ServerConnection http1;
-  private volatile Phase phase = Phase.IDLE;
+  private volatile RequestPhase phase = RequestPhase.IDLE;
   private volatile long phaseSince = System.nanoTime();
   private volatile long readingSince;
   private volatile boolean scanRequestLine = true;
@@ -94,7 +77,7 @@ final class GuardedConnection
   }
 
   private byte[] read() {
-    if (closeAfterResponse && phase == Phase.IDLE) {
+    if (closeAfterResponse && phase == RequestPhase.IDLE) {
       // Helidon answers "Connection: close" and then reads on, as if for another request; HTTP/1.0
       // clients, and HTTP/1.1 ones that asked for it, expect the server to close, and after an
       // answer that left a body unread the bytes still coming are that body, not a request. The
@@ -103,7 +86,7 @@ final class GuardedConnection
       return null;
     }
     final long now = System.nanoTime();
-    if (!idleClockStarted && phase == Phase.IDLE) {
+    if (!idleClockStarted && phase == RequestPhase.IDLE) {
       // the first read after a response is when it has been sent in full: a long one (a live
       // feed, an export) must not count as idle time. Set before the read is marked, so that the
       // sweep never sees the read with the old clock.
@@ -116,8 +99,8 @@ final class GuardedConnection
       if (bytes == null) {
         return null;
       }
-      if (phase == Phase.IDLE) {
-        enter(Phase.REQUEST_LINE);
+      if (phase == RequestPhase.IDLE) {
+        enter(RequestPhase.REQUEST_LINE);
       }
       if (scanRequestLine) {
         scanRequestLine = false;
@@ -146,7 +129,7 @@ final class GuardedConnection
     }
     final long start = System.nanoTime();
     long bytes = 0;
-    enter(Phase.BODY);
+    enter(RequestPhase.BODY);
     lingeringSince = start;
     while (bytes < LINGER_BYTES && System.nanoTime() - start < LINGER.toNanos()) {
       readingSince = System.nanoTime();
@@ -215,23 +198,23 @@ final class GuardedConnection
     }
   }
 
-  private void enter(final Phase next) {
+  private void enter(final RequestPhase next) {
     phaseSince = System.nanoTime();
     phase = next;
   }
 
   void requestLineRead() {
-    enter(Phase.HEADERS);
+    enter(RequestPhase.HEADERS);
   }
 
   void headersRead() {
-    enter(Phase.BODY);
+    enter(RequestPhase.BODY);
   }
 
   /** The response started: what the client sends next is a new request. */
   void responding() {
     idleClockStarted = false;
-    enter(Phase.IDLE);
+    enter(RequestPhase.IDLE);
     scanRequestLine = true;
   }
 
@@ -257,15 +240,15 @@ final class GuardedConnection
    * The phase this connection overran while waiting for the client, if it did; a connection that is
    * not waiting for the client (a handler at work, a live feed waiting for events) overruns
    * nothing; one whose write has waited too long for the client to take its bytes overran {@link
-   * Phase#WRITE}.
+   * RequestPhase#WRITE}.
    */
-  Optional<Phase> overdue(final long now) {
+  Optional<RequestPhase> overdue(final long now) {
     if (dropped) {
       return Optional.empty();
     }
     final long writing = writer.writingSince();
     if (writing != 0 && now - writing > timeouts.write().toNanos()) {
-      return Optional.of(Phase.WRITE);
+      return Optional.of(RequestPhase.WRITE);
     }
     final long reading = readingSince;
     if (reading == 0) {
@@ -273,9 +256,9 @@ final class GuardedConnection
     }
     final long lingering = lingeringSince;
     if (lingering != 0 && now - lingering > LINGER.toNanos()) {
-      return Optional.of(Phase.BODY); // a client that neither sends nor closes
+      return Optional.of(RequestPhase.BODY); // a client that neither sends nor closes
     }
-    final Phase current = phase;
+    final RequestPhase current = phase;
     final boolean late =
         switch (current) {
           case IDLE -> now - phaseSince > timeouts.idle().toNanos();
