@@ -30,9 +30,10 @@ class ApplySessionIT {
       final ApplySession session =
           new ApplySession(database, Duration.ofMinutes(30), Duration.ofMillis(1_500));
       final Connection connection = session.get().connection();
-      assertThat(setting(connection, "statement_timeout")).isEqualTo("1500ms");
-      assertThat(setting(connection, "lock_timeout")).isEqualTo("5s");
-      assertThat(setting(connection, "idle_in_transaction_session_timeout")).isEqualTo("1500ms");
+      assertThat(Engines.setting(connection, "statement_timeout")).isEqualTo("1500ms");
+      assertThat(Engines.setting(connection, "lock_timeout")).isEqualTo("5s");
+      assertThat(Engines.setting(connection, "idle_in_transaction_session_timeout"))
+          .isEqualTo("1500ms");
 
       // a transaction that holds a lane's row and then sits idle, as a frozen node's would
       try (Statement hold = connection.createStatement()) {
@@ -54,15 +55,6 @@ class ApplySessionIT {
         assertThat(ended.getMessage()).containsIgnoringCase("idle-in-transaction timeout");
       }
       session.discard();
-    }
-  }
-
-  private static String setting(final Connection connection, final String name)
-      throws SQLException {
-    try (Statement show = connection.createStatement();
-        ResultSet row = show.executeQuery("SHOW " + name)) {
-      row.next();
-      return row.getString(1);
     }
   }
 }

@@ -19,15 +19,12 @@ class WakeableLoopTest {
   void anErrorInARoundIsSurvived() throws Exception {
     final AtomicInteger rounds = new AtomicInteger();
     try (WakeableLoop loop =
-        new WakeableLoop(
-            "test-loop",
-            INTERVAL,
+        started(
             () -> {
               if (rounds.incrementAndGet() <= 2) {
                 throw new OutOfMemoryError("a round that ran out of memory");
               }
             })) {
-      loop.start();
       awaitRounds(rounds, 20);
       assertThat(loop.running()).isTrue();
     }
@@ -37,14 +34,11 @@ class WakeableLoopTest {
   void failuresOfTheDatabaseNeverEndTheLoop() throws Exception {
     final AtomicInteger rounds = new AtomicInteger();
     try (WakeableLoop loop =
-        new WakeableLoop(
-            "test-loop",
-            INTERVAL,
+        started(
             () -> {
               rounds.incrementAndGet();
               throw new SQLException("the database is down");
             })) {
-      loop.start();
       awaitRounds(rounds, WakeableLoop.ERRORS_MAX * 3);
       assertThat(loop.running()).isTrue();
     }
@@ -54,14 +48,11 @@ class WakeableLoopTest {
   void anErrorInEveryRoundEndsTheLoop() throws Exception {
     final AtomicInteger rounds = new AtomicInteger();
     try (WakeableLoop loop =
-        new WakeableLoop(
-            "test-loop",
-            INTERVAL,
+        started(
             () -> {
               rounds.incrementAndGet();
               throw new StackOverflowError("a bug");
             })) {
-      loop.start();
       final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (loop.running() && System.nanoTime() - deadline < 0) {
         Thread.sleep(5);
@@ -69,6 +60,13 @@ class WakeableLoopTest {
       assertThat(loop.running()).isFalse();
       assertThat(rounds.get()).isEqualTo(WakeableLoop.ERRORS_MAX);
     }
+  }
+
+  /** A loop of {@code round}s, started. */
+  private static WakeableLoop started(final WakeableLoop.Round round) {
+    final WakeableLoop loop = new WakeableLoop("test-loop", INTERVAL, round);
+    loop.start();
+    return loop;
   }
 
   private static void awaitRounds(final AtomicInteger rounds, final int wanted)

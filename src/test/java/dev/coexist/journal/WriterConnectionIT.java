@@ -7,9 +7,6 @@ import dev.coexist.db.Engine;
 import dev.coexist.testing.Engines;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,18 +25,10 @@ class WriterConnectionIT {
         Database.open(Engines.url(Engine.POSTGRESQL, folder), Duration.ofSeconds(5), 2)) {
       final WriterConnection writer = new WriterConnection(database);
       final Connection connection = writer.connection();
-      assertThat(setting(connection, "statement_timeout")).isEqualTo("5s");
-      assertThat(setting(connection, "idle_in_transaction_session_timeout")).isEqualTo("5s");
+      assertThat(Engines.setting(connection, "statement_timeout")).isEqualTo("5s");
+      assertThat(Engines.setting(connection, "idle_in_transaction_session_timeout"))
+          .isEqualTo("5s");
       writer.discard();
-    }
-  }
-
-  private static String setting(final Connection connection, final String name)
-      throws SQLException {
-    try (Statement show = connection.createStatement();
-        ResultSet row = show.executeQuery("SHOW " + name)) {
-      row.next();
-      return row.getString(1);
     }
   }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -73,5 +74,14 @@ public final class Engines {
                   }));
     }
     return postgres;
+  }
+
+  /** A PostgreSQL session setting as the session sees it ({@code SHOW name}), e.g. "5s". */
+  public static String setting(final Connection connection, final String name) throws SQLException {
+    try (Statement show = connection.createStatement();
+        ResultSet row = show.executeQuery("SHOW " + name)) {
+      row.next();
+      return row.getString(1);
+    }
   }
 }
