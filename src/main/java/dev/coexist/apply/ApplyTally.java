@@ -4,28 +4,37 @@ import dev.coexist.journal.PendingEntry;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What one apply transaction did, for its metrics and its changes. */
+/**
+ * What one apply transaction did, for its metrics and its changes. An entry's changes are kept as
+ * its list, not copied: the changes of held messages ({@link HeldMessages}) are put in their places
+ * when the messages are written, after the entry was counted.
+ */
 final class ApplyTally {
-  private final List<StoreChange> changed = new ArrayList<>();
+  private final List<List<StoreChange>> changed = new ArrayList<>();
   private int applied;
   private int failed;
   private int messages;
   private int problems;
 
   void applied(final PendingEntry entry, final DeliveryApplier.Applied result) {
-    changed.addAll(result.changes());
+    changed.add(result.changes());
     applied++;
     messages += result.messages();
     problems += result.problems();
   }
 
   void failed(final PendingEntry entry, final String error) {
-    changed.add(StoreChange.failed(entry.id(), error));
+    changed.add(List.of(StoreChange.failed(entry.id(), error)));
     failed++;
   }
 
+  /** The changes in the order they were made. */
   List<StoreChange> changes() {
-    return changed;
+    final List<StoreChange> all = new ArrayList<>();
+    for (final List<StoreChange> entry : changed) {
+      all.addAll(entry);
+    }
+    return all;
   }
 
   int entriesApplied() {

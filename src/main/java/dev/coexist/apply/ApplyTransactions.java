@@ -216,6 +216,7 @@ final class ApplyTransactions {
     if (!NumberWriter.showsNumbers(batch)) {
       writer.gatherNumbers();
     }
+    writer.holdMessages();
     try {
       for (final Work work : batch) {
         final PendingEntry entry = work.entry();
@@ -231,6 +232,7 @@ final class ApplyTransactions {
         done.add(new JournalQueue.Done(entry, null));
         tally.applied(entry, result);
       }
+      writer.writeHeldMessages();
       NumberWriter.flush(writer);
       if (queue.markAll(writer.connection(), position, done)) {
         return InOneGo.APPLIED;

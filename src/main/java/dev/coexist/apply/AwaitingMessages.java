@@ -45,16 +45,16 @@ final class AwaitingMessages {
 
   /**
    * Statuses and actions that arrived before their message: attach them now. One query for the
-   * whole batch; usually it finds nothing. Returns whether any was attached.
+   * whole batch; usually it finds nothing. Returns the wamids they were attached to.
    */
-  static boolean attachAwaiting(
+  static Set<String> attachAwaiting(
       final WriteSession session, final String number, final List<MessageWrite> all)
       throws SQLException {
     final PreparedStatement any = session.prepare(ANY_AWAITING);
     any.setString(1, number);
     try (ResultSet row = any.executeQuery()) {
       if (!row.next()) {
-        return false;
+        return Set.of();
       }
     }
     final List<String> wamids = new ArrayList<>(all.size());
@@ -73,7 +73,7 @@ final class AwaitingMessages {
     for (final String wamid : awaiting) {
       attach(session, number, wamid);
     }
-    return !awaiting.isEmpty();
+    return awaiting;
   }
 
   /** The message {@code wamid} was just stored: its statuses and actions attached, if any. */

@@ -79,6 +79,10 @@ final class DeliveryApplier {
     final List<StoreChange> changes = new ArrayList<>();
     for (final CoexistenceEvent event : decoded.events()) {
       if (!eventsIsolated) {
+        final HeldMessages held = session.heldMessages();
+        if (held != null && !held.mayPass(event)) {
+          held.write(session);
+        }
         messages += event(session, entry, event, contents, fromThread, problems, changes);
         continue;
       }
@@ -169,42 +173,42 @@ final class DeliveryApplier {
       }
       case HistoryMedia media -> {
         // the media of a message first seen as a history placeholder
-        changes.add(
-            message(
-                session,
-                entry,
-                media.origin(),
-                media.message(),
-                MessageSource.MEDIA_FOLLOWUP,
-                contents,
-                media.contact() == null ? null : media.contact().party(),
-                media.contact() == null ? null : media.contact().profileName()));
+        message(
+            session,
+            entry,
+            media.origin(),
+            media.message(),
+            MessageSource.MEDIA_FOLLOWUP,
+            contents,
+            media.contact() == null ? null : media.contact().party(),
+            media.contact() == null ? null : media.contact().profileName(),
+            changes);
         yield 1;
       }
       case InboundMessage inbound -> {
-        changes.add(
-            message(
-                session,
-                entry,
-                inbound.origin(),
-                inbound.message(),
-                MessageSource.LIVE,
-                contents,
-                inbound.sender() == null ? null : inbound.sender().party(),
-                inbound.sender() == null ? null : inbound.sender().profileName()));
+        message(
+            session,
+            entry,
+            inbound.origin(),
+            inbound.message(),
+            MessageSource.LIVE,
+            contents,
+            inbound.sender() == null ? null : inbound.sender().party(),
+            inbound.sender() == null ? null : inbound.sender().profileName(),
+            changes);
         yield 1;
       }
       case MessageEcho echo -> {
-        changes.add(
-            message(
-                session,
-                entry,
-                echo.origin(),
-                echo.message(),
-                MessageSource.ECHO,
-                contents,
-                echo.recipient() == null ? null : echo.recipient().party(),
-                null));
+        message(
+            session,
+            entry,
+            echo.origin(),
+            echo.message(),
+            MessageSource.ECHO,
+            contents,
+            echo.recipient() == null ? null : echo.recipient().party(),
+            null,
+            changes);
         yield 1;
       }
       case StatusUpdate status -> {
@@ -283,13 +287,15 @@ final class DeliveryApplier {
   }
 
   /**
-   * Writes a message, or the action it is; returns the change it made, with the message as the API
+   * Writes a message, or the action it is, and adds the change it made, with the message as the API
    * then shows it: {@code message.created} for a message new to the store; {@code message.updated}
    * for media that followed a history placeholder, an action, or a message merged into one stored
    * before ({@code change: merged}: a record made from a status, an imported message, a repeated
-   * delivery), so that a subscriber sees one {@code message.created} per wamid.
+   * delivery), so that a subscriber sees one {@code message.created} per wamid. A live message is
+   * held instead while the session holds messages ({@link HeldMessages}), its customer and thread
+   * written now.
    */
-  private static StoreChange message(
+  private static void message(
       final WriteSession session,
       final PendingEntry entry,
       final Origin origin,
@@ -297,7 +303,8 @@ final class DeliveryApplier {
       final MessageSource source,
       final Map<JsonNode, String> contents,
       final Party profile,
-      final String profileName)
+      final String profileName,
+      final List<StoreChange> changes)
       throws SQLException {
     final String number = number(origin);
     if (isAction(message)) {
@@ -307,8 +314,10 @@ final class DeliveryApplier {
           thread == null
               ? null
               : session.reads().message(session, number, message.targetWamid()).orElse(null);
-      return StoreChange.messageUpdated(
-          number, message.targetWamid(), message.type(), message, target);
+      changes.add(
+          StoreChange.messageUpdated(
+              number, message.targetWamid(), message.type(), message, target));
+      return;
     }
     final long customer = Customers.resolve(session, number, message.customer(), profile);
     if (customer < 0) {
@@ -318,22 +327,30 @@ final class DeliveryApplier {
     Customers.profileName(
         session, customer, profileName, ColumnValues.seconds(message.timestamp()));
     Customers.ensureThread(session, customer, number);
-    final OneMessageWriter.Written written =
-        OneMessageWriter.write(
-            session,
-            number,
-            new MessageWrite(
-                message,
-                customer,
-                source,
-                null,
-                MessageContents.of(contents, message),
-                entry.id()));
+    final MessageWrite write =
+        new MessageWrite(
+            message, customer, source, null, MessageContents.of(contents, message), entry.id());
+    final HeldMessages held = session.heldMessages();
+    if (held != null && source != MessageSource.MEDIA_FOLLOWUP) {
+      held.hold(number, write, source, changes);
+      return;
+    }
+    changes.add(
+        messageChange(
+            number, message.wamid(), source, OneMessageWriter.write(session, number, write)));
+  }
+
+  /** The change that writing a message made. */
+  static StoreChange messageChange(
+      final String number,
+      final String wamid,
+      final MessageSource source,
+      final OneMessageWriter.Written written) {
     if (source == MessageSource.MEDIA_FOLLOWUP) {
-      return StoreChange.messageUpdated(number, message.wamid(), "media", null, written.message());
+      return StoreChange.messageUpdated(number, wamid, "media", null, written.message());
     }
     return written.merged()
-        ? StoreChange.messageUpdated(number, message.wamid(), "merged", null, written.message())
+        ? StoreChange.messageUpdated(number, wamid, "merged", null, written.message())
         : StoreChange.messageCreated(written.message(), source);
   }
 

@@ -127,7 +127,7 @@ final class MessageWriter {
   }
 
   /** The insert with its one VALUES tuple repeated for {@code rows} rows. */
-  private static String manyRows(final String insert, final int rows) {
+  static String manyRows(final String insert, final int rows) {
     final int values = insert.lastIndexOf("VALUES");
     final String tuple = insert.substring(values + "VALUES".length()).strip();
     final StringBuilder many = new StringBuilder(insert.substring(0, values)).append("VALUES ");
@@ -276,7 +276,7 @@ final class MessageWriter {
   }
 
   // the parameters of one row of INSERT and of LEAN_INSERT
-  private static final int COLUMNS = parameters(INSERT);
+  static final int COLUMNS = parameters(INSERT);
   private static final int LEAN_COLUMNS = parameters(LEAN_INSERT);
 
   /**

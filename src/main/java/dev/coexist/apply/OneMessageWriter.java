@@ -63,22 +63,41 @@ final class OneMessageWriter {
       MessageWriter.bind(upsert, 0, number, write, lean);
       upsert.executeUpdate();
     }
-    final boolean attached = AwaitingMessages.attachAwaiting(session, number, List.of(write));
-    if (id != null && !attached) {
-      return new Written(
-          new MessageDetail(
-              written(id, number, write), List.of(), List.of(), List.of(), List.of(), List.of()),
-          false);
+    final boolean attached =
+        !AwaitingMessages.attachAwaiting(session, number, List.of(write)).isEmpty();
+    if (id != null) {
+      return new Written(inserted(session, number, write, id, attached), false);
     }
-    // merged into a stored row, or statuses and actions attached: read what it became
-    final String wamid = write.message().wamid();
-    return new Written(
-        session
-            .reads()
-            .message(session, number, wamid)
-            .orElseThrow(
-                () -> new IllegalStateException("message " + wamid + " written but not found")),
-        id == null);
+    // merged into a stored row: read what it became
+    return new Written(readBack(session, number, write.message().wamid()), true);
+  }
+
+  /**
+   * A message its insert stored as new, as the API now shows it: built in memory from what was
+   * bound, unless statuses or actions that arrived before it were just attached ({@code attached});
+   * then read back.
+   */
+  static MessageDetail inserted(
+      final WriteSession session,
+      final String number,
+      final MessageWrite write,
+      final long id,
+      final boolean attached)
+      throws SQLException {
+    if (attached) {
+      return readBack(session, number, write.message().wamid());
+    }
+    return new MessageDetail(
+        written(id, number, write), List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  private static MessageDetail readBack(
+      final WriteSession session, final String number, final String wamid) throws SQLException {
+    return session
+        .reads()
+        .message(session, number, wamid)
+        .orElseThrow(
+            () -> new IllegalStateException("message " + wamid + " written but not found"));
   }
 
   /**

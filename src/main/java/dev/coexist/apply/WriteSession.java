@@ -31,6 +31,9 @@ final class WriteSession implements AutoCloseable, Statements {
   // the business numbers seen by the transaction, written once before it commits; null: written
   // at once (see NumberWriter.numbers)
   private Map<String, NumberWriter.Sighting> gatheredNumbers;
+  // the live messages held to be inserted together; null: each written at once (see
+  // HeldMessages)
+  private HeldMessages heldMessages;
 
   WriteSession(final Connection connection, final Dialect dialect, final StoreReads reads) {
     this.connection = connection;
@@ -96,8 +99,8 @@ final class WriteSession implements AutoCloseable, Statements {
   }
 
   Savepoint savepoint() throws SQLException {
-    if (gatheredNumbers != null) {
-      throw new IllegalStateException("a savepoint while numbers are gathered");
+    if (gatheredNumbers != null || heldMessages != null) {
+      throw new IllegalStateException("a savepoint while numbers are gathered or messages held");
     }
     return connection.setSavepoint();
   }
@@ -116,7 +119,11 @@ final class WriteSession implements AutoCloseable, Statements {
     if (gatheredNumbers != null && !gatheredNumbers.isEmpty()) {
       throw new IllegalStateException("numbers gathered but not written: " + gatheredNumbers);
     }
+    if (heldMessages != null && !heldMessages.isEmpty()) {
+      throw new IllegalStateException("messages held but not written");
+    }
     gatheredNumbers = null;
+    heldMessages = null;
     connection.commit();
     touchedThreads.clear();
     if (customers.size() > CACHE_MAX) {
@@ -128,6 +135,7 @@ final class WriteSession implements AutoCloseable, Statements {
   void rollback() throws SQLException {
     forget();
     gatheredNumbers = null;
+    heldMessages = null;
     touchedThreads.clear();
     connection.rollback();
   }
@@ -168,6 +176,27 @@ final class WriteSession implements AutoCloseable, Statements {
 
   Map<String, NumberWriter.Sighting> gatheredNumbers() {
     return gatheredNumbers;
+  }
+
+  /**
+   * From now until {@link #writeHeldMessages}, live messages are held and inserted together. Only
+   * for a transaction without savepoints: a rollback to one would not take back what was held.
+   */
+  void holdMessages() {
+    heldMessages = new HeldMessages();
+  }
+
+  /** The messages held now; null when messages are written at once. */
+  HeldMessages heldMessages() {
+    return heldMessages;
+  }
+
+  /** Writes the held messages; from now on messages are written at once. */
+  void writeHeldMessages() throws SQLException {
+    if (heldMessages != null) {
+      heldMessages.write(this);
+      heldMessages = null;
+    }
   }
 
   private void forget() {
