@@ -41,9 +41,9 @@ public record ThreadFilter(
 
   // the messages_failed and messages_awaiting_media indexes: a probe per thread
   private static final String FAILED =
-      " AND EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.status = 'failed')";
+      " AND EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.failed = 1)";
   private static final String NOT_FAILED =
-      " AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.status = 'failed')";
+      " AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.failed = 1)";
   private static final String AWAITING =
       " AND EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.media_placeholder = 1)";
   private static final String NOT_AWAITING =
