@@ -188,6 +188,9 @@ public final class BenchLiveCommand implements Callable<Integer> {
       final boolean timeLatency,
       final BenchPostgres postgres)
       throws IOException, InterruptedException, SQLException {
+    if (postgres != null) {
+      postgres.settle();
+    }
     return LiveStep.run(
         deliveries,
         rate,
@@ -198,7 +201,8 @@ public final class BenchLiveCommand implements Callable<Integer> {
         postgres == null ? List.of() : List.of("--database", postgres.newDatabase()),
         postgres == null
             ? "SQLite in a fresh temp dir"
-            : postgres.description() + ", a new database per step");
+            : postgres.description()
+                + ", a new database per step (the earlier ones dropped, then a CHECKPOINT)");
   }
 
   /** The rates in ascending order. */

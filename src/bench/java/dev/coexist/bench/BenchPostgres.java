@@ -45,10 +45,35 @@ final class BenchPostgres implements AutoCloseable {
     return description;
   }
 
+  private static String name(final int database) {
+    return "coexist_bench_" + ProcessHandle.current().pid() + "_" + database;
+  }
+
+  /**
+   * Before a step that must not pay for the one before it: drops the databases this run made so far
+   * (their servers are stopped; autovacuum would otherwise still work through them) and writes the
+   * server's dirty pages (CHECKPOINT), so that the step does not meet the previous step's
+   * checkpoint halfway through. A server whose user may not checkpoint is only warned about.
+   */
+  void settle() throws SQLException {
+    try (Connection admin = DriverManager.getConnection(adminUrl);
+        Statement statement = admin.createStatement()) {
+      for (int database = 1; database <= DATABASES.get(); database++) {
+        statement.execute("DROP DATABASE IF EXISTS " + name(database));
+      }
+      try {
+        statement.execute("CHECKPOINT");
+      } catch (SQLException refused) {
+        LOG.warn(
+            "CHECKPOINT refused ({}): a step may meet the previous one's checkpoint",
+            refused.getMessage());
+      }
+    }
+  }
+
   /** A new, empty database on the server; its JDBC URL. */
   String newDatabase() throws SQLException {
-    final String name =
-        "coexist_bench_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    final String name = name(DATABASES.incrementAndGet());
     try (Connection admin = DriverManager.getConnection(adminUrl);
         Statement create = admin.createStatement()) {
       create.execute("CREATE DATABASE " + name);
