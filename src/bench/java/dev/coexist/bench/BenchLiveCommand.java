@@ -71,6 +71,16 @@ public final class BenchLiveCommand implements Callable<Integer> {
   Duration window;
 
   @Option(
+      names = "--warm-up",
+      converter = DurationConverter.class,
+      defaultValue = "20s",
+      description =
+          "Before each window, the same load (other wamids) for this long, then up to 30 s for"
+              + " its backlog to be applied: the window measures a warm server (default:"
+              + " ${DEFAULT-VALUE}; 0s: none).")
+  Duration warmUp;
+
+  @Option(
       names = "--rates",
       split = ",",
       paramLabel = "PER_SECOND",
@@ -113,19 +123,21 @@ public final class BenchLiveCommand implements Callable<Integer> {
     final PrintWriter out = spec.commandLine().getOut();
     final String nonce = nonce();
     final LiveDeliveries deliveries = new LiveDeliveries(nonce, numbers);
+    // the same numbers and customers, other wamids: the window's deliveries are all new
+    final LiveDeliveries warmUpDeliveries = new LiveDeliveries(nonce + "w", numbers);
     final List<Double> steps = steps();
     header(out, deliveries, steps, nonce);
     final List<LiveReport.EngineRun> runs = new ArrayList<>();
     BenchPostgres postgres = null;
     try {
       if (engine != EngineChoice.postgresql) {
-        runs.add(runEngine(out, "sqlite", deliveries, steps, null));
+        runs.add(runEngine(out, "sqlite", deliveries, warmUpDeliveries, steps, null));
       }
       if (engine != EngineChoice.sqlite) {
         postgres = BenchPostgres.start(postgresql);
         out.println("PostgreSQL: " + postgres.description());
         out.flush();
-        runs.add(runEngine(out, "postgresql", deliveries, steps, postgres));
+        runs.add(runEngine(out, "postgresql", deliveries, warmUpDeliveries, steps, postgres));
       }
     } catch (IOException | SQLException e) {
       // a server that does not start is a failed benchmark, not a crash: say why, exit 1
@@ -153,16 +165,14 @@ public final class BenchLiveCommand implements Callable<Integer> {
       final PrintWriter out,
       final String name,
       final LiveDeliveries deliveries,
+      final LiveDeliveries warmUpDeliveries,
       final List<Double> steps,
       final BenchPostgres postgres)
       throws IOException, InterruptedException, SQLException {
     final List<LiveStep.Outcome> outcomes = new ArrayList<>();
-    final String storage =
-        postgres == null
-            ? "SQLite in a fresh temp dir"
-            : postgres.description() + ", a new database per step";
+    final String storage = storage(postgres);
     for (final double rate : steps) {
-      final LiveStep.Outcome step = step(deliveries, rate, false, postgres);
+      final LiveStep.Outcome step = step(deliveries, warmUpDeliveries, rate, false, postgres);
       LiveReport.step(out, name, step);
       outcomes.add(step);
     }
@@ -170,7 +180,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
     // polling it cost a rate step its sustained verdict on a two-core machine.
     Optional<LiveStep.Outcome> latency = Optional.empty();
     if (latencyRate > 0) {
-      final LiveStep.Outcome step = step(deliveries, latencyRate, true, postgres);
+      final LiveStep.Outcome step = step(deliveries, warmUpDeliveries, latencyRate, true, postgres);
       LiveReport.step(out, name + " (latency)", step);
       latency = Optional.of(step);
     }
@@ -184,6 +194,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
 
   private LiveStep.Outcome step(
       final LiveDeliveries deliveries,
+      final LiveDeliveries warmUpDeliveries,
       final double rate,
       final boolean timeLatency,
       final BenchPostgres postgres)
@@ -193,16 +204,22 @@ public final class BenchLiveCommand implements Callable<Integer> {
     }
     return LiveStep.run(
         deliveries,
+        warmUpDeliveries,
         rate,
+        warmUp,
         window,
         connections,
         timeLatency,
         serverJvmOptions,
         postgres == null ? List.of() : List.of("--database", postgres.newDatabase()),
-        postgres == null
-            ? "SQLite in a fresh temp dir"
-            : postgres.description()
-                + ", a new database per step (the earlier ones dropped, then a CHECKPOINT)");
+        storage(postgres));
+  }
+
+  private static String storage(final BenchPostgres postgres) {
+    return postgres == null
+        ? "SQLite in a fresh temp dir"
+        : postgres.description()
+            + ", a new database per step (the earlier ones dropped, then a CHECKPOINT)";
   }
 
   /** The rates in ascending order. */
@@ -214,6 +231,9 @@ public final class BenchLiveCommand implements Callable<Integer> {
     if (window.compareTo(Duration.ofSeconds(6)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
       // under 6 s the last half holds fewer than three backlog readings
       throw new ParameterException(spec.commandLine(), "--window must be within [6s, 1h]");
+    }
+    if (warmUp.isNegative() || warmUp.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new ParameterException(spec.commandLine(), "--warm-up must be within [0s, 10m]");
     }
     if (rates.isEmpty() || rates.stream().anyMatch(rate -> rate < 1 || rate > 100_000)) {
       throw new ParameterException(spec.commandLine(), "--rates must be within 1..100,000/s");
@@ -243,7 +263,9 @@ public final class BenchLiveCommand implements Callable<Integer> {
         "Load: echoes, inbound messages and statuses in turn (statuses of echoes sent a round"
             + " earlier), %d numbers x %d customers, %s-%s bytes, POST /webhooks/whatsapp over %d"
             + " keep-alive connections, open loop; rates %s/s, %s s each, a fresh coexist serve"
-            + " per rate; backlog and applied entries from /metrics every second; run id %s%n",
+            + " per rate, warmed up first with %s s of the same load (other wamids) and up to"
+            + " %s s for its backlog to be applied; backlog and applied entries from /metrics"
+            + " every second; run id %s%n",
         deliveries.numbers(),
         LiveDeliveries.CUSTOMERS_PER_NUMBER,
         Report.number(deliveries.minLength()),
@@ -251,6 +273,8 @@ public final class BenchLiveCommand implements Callable<Integer> {
         connections,
         String.join(",", steps.stream().map(Report::number).toList()),
         Report.number(window.toMillis() / 1_000.0),
+        Report.number(warmUp.toMillis() / 1_000.0),
+        Report.number(LiveStep.WARM_UP_DRAIN.toMillis() / 1_000.0),
         nonce);
     out.println();
     out.flush();

@@ -27,6 +27,12 @@ final class LiveStep {
 
   private static final long START_DELAY_NANOS = 200_000_000L;
 
+  /** The longest wait after the warm-up load for its backlog to be applied. */
+  static final Duration WARM_UP_DRAIN = Duration.ofSeconds(30);
+
+  // the warm-up's backlog counts as applied at this many entries (a second at low rates)
+  private static final long DRAINED_BACKLOG = 500;
+
   /**
    * What one step measured.
    *
@@ -69,7 +75,9 @@ final class LiveStep {
    */
   static Outcome run(
       final LiveDeliveries deliveries,
+      final LiveDeliveries warmUpDeliveries,
       final double rate,
+      final Duration warmUp,
       final Duration window,
       final int connections,
       final boolean timeLatency,
@@ -86,6 +94,9 @@ final class LiveStep {
       final AckToVisible probe =
           timeLatency ? new AckToVisible(server.endpoint().address(), API_KEY) : null;
       try {
+        if (!warmUp.isZero()) {
+          warmUp(server, warmUpDeliveries, rate, warmUp, connections, sampler);
+        }
         final long start = System.nanoTime() + START_DELAY_NANOS;
         final double settle =
             Math.min(
@@ -133,6 +144,31 @@ final class LiveStep {
         }
         sampler.close();
       }
+    }
+  }
+
+  /**
+   * A fresh JVM compiles the path in its first seconds, and a new database warms its caches and
+   * stores each customer and thread once: the same load, with other wamids, for {@code warmUp},
+   * then up to {@link #WARM_UP_DRAIN} for what it left to be applied.
+   */
+  private static void warmUp(
+      final CoexistChildServer server,
+      final LiveDeliveries deliveries,
+      final double rate,
+      final Duration warmUp,
+      final int connections,
+      final BacklogSampler sampler)
+      throws InterruptedException {
+    final long start = System.nanoTime() + START_DELAY_NANOS;
+    new LiveLoad(deliveries, server.endpoint(), connections).run(start, warmUp, rate, null, start);
+    final long until = System.nanoTime() + WARM_UP_DRAIN.toNanos();
+    while (System.nanoTime() < until) {
+      final Optional<BacklogSampler.Sample> now = sampler.now();
+      if (now.isPresent() && now.get().backlog() <= DRAINED_BACKLOG) {
+        return;
+      }
+      Thread.sleep(250);
     }
   }
 
