@@ -336,22 +336,7 @@ final class DeliveryApplier {
       return;
     }
     changes.add(
-        messageChange(
-            number, message.wamid(), source, OneMessageWriter.write(session, number, write)));
-  }
-
-  /** The change that writing a message made. */
-  static StoreChange messageChange(
-      final String number,
-      final String wamid,
-      final MessageSource source,
-      final OneMessageWriter.Written written) {
-    if (source == MessageSource.MEDIA_FOLLOWUP) {
-      return StoreChange.messageUpdated(number, wamid, "media", null, written.message());
-    }
-    return written.merged()
-        ? StoreChange.messageUpdated(number, wamid, "merged", null, written.message())
-        : StoreChange.messageCreated(written.message(), source);
+        OneMessageWriter.write(session, number, write).change(number, message.wamid(), source));
   }
 
   static Long action(

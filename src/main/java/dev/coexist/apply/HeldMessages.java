@@ -147,8 +147,8 @@ final class HeldMessages {
           .changes()
           .set(
               message.slot(),
-              DeliveryApplier.messageChange(
-                  message.number(), message.write().message().wamid(), message.source(), written));
+              written.change(
+                  message.number(), message.write().message().wamid(), message.source()));
     }
     held.clear();
     keys.clear();

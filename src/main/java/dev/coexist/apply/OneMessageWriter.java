@@ -10,6 +10,7 @@ import dev.coexist.coexistence.Message;
 import dev.coexist.coexistence.Status;
 import dev.coexist.store.MediaView;
 import dev.coexist.store.MessageDetail;
+import dev.coexist.store.MessageSource;
 import dev.coexist.store.MessageView;
 import dev.coexist.store.StoredContent;
 import java.sql.PreparedStatement;
@@ -43,7 +44,17 @@ final class OneMessageWriter {
    * and whether it was new or merged into a row stored before (a record made from a status, an
    * imported message, an earlier delivery of the same wamid).
    */
-  record Written(MessageDetail message, boolean merged) {}
+  record Written(MessageDetail message, boolean merged) {
+    /** The change writing the message made. */
+    StoreChange change(final String number, final String wamid, final MessageSource source) {
+      if (source == MessageSource.MEDIA_FOLLOWUP) {
+        return StoreChange.messageUpdated(number, wamid, "media", null, message);
+      }
+      return merged
+          ? StoreChange.messageUpdated(number, wamid, "merged", null, message)
+          : StoreChange.messageCreated(message, source);
+    }
+  }
 
   /** Writes the message; returns what it now is. */
   static Written write(final WriteSession session, final String number, final MessageWrite write)
