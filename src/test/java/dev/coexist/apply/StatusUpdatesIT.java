@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On PostgreSQL a status that moves a message forward updates its row within its page, without new
- * entries in the table's indexes (a HOT update): no index names the status itself. The thread
- * filter of failed messages still finds a message that failed.
+ * entries in the table's indexes (a HOT update): no index names the status itself. A status that
+ * fails the message changes the column the failed messages' index names, which is no HOT update.
  */
 class StatusUpdatesIT {
   private static final String ECHO = "wamid.status-updates-echo";
