@@ -128,6 +128,7 @@ final class ApplyTransactions {
   Outcome apply(final List<Work> batch) {
     final long started = System.nanoTime();
     final ApplyTally tally = new ApplyTally();
+    final List<StoreChange> changes;
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
@@ -148,7 +149,8 @@ final class ApplyTransactions {
       DirtyThreads.list(
           writer, writer.touchedThreads(), tally.messages() > settings.bulkMessages());
       writer.touchedThreads().clear();
-      ChangeWriter.write(writer, tally.changes());
+      changes = tally.changes();
+      ChangeWriter.write(writer, changes);
       indexWords(writer);
       writer.commit();
     } catch (SQLException | RuntimeException refused) {
@@ -167,7 +169,7 @@ final class ApplyTransactions {
     failedEntries.increment(tally.entriesFailed());
     appliedMessages.increment(tally.messages());
     problems.increment(tally.problems());
-    publish.accept(tally.changes());
+    publish.accept(changes);
     return new Outcome.Handled(batch.size());
   }
 

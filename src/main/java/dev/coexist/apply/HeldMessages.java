@@ -134,7 +134,7 @@ final class HeldMessages {
       final OneMessageWriter.Written written =
           id == null
               // stored before this read (imported, a record of statuses, an earlier delivery)
-              ? OneMessageWriter.write(session, message.number(), message.write())
+              ? OneMessageWriter.merge(session, message.number(), message.write())
               : new OneMessageWriter.Written(
                   OneMessageWriter.inserted(
                       session,

@@ -69,17 +69,25 @@ final class OneMessageWriter {
       }
     }
     if (id == null) {
-      final PreparedStatement upsert =
-          session.prepare(lean ? MessageWriter.LEAN_UPSERT : MessageWriter.UPSERT);
-      MessageWriter.bind(upsert, 0, number, write, lean);
-      upsert.executeUpdate();
+      return merge(session, number, write);
     }
     final boolean attached =
         !AwaitingMessages.attachAwaiting(session, number, List.of(write)).isEmpty();
-    if (id != null) {
-      return new Written(inserted(session, number, write, id, attached), false);
-    }
-    // merged into a stored row: read what it became
+    return new Written(inserted(session, number, write, id, attached), false);
+  }
+
+  /**
+   * Merges a message whose wamid is stored already (a replay, an echo of an imported message, a
+   * record of statuses) into its row, attaches what waited for it, and reads what it became.
+   */
+  static Written merge(final WriteSession session, final String number, final MessageWrite write)
+      throws SQLException {
+    final boolean lean = MessageWriter.isLean(write);
+    final PreparedStatement upsert =
+        session.prepare(lean ? MessageWriter.LEAN_UPSERT : MessageWriter.UPSERT);
+    MessageWriter.bind(upsert, 0, number, write, lean);
+    upsert.executeUpdate();
+    AwaitingMessages.attachAwaiting(session, number, List.of(write));
     return new Written(readBack(session, number, write.message().wamid()), true);
   }
 
