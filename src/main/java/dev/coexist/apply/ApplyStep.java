@@ -96,16 +96,14 @@ final class ApplyStep {
           decodingEntries = next;
         }
         final int lane = work.get(0).entry().lane();
-        // other lanes may go between the parts of a big chunk unless the read-ahead is another
-        // lane's: its entries must be applied before that lane's later ones
-        final boolean othersBetweenParts =
-            next == null || next.isEmpty() || next.get(0).lane() == lane;
+        final boolean nextOfSameLane = decodingNow != null && allOfLane(next, lane);
+        // other lanes may go between the parts of a big chunk unless the read-ahead holds another
+        // lane's entries: they must be applied before that lane's later ones
+        final boolean othersBetweenParts = decodingNow == null || nextOfSameLane;
         Outcome done = applyAll(work, othersBetweenParts ? readUpTo : null);
-        if (decodingNow == null || next.get(0).lane() != lane) {
-          lanes.release(lane); // nothing read from it waits any more
-        }
+        lanes.release(work, decodingNow == null ? List.of() : next); // nothing of theirs waits
         if (done instanceof Outcome.Handled && decodingNow != null && !closing()) {
-          if (next.get(0).lane() != lane) {
+          if (!nextOfSameLane) {
             // after a history chunk, another lane's turn comes first, without a rest before it
             if (!transactions.lastTransactionWasBulk()) {
               yieldToIngest(transactions.lastTransactionNanos());
@@ -135,6 +133,15 @@ final class ApplyStep {
     } finally {
       lanes.releaseAll();
     }
+  }
+
+  private static boolean allOfLane(final List<PendingEntry> entries, final int lane) {
+    for (final PendingEntry entry : entries) {
+      if (entry.lane() != lane) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -169,8 +176,9 @@ final class ApplyStep {
     if (other.isEmpty()) {
       return Outcome.NOTHING;
     }
-    final Outcome done = applyAll(decoding.all(other), null);
-    lanes.release(other.get(0).lane());
+    final List<Work> work = decoding.all(other);
+    final Outcome done = applyAll(work, null);
+    lanes.release(work, List.of());
     return done;
   }
 
@@ -217,11 +225,18 @@ final class ApplyStep {
       }
       final Outcome done = transactions.apply(batch);
       if (!(done instanceof Outcome.Handled)) {
-        // the rest of this read is not applied: the lane's next read in this step starts again
-        // from its position, so that it never reads past entries still to apply (each would be
-        // read, decoded and then found not to be the lane's next)
-        this.readUpTo[batch.get(0).entry().lane()] = 0;
+        // the rest of this read is not applied: its lanes' next reads in this step start again
+        // from their positions, so that they never read past entries still to apply (each would
+        // be read, decoded and then found not to be its lane's next)
+        for (final Work unapplied : work.subList(from, work.size())) {
+          this.readUpTo[unapplied.entry().lane()] = 0;
+        }
         return done.after(handled);
+      }
+      for (final Work applied : batch) {
+        if (!lanes.held(applied.entry().lane())) {
+          this.readUpTo[applied.entry().lane()] = 0; // left to the node that took it
+        }
       }
       refresher.ifDue();
       handled += done.handled();

@@ -11,18 +11,21 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Apply transactions: entries of one lane, decoded, written in one transaction with their position
- * in the journal ({@link JournalQueue}), the threads they touched ({@link DirtyThreads}) and their
- * problems. A read is first applied in one go, without savepoints; should anything fail, it is
- * rolled back and applied entry by entry, each under its own savepoint: an entry that cannot be
- * applied is marked failed with its error and the others go on, so the queue never gets stuck.
+ * Apply transactions: entries of one lane or of several (a gathered read of live lanes), decoded,
+ * written in one transaction with their lanes' positions in the journal ({@link JournalQueue},
+ * {@link LanePositions}), the threads they touched ({@link DirtyThreads}) and their problems. A
+ * read is first applied in one go, without savepoints; should anything fail, it is rolled back and
+ * applied entry by entry, each under its own savepoint: an entry that cannot be applied is marked
+ * failed with its error and the others go on, so the queue never gets stuck.
  */
 final class ApplyTransactions {
   private static final Logger LOG = LoggerFactory.getLogger(ApplyTransactions.class);
@@ -124,24 +127,32 @@ final class ApplyTransactions {
     }
   }
 
-  /** Applies entries of one lane in one transaction. */
-  Outcome apply(final List<Work> batch) {
+  /**
+   * Applies entries in one transaction: those of the lanes this node still holds (the others are
+   * left to the node that took them).
+   */
+  Outcome apply(final List<Work> read) {
     final long started = System.nanoTime();
     final ApplyTally tally = new ApplyTally();
     final List<StoreChange> changes;
+    List<Work> batch = read;
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
-      final int lane = batch.get(0).entry().lane();
-      final Set<String> numbers = NumberLocks.of(batch);
-      if (!begin(writer, lane, numbers)) {
+      Map<Integer, Long> positions = begin(writer, batch);
+      batch = held(batch, positions);
+      if (batch.isEmpty()) {
         database.endWriteTurn();
         return Outcome.LANE_TAKEN;
       }
-      final InOneGo first = inOneGo(writer, batch, tally);
-      if (first == InOneGo.ROLLED_BACK && !begin(writer, lane, numbers)) {
-        database.endWriteTurn();
-        return Outcome.LANE_TAKEN; // the node that took it meanwhile applies the entries
+      final InOneGo first = inOneGo(writer, positions, batch, tally);
+      if (first == InOneGo.ROLLED_BACK) {
+        positions = begin(writer, batch);
+        batch = held(batch, positions);
+        if (batch.isEmpty()) {
+          database.endWriteTurn();
+          return Outcome.LANE_TAKEN; // the node that took them meanwhile applies the entries
+        }
       }
       if (first != InOneGo.APPLIED) {
         entryByEntry(writer, batch, tally);
@@ -174,16 +185,31 @@ final class ApplyTransactions {
   }
 
   /**
-   * Starts the transaction: takes the lane (false when another node holds it now), then waits for
-   * the locks of the numbers whose rows the entries write.
+   * Starts the transaction: takes the lanes of the entries (the positions of those this node still
+   * holds), then waits for the locks of the numbers whose rows their entries write.
    */
-  private boolean begin(final WriteSession writer, final int lane, final Set<String> numbers)
+  private Map<Integer, Long> begin(final WriteSession writer, final List<Work> batch)
       throws SQLException {
-    if (!lanes.take(writer, lane)) {
-      return false;
+    final Set<Integer> wanted = new TreeSet<>();
+    for (final Work work : batch) {
+      wanted.add(work.entry().lane());
     }
-    NumberLocks.take(writer, numbers);
-    return true;
+    final Map<Integer, Long> positions = lanes.take(writer, wanted);
+    if (!positions.isEmpty()) {
+      NumberLocks.take(writer, NumberLocks.of(held(batch, positions)));
+    }
+    return positions;
+  }
+
+  /** The entries of the lanes the transaction took. */
+  private static List<Work> held(final List<Work> batch, final Map<Integer, Long> positions) {
+    final List<Work> held = new ArrayList<>(batch.size());
+    for (final Work work : batch) {
+      if (positions.containsKey(work.entry().lane())) {
+        held.add(work);
+      }
+    }
+    return held.size() == batch.size() ? batch : held;
   }
 
   /** What became of the attempt to apply a read in one go. */
@@ -196,22 +222,26 @@ final class ApplyTransactions {
   }
 
   /**
-   * Applies a read that is the lane's next, as the lane's position shows it once for all of its
-   * entries, without savepoints (neither the entries' nor their events'), recording their outcomes
-   * and the lane's new position with one update and one batch. A read of small live deliveries
-   * costs a few statements per transaction instead of a dozen per entry, and under a savepoint
-   * SQLite would first copy every page an entry changes to its statement journal (a tenth of a
-   * history chunk's insert). Should anything fail, the whole transaction is rolled back, and the
-   * caller applies the read entry by entry, each event under a savepoint, recording what fails.
+   * Applies a read that is its lanes' next, as their positions show it once for all of its entries,
+   * without savepoints (neither the entries' nor their events'), recording their outcomes and the
+   * lanes' new positions with one update and one batch. A read of small live deliveries costs a few
+   * statements per transaction instead of a dozen per entry, and under a savepoint SQLite would
+   * first copy every page an entry changes to its statement journal (a tenth of a history chunk's
+   * insert). Should anything fail, the whole transaction is rolled back, and the caller applies the
+   * read entry by entry, each event under a savepoint, recording what fails.
    */
-  private InOneGo inOneGo(final WriteSession writer, final List<Work> batch, final ApplyTally tally)
+  private InOneGo inOneGo(
+      final WriteSession writer,
+      final Map<Integer, Long> positions,
+      final List<Work> batch,
+      final ApplyTally tally)
       throws SQLException {
     final List<PendingEntry> entries = new ArrayList<>(batch.size());
     for (final Work work : batch) {
       entries.add(work.entry());
     }
-    final long position = queue.position(writer.connection(), entries.get(0).lane());
-    if (!queue.areNext(writer.connection(), position, entries)) {
+    final Map<Integer, List<PendingEntry>> lanesRead = LanePositions.byLane(entries);
+    if (!LanePositions.areNext(writer, positions, lanesRead)) {
       return InOneGo.NOT_NEXT;
     }
     final List<JournalQueue.Done> done = new ArrayList<>(batch.size());
@@ -236,7 +266,8 @@ final class ApplyTransactions {
       }
       writer.writeHeldMessages();
       NumberWriter.flush(writer);
-      if (queue.markAll(writer.connection(), position, done)) {
+      if (LanePositions.advance(writer, positions, lanesRead)) {
+        queue.recordAll(writer.connection(), done);
         return InOneGo.APPLIED;
       }
     } catch (SQLException | RuntimeException failed) {
@@ -306,11 +337,10 @@ final class ApplyTransactions {
    */
   Outcome part(final Work work, final HistoryChunk chunk, final int from, final int to) {
     final long started = System.nanoTime();
-    final int lane = work.entry().lane();
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
-      if (!begin(writer, lane, NumberLocks.of(List.of(work)))) {
+      if (begin(writer, List.of(work)).isEmpty()) {
         return Outcome.LANE_TAKEN;
       }
       if (!queue.isPending(writer.connection(), work.entry())) {
@@ -366,7 +396,7 @@ final class ApplyTransactions {
               + failingTries
               + " times: "
               + DeliveryApplier.describe(refused);
-      if (lanes.take(writer, batch.get(0).entry().lane())
+      if (!lanes.take(writer, List.of(batch.get(0).entry().lane())).isEmpty()
           && queue.markFailed(writer.connection(), batch.get(0).entry(), error)) {
         ChangeWriter.write(writer, List.of(StoreChange.failed(id, error)));
         writer.commit();

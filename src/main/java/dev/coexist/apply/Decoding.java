@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decoding ahead: big reads (history chunks) decode on a thread of their own while the processor
- * writes the previous ones; small reads (live traffic) decode at once on the processor's thread,
- * which takes less time than handing them over when both cores are busy.
+ * Decoding ahead: reads of big entries (history chunks) decode on a thread of their own while the
+ * processor writes the previous ones; reads of small entries (live traffic) decode at once on the
+ * processor's thread, which takes less time than handing them over when both cores are busy.
  */
 final class Decoding implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Decoding.class);
@@ -62,15 +62,6 @@ final class Decoding implements AutoCloseable {
             .register(meters);
   }
 
-  /** Whether a read is as big as a history chunk: claimed, decoded ahead, read ahead behind. */
-  boolean isBig(final List<PendingEntry> entries) {
-    long bytes = 0;
-    for (final PendingEntry entry : entries) {
-      bytes += entry.body().length;
-    }
-    return bytes >= bigBytes;
-  }
-
   /**
    * Whether a read holds an entry as big as a history chunk: only then is the next read decoded
    * behind it. Many small live entries can add up to a big read, and they must not be treated as an
@@ -86,9 +77,13 @@ final class Decoding implements AutoCloseable {
     return false;
   }
 
-  /** Decodes big entries on the decoder thread, small ones at once. */
+  /**
+   * Decodes a read that holds a big entry on the decoder thread, one of small entries at once (even
+   * when they add up to a big read: many small entries decode in a few milliseconds, and a read of
+   * several lanes must be applied before any of those lanes is read again).
+   */
   Future<List<Work>> ahead(final List<PendingEntry> entries) {
-    if (!isBig(entries)) {
+    if (!holdsBigEntry(entries)) {
       return CompletableFuture.completedFuture(all(entries));
     }
     // done() runs once the result is set (or the task cancelled), so a woken processor finds the

@@ -9,13 +9,15 @@ import java.util.List;
  */
 final class Dialect {
   /**
-   * The first statement of an apply transaction for a lane's entries, and its fence: it finds the
-   * lane's row still held by this node's owner name and epoch (see {@link LaneLeases}), or the
-   * transaction does not go on. On SQLite a write that takes the database's lock; on PostgreSQL it
-   * locks the row to the commit, so no other node can claim the lane meanwhile, and skips a row the
-   * node's other processor has locked (it is applying that lane).
+   * The first statement of an apply transaction for the entries of some lanes, and its fence: it
+   * finds each lane's row still held by this node's owner name and epoch (see {@link LaneLeases})
+   * and returns its position; a lane it does not return is not this transaction's. On SQLite an
+   * update of one lane (run per lane) whose first takes the database's lock; on PostgreSQL one
+   * query for all of them (arrays of lanes and epochs, then the owner) that locks their rows to the
+   * commit, so no other node can claim them meanwhile, and skips a row another transaction has
+   * locked.
    */
-  final String takeLane;
+  final String takeLanes;
 
   /**
    * The first statement of a transaction that writes store rows of no particular lane (refreshing
@@ -100,7 +102,7 @@ final class Dialect {
   final boolean multiRowUpserts;
 
   private Dialect(
-      final String takeLane,
+      final String takeLanes,
       final String beginWrite,
       final String takeDirtyThreads,
       final String lockNumbers,
@@ -115,7 +117,7 @@ final class Dialect {
       final boolean multiRowUpserts) {
     this.insertsNewRowsFirst = insertsNewRowsFirst;
     this.multiRowUpserts = multiRowUpserts;
-    this.takeLane = takeLane;
+    this.takeLanes = takeLanes;
     this.beginWrite = beginWrite;
     this.takeDirtyThreads = takeDirtyThreads;
     this.lockNumbers = lockNumbers;
@@ -135,7 +137,10 @@ final class Dialect {
     return switch (engine) {
       case SQLITE ->
           new Dialect(
-              "UPDATE processor_lanes SET taken_at = ? WHERE lane = ? AND owner = ? AND epoch = ?",
+              """
+              UPDATE processor_lanes SET taken_at = ? WHERE lane = ? AND owner = ? AND epoch = ?
+              RETURNING lane, applied_up_to
+              """,
               "UPDATE processor_lanes SET taken_at = ? WHERE lane = -1",
               """
               SELECT d.thread_id, t.phone_number_id FROM dirty_threads d
@@ -172,8 +177,12 @@ final class Dialect {
       case POSTGRESQL ->
           new Dialect(
               """
-              SELECT lane FROM processor_lanes WHERE lane = ? AND owner = ? AND epoch = ?
-                 FOR UPDATE SKIP LOCKED
+              SELECT p.lane, p.applied_up_to FROM processor_lanes p
+                JOIN unnest(CAST(? AS integer[]), CAST(? AS bigint[])) AS l(lane, epoch)
+                  ON l.lane = p.lane AND l.epoch = p.epoch
+               WHERE p.owner = ?
+               ORDER BY p.lane
+                 FOR UPDATE OF p SKIP LOCKED
               """,
               null,
               """
@@ -222,8 +231,11 @@ final class Dialect {
     };
   }
 
-  /** Whether {@link #takeLane} is a query (PostgreSQL) rather than an update (SQLite). */
-  boolean laneIsQuery() {
-    return takeLane.startsWith("SELECT");
+  /**
+   * Whether statements about several lanes take them as arrays, once (PostgreSQL: a round trip
+   * each), rather than one lane at a time (SQLite: in process, no round trip to save).
+   */
+  boolean lanesAsArrays() {
+    return takeLanes.startsWith("SELECT");
   }
 }

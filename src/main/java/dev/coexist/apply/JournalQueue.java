@@ -75,7 +75,8 @@ public final class JournalQueue {
   // One probe of the partial index journal_pending_by_lane per lane, from the lane's position
   private static final String LANES_WITH_WORK =
       """
-      SELECT p.lane FROM processor_lanes p
+      SELECT p.lane, EXISTS (SELECT 1 FROM replay_requests r WHERE r.lane = p.lane)
+        FROM processor_lanes p
        WHERE EXISTS (SELECT 1 FROM journal j
                       WHERE j.state = 'pending' AND j.lane = p.lane AND j.id > p.applied_up_to)
           OR EXISTS (SELECT 1 FROM replay_requests r WHERE r.lane = p.lane)
@@ -102,17 +103,6 @@ public final class JournalQueue {
       SELECT 1 FROM journal
        WHERE state = 'pending' AND lane = ? AND id > ? AND id < ?
        LIMIT 1
-      """;
-
-  // The pending entries of a lane from its position up to the last of a read, in order: when they
-  // are exactly the read, the whole read is the lane's next and is applied in one go (see
-  // ApplyTransactions), its position checked once instead of per entry.
-  private static final String NEXT_IDS =
-      """
-      SELECT id FROM journal
-       WHERE state = 'pending' AND lane = ? AND id > ? AND id <= ?
-       ORDER BY id
-       LIMIT ?
       """;
 
   private static final String IS_REPLAY = "SELECT 1 FROM replay_requests WHERE journal_id = ?";
@@ -183,15 +173,32 @@ public final class JournalQueue {
     return statement;
   }
 
-  /** The lanes that have pending entries, in no particular order. */
-  public Set<Integer> lanesWithWork(final Connection connection) throws SQLException {
+  /**
+   * The lanes that have pending entries, and those of them with entries asked for again (which come
+   * first, one at a time: see {@link #pending}).
+   */
+  record LanesWithWork(Set<Integer> lanes, Set<Integer> replaying) {}
+
+  public LanesWithWork lanesWithWork(final Connection connection) throws SQLException {
     final Set<Integer> lanes = new HashSet<>();
+    final Set<Integer> replaying = new HashSet<>();
     try (ResultSet rows = statement(connection, LANES_WITH_WORK).executeQuery()) {
       while (rows.next()) {
         lanes.add(rows.getInt(1));
+        if (rows.getBoolean(2)) {
+          replaying.add(rows.getInt(1));
+        }
       }
     }
-    return lanes;
+    return new LanesWithWork(lanes, replaying);
+  }
+
+  /**
+   * The last change of the partition count whose earlier entries are all applied (see {@link
+   * #partitioning}): no entry after it may be read before.
+   */
+  long drainedSince() {
+    return drainedSince;
   }
 
   /**
@@ -265,48 +272,14 @@ public final class JournalQueue {
     }
   }
 
-  /**
-   * Whether {@code entries} (of one lane, in id order) are exactly the lane's next entries after
-   * {@code position}: nothing before them still to apply, none of them a replay.
-   */
-  boolean areNext(
-      final Connection connection, final long position, final List<PendingEntry> entries)
-      throws SQLException {
-    final PreparedStatement next = statement(connection, NEXT_IDS);
-    next.setInt(1, entries.get(0).lane());
-    next.setLong(2, position);
-    next.setLong(3, entries.get(entries.size() - 1).id());
-    next.setInt(4, entries.size() + 1);
-    int index = 0;
-    try (ResultSet rows = next.executeQuery()) {
-      while (rows.next()) {
-        if (index >= entries.size() || rows.getLong(1) != entries.get(index).id()) {
-          return false;
-        }
-        index++;
-      }
-    }
-    return index == entries.size();
-  }
-
   /** What became of one entry of a read applied in one go; a null error: applied. */
   record Done(PendingEntry entry, String error) {}
 
   /**
-   * Records in the apply transaction the outcome of every entry of a read that {@link #areNext}
-   * found to be the lane's next, and moves the lane's position past the last of them: one update
-   * and one batch. False, with nothing recorded, when the position is not {@code position} any more
-   * (the caller then rolls back).
+   * Records in the apply transaction the outcome of every entry of a read applied in one go, whose
+   * lanes' positions {@link LanePositions#advance} moved past them: one batch.
    */
-  boolean markAll(final Connection connection, final long position, final List<Done> done)
-      throws SQLException {
-    final PreparedStatement advance = statement(connection, ADVANCE);
-    advance.setLong(1, done.get(done.size() - 1).entry().id());
-    advance.setInt(2, done.get(0).entry().lane());
-    advance.setLong(3, position);
-    if (advance.executeUpdate() != 1) {
-      return false;
-    }
+  void recordAll(final Connection connection, final List<Done> done) throws SQLException {
     final PreparedStatement outcome = statement(connection, OUTCOME);
     final long now = System.currentTimeMillis();
     for (final Done entry : done) {
@@ -317,7 +290,6 @@ public final class JournalQueue {
       outcome.addBatch();
     }
     outcome.executeBatch();
-    return true;
   }
 
   /**

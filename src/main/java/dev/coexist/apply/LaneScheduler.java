@@ -5,8 +5,13 @@ import dev.coexist.journal.PendingEntry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Which lane's entries a processor applies next: lanes take turns, so that no lane's backlog holds
@@ -27,6 +32,8 @@ final class LaneScheduler {
   private int lastLanes = 2;
   // when a lane held by another node (PostgreSQL) may be tried again; 0 = not held
   private final long[] laneBusyUntil = new long[Partitioning.MAX_LANES];
+  // a lane whose next entry a gathered read found big: its turn, alone, comes next; -1: none
+  private int bigHead = -1;
 
   LaneScheduler(
       final JournalQueue queue,
@@ -47,9 +54,14 @@ final class LaneScheduler {
   }
 
   /**
-   * The next pending entries of the next lane that has any, after those this step already read
-   * ({@code readUpTo}, per lane), leaving out {@code skipLane}; empty when no lane has work. Ends
-   * the read's transaction: an apply transaction must start with its write (see Dialect.takeLane).
+   * The next pending entries to apply, after those this step already read ({@code readUpTo}, per
+   * lane), leaving out {@code skipLane}; empty when no lane has work. Lanes take turns: the lane
+   * whose turn it is comes first, and the next small entries of the other live lanes come with it
+   * ({@link GatheredRead}), so that one transaction applies what many numbers sent; a lane whose
+   * next entry is big (a history chunk), a history lane and a lane with a replay are read alone. A
+   * gathered read that left out the lane whose turn it was (its next entry is big) gives that lane
+   * the next turn. Ends the read's transaction: an apply transaction must start with its write (see
+   * Dialect.takeLanes).
    */
   List<PendingEntry> next(
       final WriteSession writer, final long[] readUpTo, final int skipLane, final int most)
@@ -57,41 +69,141 @@ final class LaneScheduler {
     final long now = System.nanoTime();
     final int lanes = queue.partitioning(writer.connection()).lanes();
     lastLanes = lanes;
-    final Set<Integer> withWork = queue.lanesWithWork(writer.connection());
+    final JournalQueue.LanesWithWork work = queue.lanesWithWork(writer.connection());
     List<PendingEntry> pending = List.of();
-    for (int tried = 0; tried < lanes && pending.isEmpty() && !withWork.isEmpty(); tried++) {
+    for (int tried = 0; tried < lanes && pending.isEmpty() && !work.lanes().isEmpty(); tried++) {
       final int lane = nextLane % lanes;
       nextLane = (lane + 1) % lanes;
-      if (!withWork.contains(lane)
-          || lane == skipLane
-          || (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0)) {
+      if (!workable(writer, lane, lanes, work, readUpTo, skipLane, now)) {
         continue;
       }
-      laneBusyUntil[lane] = 0;
-      if (!claims.claim(partition(lane, lanes), claimHolder)) {
-        continue; // another processor of this node is applying what it read of the lane
-      }
-      if (!holds(writer, lane, lanes, readUpTo[lane] != 0, now)) {
-        claims.release(partition(lane, lanes), claimHolder);
-        continue; // another node holds its lease: not a byte of it is read here
-      }
       pending =
-          queue.pending(
-              writer.connection(),
-              lane,
-              readUpTo[lane],
-              Math.min(settings.entriesPerRead(), most),
-              settings.bytesPerRead());
-      if (pending.isEmpty()) {
-        if (readUpTo[lane] == 0) {
-          claims.release(partition(lane, lanes), claimHolder); // nothing of it read in this step
-        }
-      } else {
-        readUpTo[lane] = pending.get(pending.size() - 1).id();
-      }
+          lane == bigHead || most == 1 || lane >= lanes / 2 || work.replaying().contains(lane)
+              ? alone(writer, lane, lanes, readUpTo, most)
+              : gathered(writer, lane, lanes, work, new Turn(readUpTo, skipLane, most, now));
     }
     writer.commit();
     return pending;
+  }
+
+  /** What one read of {@link #next} may take. */
+  private record Turn(long[] readUpTo, int skipLane, int most, long now) {}
+
+  /**
+   * Whether the lane may be read now: it has work, it is not left out or left alone for a moment,
+   * and this processor claimed it within the node and the node holds its lease.
+   */
+  private boolean workable(
+      final WriteSession writer,
+      final int lane,
+      final int lanes,
+      final JournalQueue.LanesWithWork work,
+      final long[] readUpTo,
+      final int skipLane,
+      final long now)
+      throws SQLException {
+    if (!work.lanes().contains(lane)
+        || lane == skipLane
+        || (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0)) {
+      return false;
+    }
+    laneBusyUntil[lane] = 0;
+    if (!claims.claim(partition(lane, lanes), claimHolder)) {
+      return false; // another processor of this node is applying what it read of the lane
+    }
+    if (!holds(writer, lane, lanes, readUpTo[lane] != 0, now)) {
+      claims.release(partition(lane, lanes), claimHolder);
+      return false; // another node holds its lease: not a byte of it is read here
+    }
+    return true;
+  }
+
+  /** The lane's next entries, read alone. */
+  private List<PendingEntry> alone(
+      final WriteSession writer,
+      final int lane,
+      final int lanes,
+      final long[] readUpTo,
+      final int most)
+      throws SQLException {
+    if (lane == bigHead) {
+      bigHead = -1;
+    }
+    final List<PendingEntry> pending =
+        queue.pending(
+            writer.connection(),
+            lane,
+            readUpTo[lane],
+            Math.min(settings.entriesPerRead(), most),
+            settings.bytesPerRead());
+    if (pending.isEmpty()) {
+      if (readUpTo[lane] == 0) {
+        claims.release(partition(lane, lanes), claimHolder); // nothing of it read in this step
+      }
+    } else {
+      readUpTo[lane] = pending.get(pending.size() - 1).id();
+    }
+    return pending;
+  }
+
+  /**
+   * The next small entries of {@code first} and of every other live lane that may be read now, in
+   * one read; {@code first}'s alone when none of them has small entries.
+   */
+  private List<PendingEntry> gathered(
+      final WriteSession writer,
+      final int first,
+      final int lanes,
+      final JournalQueue.LanesWithWork work,
+      final Turn turn)
+      throws SQLException {
+    final long[] readUpTo = turn.readUpTo();
+    final int live = lanes / 2;
+    final List<Integer> chosen = new ArrayList<>();
+    final List<Long> after = new ArrayList<>();
+    chosen.add(first);
+    after.add(readUpTo[first]);
+    for (int step = 1; step < live; step++) {
+      final int lane = (first + step) % live;
+      if (!work.replaying().contains(lane)
+          && workable(writer, lane, lanes, work, readUpTo, turn.skipLane(), turn.now())) {
+        chosen.add(lane);
+        after.add(readUpTo[lane]);
+      }
+    }
+    final List<PendingEntry> read =
+        GatheredRead.read(
+            writer,
+            chosen,
+            after,
+            queue.drainedSince(),
+            new GatheredRead.Budget(
+                settings.claimBytes(),
+                Math.min(settings.entriesPerRead(), turn.most()),
+                Math.min(settings.entriesPerGatheredRead(), turn.most()),
+                settings.bytesPerGatheredRead()));
+    final Set<Integer> gotten = new HashSet<>();
+    for (final PendingEntry entry : read) {
+      readUpTo[entry.lane()] = entry.id();
+      gotten.add(entry.lane());
+    }
+    for (final int lane : chosen) {
+      if (lane != first && !gotten.contains(lane) && readUpTo[lane] == 0) {
+        claims.release(partition(lane, lanes), claimHolder); // nothing of it read in this step
+      }
+    }
+    if (read.isEmpty()) {
+      return alone(writer, first, lanes, readUpTo, turn.most());
+    }
+    if (!gotten.contains(first)) {
+      // its next entry is big: its turn comes next, alone
+      bigHead = first;
+      nextLane = first;
+      if (readUpTo[first] == 0) {
+        claims.release(partition(first, lanes), claimHolder);
+      }
+    }
+    return read;
   }
 
   /**
@@ -119,25 +231,56 @@ final class LaneScheduler {
   }
 
   /**
-   * Starts an apply transaction of {@code lane}, fenced by its node's lease (its owner name and
-   * epoch); false, with the transaction rolled back and the lane left alone for a moment, when the
-   * lease was lost (another processor took the lane after it ran out).
+   * Starts an apply transaction of the entries of {@code wanted} lanes, fenced by its node's lease
+   * of each (its owner name and epoch): the positions of the lanes it holds now. A lane whose lease
+   * was lost (another processor took the lane after it ran out) is left alone for a moment; with
+   * none left, the transaction is rolled back.
    */
-  boolean take(final WriteSession writer, final int lane) throws SQLException {
-    final long epoch = leases.epoch(lane);
-    if (epoch >= 0 && writer.takeLane(lane, leases.owner(), epoch)) {
-      return true;
+  Map<Integer, Long> take(final WriteSession writer, final Collection<Integer> wanted)
+      throws SQLException {
+    final Map<Integer, Long> epochs = new TreeMap<>();
+    for (final int lane : wanted) {
+      final long epoch = leases.epoch(lane);
+      if (epoch >= 0) {
+        epochs.put(lane, epoch);
+      }
     }
-    writer.rollback();
-    leases.lost(lane);
-    laneBusyUntil[lane] = System.nanoTime() + settings.laneBusy().toNanos();
-    lanesBusy.increment();
-    return false;
+    final Map<Integer, Long> positions =
+        epochs.isEmpty() ? Map.of() : writer.takeLanes(epochs, leases.owner());
+    for (final int lane : wanted) {
+      if (!positions.containsKey(lane)) {
+        leases.lost(lane);
+        laneBusyUntil[lane] = System.nanoTime() + settings.laneBusy().toNanos();
+        lanesBusy.increment();
+      }
+    }
+    if (positions.isEmpty()) {
+      writer.rollback();
+    }
+    return positions;
   }
 
-  /** Nothing read from the lane waits any more. */
-  void release(final int lane) {
-    claims.release(partition(lane, lastLanes), claimHolder);
+  /** Whether this node holds the lane (its lease was not found lost). */
+  boolean held(final int lane) {
+    return leases.epoch(lane) >= 0;
+  }
+
+  /**
+   * Nothing read from the lanes of {@code work} waits any more, but what was read ahead of them
+   * ({@code readAhead}, not applied yet): their partitions are given back unless a lane of the
+   * read-ahead is in the same partition.
+   */
+  void release(final List<Work> work, final List<PendingEntry> readAhead) {
+    final Set<Integer> waiting = new HashSet<>();
+    for (final PendingEntry entry : readAhead) {
+      waiting.add(partition(entry.lane(), lastLanes));
+    }
+    for (final Work one : work) {
+      final int partition = partition(one.entry().lane(), lastLanes);
+      if (!waiting.contains(partition)) {
+        claims.release(partition, claimHolder);
+      }
+    }
   }
 
   /**

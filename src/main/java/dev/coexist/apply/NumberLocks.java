@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.TreeSet;
 
 /**
@@ -97,10 +96,6 @@ final class NumberLocks {
     for (final String number : numbers) {
       keys.add(key(number));
     }
-    final StringJoiner array = new StringJoiner(",", "{", "}");
-    for (final int key : keys) {
-      array.add(Integer.toString(key));
-    }
-    return array.toString();
+    return SqlArrays.of(keys);
   }
 }

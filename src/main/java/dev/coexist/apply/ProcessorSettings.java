@@ -12,6 +12,12 @@ import java.time.Duration;
  * @param entriesPerRead live entries applied in one go share one transaction's fixed cost (taking
  *     the lane, checking and moving its position, listing threads, the commit); small enough that
  *     such a transaction stays a few milliseconds long
+ * @param entriesPerGatheredRead the small entries of many live lanes read together for one
+ *     transaction (see GatheredRead): under live traffic for many numbers each lane has a few
+ *     waiting, and a transaction per lane paid its fixed cost (a dozen round trips on PostgreSQL)
+ *     for each few; this many share it, and such a transaction stays some tens of milliseconds long
+ * @param bytesPerGatheredRead the bodies of one gathered read, at most: some hundreds of live
+ *     deliveries
  * @param bytesPerRead what one lane gets before the next lane's turn: a few history chunks at most,
  *     so that a live message of another number waits for little more than one transaction
  * @param claimBytes a read this big (a history chunk) claims its lane from the node's other
@@ -53,6 +59,8 @@ public record ProcessorSettings(
     Duration pollInterval,
     int messagesPerTransaction,
     int entriesPerRead,
+    int entriesPerGatheredRead,
+    long bytesPerGatheredRead,
     long bytesPerRead,
     long claimBytes,
     Duration laneBusy,
@@ -90,6 +98,8 @@ public record ProcessorSettings(
         pollInterval,
         messagesPerTransaction,
         64,
+        128,
+        128L * 1024,
         64L * 1024,
         32L * 1024,
         Duration.ofMillis(25),
@@ -130,6 +140,8 @@ public record ProcessorSettings(
         pollInterval,
         messagesPerTransaction,
         entriesPerRead,
+        entriesPerGatheredRead,
+        bytesPerGatheredRead,
         bytesPerRead,
         claimBytes,
         laneBusy,

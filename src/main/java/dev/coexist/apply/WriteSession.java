@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The processor's writer connection with its prepared statements, kept for the life of the
@@ -69,24 +70,38 @@ final class WriteSession implements AutoCloseable, Statements {
   }
 
   /**
-   * Starts an apply transaction for the entries of {@code lane} with its first statement; false
-   * when the lane is no longer held by {@code owner} with {@code epoch} (see {@link LaneLeases}).
+   * Starts an apply transaction for the entries of some lanes (lane to the epoch this node holds it
+   * with) with its first statement: the positions of those still held by {@code owner} with their
+   * epoch (see {@link LaneLeases}), the transaction's now; the others are not.
    */
-  boolean takeLane(final int lane, final String owner, final long epoch) throws SQLException {
-    final PreparedStatement turn = prepare(dialect.takeLane);
-    if (dialect.laneIsQuery()) {
-      turn.setInt(1, lane);
-      turn.setString(2, owner);
-      turn.setLong(3, epoch);
-      try (ResultSet row = turn.executeQuery()) {
-        return row.next();
+  Map<Integer, Long> takeLanes(final Map<Integer, Long> epochs, final String owner)
+      throws SQLException {
+    final PreparedStatement take = prepare(dialect.takeLanes);
+    final Map<Integer, Long> positions = new TreeMap<>();
+    if (dialect.lanesAsArrays()) {
+      take.setString(1, SqlArrays.of(epochs.keySet()));
+      take.setString(2, SqlArrays.of(epochs.values()));
+      take.setString(3, owner);
+      taken(take, positions);
+      return positions;
+    }
+    for (final Map.Entry<Integer, Long> lane : epochs.entrySet()) {
+      take.setLong(1, System.currentTimeMillis());
+      take.setInt(2, lane.getKey());
+      take.setString(3, owner);
+      take.setLong(4, lane.getValue());
+      taken(take, positions);
+    }
+    return positions;
+  }
+
+  private static void taken(final PreparedStatement take, final Map<Integer, Long> positions)
+      throws SQLException {
+    try (ResultSet rows = take.executeQuery()) {
+      while (rows.next()) {
+        positions.put(rows.getInt(1), rows.getLong(2));
       }
     }
-    turn.setLong(1, System.currentTimeMillis());
-    turn.setInt(2, lane);
-    turn.setString(3, owner);
-    turn.setLong(4, epoch);
-    return turn.executeUpdate() == 1;
   }
 
   /** Starts a transaction that writes rows of no particular lane (see Dialect.beginWrite). */
