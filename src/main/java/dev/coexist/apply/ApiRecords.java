@@ -56,18 +56,36 @@ final class ApiRecords {
       final long at,
       final StatusView status)
       throws SQLException {
-    final String wamid = update.wamid();
-    final PreparedStatement stored = session.prepare(STORED);
-    stored.setString(1, number);
-    stored.setString(2, wamid);
-    try (ResultSet row = stored.executeQuery()) {
+    final PreparedStatement select = session.prepare(STORED);
+    select.setString(1, number);
+    select.setString(2, update.wamid());
+    Stored stored = null;
+    try (ResultSet row = select.executeQuery()) {
       if (row.next()) {
-        final long thread = row.getLong(1);
-        if (row.getInt(2) == 16 && at > 0 && (row.getLong(3) == 0 || at < row.getLong(3))) {
-          earlier(session, number, wamid, at);
-        }
-        return new StatusWriter.Written(thread, status, null);
+        stored = new Stored(row.getLong(1), row.getInt(2), row.getLong(3));
       }
+    }
+    return after(session, number, update, at, status, stored);
+  }
+
+  /** The stored message's thread, origins and time; see {@link #after}. */
+  record Stored(long thread, int sources, long sentAt) {}
+
+  /** As {@link #after}, with the message as read already; null: not stored. */
+  static StatusWriter.Written after(
+      final WriteSession session,
+      final String number,
+      final StatusUpdate update,
+      final long at,
+      final StatusView status,
+      final Stored stored)
+      throws SQLException {
+    final String wamid = update.wamid();
+    if (stored != null) {
+      if (stored.sources() == 16 && at > 0 && (stored.sentAt() == 0 || at < stored.sentAt())) {
+        earlier(session, number, wamid, at);
+      }
+      return new StatusWriter.Written(stored.thread(), status, null);
     }
     final Party recipient = update.recipient() == null ? Party.UNKNOWN : update.recipient();
     final long customer =

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,6 +58,30 @@ final class AwaitingMessages {
         return Set.of();
       }
     }
+    return attachAmong(session, number, all);
+  }
+
+  /** Of these numbers, those with a message awaited: one query for them all. */
+  static Set<String> numbersAwaiting(final WriteSession session, final Collection<String> numbers)
+      throws SQLException {
+    final PreparedStatement select = session.prepare(session.dialect().numbersAwaiting);
+    select.setString(1, json(numbers));
+    final Set<String> awaiting = new HashSet<>();
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        awaiting.add(rows.getString(1));
+      }
+    }
+    return awaiting;
+  }
+
+  /**
+   * As {@link #attachAwaiting}, for a number known to have a message awaited ({@link
+   * #numbersAwaiting}).
+   */
+  static Set<String> attachAmong(
+      final WriteSession session, final String number, final List<MessageWrite> all)
+      throws SQLException {
     final List<String> wamids = new ArrayList<>(all.size());
     for (final MessageWrite write : all) {
       wamids.add(write.message().wamid());

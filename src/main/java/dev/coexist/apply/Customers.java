@@ -170,6 +170,10 @@ final class Customers {
     if (name == null || name.isBlank()) {
       return;
     }
+    final ProfileName floor = session.profileNameFloor(customer);
+    if (floor != null && (at < floor.at() || (at == floor.at() && name.equals(floor.name())))) {
+      return; // the stored name is as new as this one or newer: the update would change nothing
+    }
     final PreparedStatement update = session.prepare(PROFILE_NAME);
     update.setString(1, name);
     update.setLong(2, at);
@@ -178,7 +182,15 @@ final class Customers {
     update.setLong(5, at);
     update.setString(6, name);
     update.executeUpdate();
+    // updated or not, the stored name is now at least as new as this one (ties between names of
+    // the same time are left to the database's comparison)
+    if (floor == null || at > floor.at()) {
+      session.profileNameFloor(customer, new ProfileName(name, at));
+    }
   }
+
+  /** A customer's profile name and its time (see {@link #profileName}). */
+  record ProfileName(String name, long at) {}
 
   /** The thread of a customer exists once it has a message; its id is the customer's id. */
   static void ensureThread(final WriteSession session, final long customer, final String number)

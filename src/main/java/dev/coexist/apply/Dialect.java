@@ -62,6 +62,19 @@ final class Dialect {
   final String awaitingAmong;
 
   /**
+   * Which of a JSON array of business numbers (one parameter) have a message awaited: one round
+   * trip for the numbers of a transaction's live messages, where a query per number found none.
+   */
+  final String numbersAwaiting;
+
+  /**
+   * A status kept, its message's current status moved forward and the message read, in one
+   * statement (PostgreSQL, a round trip where there were three; see StatusWriter); null on SQLite,
+   * which runs the three in process.
+   */
+  final String keepStatus;
+
+  /**
    * Run once on the processor's connection. SQLite's default page cache (2 MB) makes a history
    * import thrash on the wamid index once the store outgrows it. And the processor's commits need
    * no fsync of their own: an entry's store changes and its 'applied' mark commit together, so a
@@ -110,6 +123,8 @@ final class Dialect {
       final String changeOrder,
       final String announceChanges,
       final String awaitingAmong,
+      final String numbersAwaiting,
+      final String keepStatus,
       final List<String> writerSetup,
       final String identitiesAmong,
       final String createCustomers,
@@ -125,6 +140,8 @@ final class Dialect {
     this.changeOrder = changeOrder;
     this.announceChanges = announceChanges;
     this.awaitingAmong = awaitingAmong;
+    this.numbersAwaiting = numbersAwaiting;
+    this.keepStatus = keepStatus;
     this.writerSetup = writerSetup;
     this.identitiesAmong = identitiesAmong;
     this.createCustomers = createCustomers;
@@ -155,6 +172,11 @@ final class Dialect {
               SELECT wamid FROM awaiting_messages
                WHERE phone_number_id = ? AND wamid IN (SELECT value FROM json_each(?))
               """,
+              """
+              SELECT DISTINCT phone_number_id FROM awaiting_messages
+               WHERE phone_number_id IN (SELECT value FROM json_each(?))
+              """,
+              null,
               List.of("PRAGMA cache_size = -65536", "PRAGMA synchronous = NORMAL"),
               """
               SELECT value, customer_id FROM customer_identities
@@ -206,6 +228,11 @@ final class Dialect {
                WHERE phone_number_id = ?
                  AND wamid = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(? AS jsonb))))
               """,
+              """
+              SELECT DISTINCT phone_number_id FROM awaiting_messages
+               WHERE phone_number_id = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(? AS jsonb))))
+              """,
+              StatusWriter.KEEP_IN_ONE,
               List.of(
                   "SET synchronous_commit = off",
                   // a wait for a lock never runs on unbounded (a lane's row locked by a frozen

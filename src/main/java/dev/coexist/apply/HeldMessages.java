@@ -123,9 +123,16 @@ final class HeldMessages {
       }
     }
     final Set<String> attached = new HashSet<>();
+    final Set<String> awaiting =
+        inserted.isEmpty()
+            ? Set.of()
+            : AwaitingMessages.numbersAwaiting(session, inserted.keySet());
     for (final Map.Entry<String, List<MessageWrite>> number : inserted.entrySet()) {
+      if (!awaiting.contains(number.getKey())) {
+        continue;
+      }
       for (final String wamid :
-          AwaitingMessages.attachAwaiting(session, number.getKey(), number.getValue())) {
+          AwaitingMessages.attachAmong(session, number.getKey(), number.getValue())) {
         attached.add(key(number.getKey(), wamid));
       }
     }

@@ -34,6 +34,29 @@ final class StatusWriter {
          AND (status_rank < ? OR (status_rank = ? AND status_at > ?))
       """;
 
+  // INSERT_STATUS, ADVANCE_STATUS (when the status has a rank) and ApiRecords.STORED in one
+  // statement: the outer query reads the message as it was before the update, which changes none
+  // of what it reads
+  static final String KEEP_IN_ONE =
+      """
+      WITH kept AS (
+        INSERT INTO message_statuses (phone_number_id, wamid, status, status_at, status_rank,
+                                      recipient_phone, recipient_user_id, errors, pricing,
+                                      biz_opaque_callback_data)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (phone_number_id, wamid, status, status_at) DO NOTHING
+        RETURNING status),
+      moved AS (
+        UPDATE messages SET status = ?, status_rank = ?, status_at = ?
+         WHERE phone_number_id = ? AND wamid = ? AND ? > 0
+           AND (status_rank < ? OR (status_rank = ? AND status_at > ?))
+        RETURNING 1)
+      SELECT EXISTS (SELECT 1 FROM kept), (SELECT count(*) FROM moved),
+             m.thread_id, m.sources, m.sent_at
+        FROM (SELECT 1) AS one
+        LEFT JOIN messages m ON m.phone_number_id = ? AND m.wamid = ?
+      """;
+
   private static final String STATUSES_OF =
       """
       SELECT status, status_rank, status_at FROM message_statuses
@@ -60,7 +83,9 @@ final class StatusWriter {
     final long at = ColumnValues.seconds(update.timestamp());
     final String errors = ColumnValues.errors(update.errors());
     final String pricing = update.pricing() == null ? null : ColumnValues.json(update.pricing());
-    final PreparedStatement insert = session.prepare(INSERT_STATUS);
+    final boolean inOne = session.dialect().keepStatus != null;
+    final PreparedStatement insert =
+        session.prepare(inOne ? session.dialect().keepStatus : INSERT_STATUS);
     insert.setString(1, number);
     insert.setString(2, update.wamid());
     insert.setString(3, value);
@@ -72,8 +97,22 @@ final class StatusWriter {
     insert.setString(9, pricing);
     insert.setString(10, update.bizOpaqueCallbackData());
     final boolean inserted;
-    try (ResultSet row = insert.executeQuery()) {
-      inserted = row.next();
+    ApiRecords.Stored stored = null;
+    if (inOne) {
+      bindAdvance(insert, 10, number, update.wamid(), value, rank, at);
+      insert.setString(20, number);
+      insert.setString(21, update.wamid());
+      try (ResultSet row = insert.executeQuery()) {
+        row.next();
+        inserted = row.getBoolean(1);
+        if (row.getObject(3) != null) {
+          stored = new ApiRecords.Stored(row.getLong(3), row.getInt(4), row.getLong(5));
+        }
+      }
+    } else {
+      try (ResultSet row = insert.executeQuery()) {
+        inserted = row.next();
+      }
     }
     // a new row is exactly what was bound; a repeat keeps the first report of the same status at
     // the same time, read back by its key (a replay, or a status sent twice)
@@ -92,10 +131,34 @@ final class StatusWriter {
                 .status(session, number, update.wamid(), value, at)
                 .orElseThrow(
                     () -> new IllegalStateException("status of " + update.wamid() + " not kept"));
+    if (inOne) {
+      return ApiRecords.after(session, number, update, at, status, stored);
+    }
     if (rank > StatusRank.NONE) {
       advance(session, number, update.wamid(), value, rank, at);
     }
     return ApiRecords.after(session, number, update, at, status);
+  }
+
+  /** Binds ADVANCE_STATUS's parameters after the first {@code before} ones. */
+  private static void bindAdvance(
+      final PreparedStatement advance,
+      final int before,
+      final String number,
+      final String wamid,
+      final String status,
+      final int rank,
+      final long at)
+      throws SQLException {
+    advance.setString(before + 1, status);
+    advance.setInt(before + 2, rank);
+    advance.setLong(before + 3, at);
+    advance.setString(before + 4, number);
+    advance.setString(before + 5, wamid);
+    advance.setInt(before + 6, rank);
+    advance.setInt(before + 7, rank);
+    advance.setInt(before + 8, rank);
+    advance.setLong(before + 9, at);
   }
 
   static void advance(

@@ -28,6 +28,9 @@ final class WriteSession implements AutoCloseable, Statements {
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<String, Long> customers = new HashMap<>();
   private final Set<Long> knownThreads = new java.util.HashSet<>();
+  // per customer, a profile name and time its stored one is at least as new as (see
+  // Customers.profileName)
+  private final Map<Long, Customers.ProfileName> profileNames = new HashMap<>();
   private final Set<Long> touchedThreads = new LinkedHashSet<>();
   // the business numbers seen by the transaction, written once before it commits; null: written
   // at once (see NumberWriter.numbers)
@@ -144,6 +147,7 @@ final class WriteSession implements AutoCloseable, Statements {
     if (customers.size() > CACHE_MAX) {
       customers.clear();
       knownThreads.clear();
+      profileNames.clear();
     }
   }
 
@@ -161,6 +165,14 @@ final class WriteSession implements AutoCloseable, Statements {
 
   void cacheCustomer(final String identityKey, final long customerId) {
     customers.put(identityKey, customerId);
+  }
+
+  Customers.ProfileName profileNameFloor(final long customer) {
+    return profileNames.get(customer);
+  }
+
+  void profileNameFloor(final long customer, final Customers.ProfileName floor) {
+    profileNames.put(customer, floor);
   }
 
   boolean threadKnown(final long threadId) {
@@ -217,6 +229,7 @@ final class WriteSession implements AutoCloseable, Statements {
   private void forget() {
     customers.clear();
     knownThreads.clear();
+    profileNames.clear();
   }
 
   @Override
