@@ -8,6 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,6 +32,16 @@ final class LaneLeases {
              owner = ?, lease_until = %1$s + ?
        WHERE lane = ? AND (owner IS NULL OR owner = ? OR lease_until < %1$s)
       RETURNING epoch
+      """;
+
+  // CLAIM for several lanes at once (%2$s: the lanes, one parameter)
+  private static final String CLAIM_LANES =
+      """
+      UPDATE processor_lanes
+         SET epoch = CASE WHEN owner = ? THEN epoch ELSE epoch + 1 END,
+             owner = ?, lease_until = %1$s + ?
+       WHERE lane IN (%2$s) AND (owner IS NULL OR owner = ? OR lease_until < %1$s)
+      RETURNING lane, epoch
       """;
 
   // the node's heartbeat, and how many nodes are up (a node gone for a minute is forgotten)
@@ -54,6 +68,8 @@ final class LaneLeases {
   private final String owner;
   private final long leaseNanos;
   private final String claim;
+  private final String claimLanes;
+  private final boolean lanesAsArray;
   private final String heartbeat;
   private final String forget;
   private final String liveNodes;
@@ -74,6 +90,13 @@ final class LaneLeases {
     this.leaseNanos = lease.toNanos();
     final String now = database.engine() == Engine.POSTGRESQL ? NOW_POSTGRESQL : NOW_SQLITE;
     this.claim = CLAIM.formatted(now);
+    this.lanesAsArray = database.engine() == Engine.POSTGRESQL;
+    this.claimLanes =
+        CLAIM_LANES.formatted(
+            now,
+            lanesAsArray
+                ? "SELECT unnest(CAST(? AS integer[]))"
+                : "SELECT value FROM json_each(?)");
     this.heartbeat = HEARTBEAT.formatted(now);
     this.forget = FORGET.formatted(now);
     this.liveNodes = LIVE_NODES.formatted(now);
@@ -143,6 +166,76 @@ final class LaneLeases {
       throw refused;
     } finally {
       database.endWriteTurn();
+    }
+  }
+
+  /** Whether this node must renew the lease of any of {@code lanes} it holds. */
+  boolean anyDue(final Collection<Integer> lanes) {
+    final long now = System.nanoTime();
+    int due = 0;
+    for (final int lane : lanes) {
+      final Lease lease = held.get(lane);
+      if (lease != null && now - lease.renewAfterNanos() >= 0 && ++due > 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Renews, in one short write transaction, the leases of those of {@code lanes} this node holds
+   * and must renew now, when it holds no more lanes than its share (otherwise {@link #hold} renews
+   * or hands back each). Every lease a node claimed at once comes up for renewal at once: one by
+   * one they were a burst of a hundred round trips every third of a lease, and every delivery
+   * waited for it. The read transaction on {@code connection} must have ended.
+   */
+  void renewDue(final Connection connection, final Collection<Integer> lanes, final int laneCount)
+      throws SQLException {
+    final long now = System.nanoTime();
+    final List<Integer> due = new ArrayList<>();
+    for (final int lane : lanes) {
+      final Lease lease = held.get(lane);
+      if (lease != null && now - lease.renewAfterNanos() >= 0) {
+        due.add(lane);
+      }
+    }
+    if (due.size() < 2
+        || holding(now, 0, laneCount) > share(laneCount / 2)
+        || holding(now, laneCount / 2, laneCount) > share(laneCount / 2)) {
+      return;
+    }
+    final long millis = leaseNanos / 1_000_000;
+    final Map<Integer, Long> renewed = new HashMap<>();
+    database.beginWriteTurn(false);
+    try {
+      beat(connection, now, millis);
+      try (PreparedStatement statement = connection.prepareStatement(claimLanes)) {
+        statement.setString(1, owner);
+        statement.setString(2, owner);
+        statement.setLong(3, millis);
+        statement.setString(4, lanesAsArray ? SqlArrays.of(due) : due.toString().replace(" ", ""));
+        statement.setString(5, owner);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            renewed.put(rows.getInt(1), rows.getLong(2));
+          }
+        }
+      }
+      connection.commit();
+    } catch (SQLException refused) {
+      connection.rollback();
+      due.forEach(held::remove);
+      throw refused;
+    } finally {
+      database.endWriteTurn();
+    }
+    for (final int lane : due) {
+      final Long epoch = renewed.get(lane);
+      if (epoch == null) {
+        held.remove(lane);
+      } else {
+        held.put(lane, new Lease(epoch, now + leaseNanos / 3));
+      }
     }
   }
 

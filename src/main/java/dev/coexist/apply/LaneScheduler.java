@@ -70,6 +70,10 @@ final class LaneScheduler {
     final int lanes = queue.partitioning(writer.connection()).lanes();
     lastLanes = lanes;
     final JournalQueue.LanesWithWork work = queue.lanesWithWork(writer.connection());
+    if (leases.anyDue(work.lanes())) {
+      writer.commit(); // the renewal is a write: the read transaction ends first
+      leases.renewDue(writer.connection(), work.lanes(), lanes);
+    }
     List<PendingEntry> pending = List.of();
     for (int tried = 0; tried < lanes && pending.isEmpty() && !work.lanes().isEmpty(); tried++) {
       final int lane = nextLane % lanes;
