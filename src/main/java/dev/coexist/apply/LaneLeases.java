@@ -8,11 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -169,40 +168,20 @@ final class LaneLeases {
     }
   }
 
-  /** Whether this node must renew the lease of any of {@code lanes} it holds. */
-  boolean anyDue(final Collection<Integer> lanes) {
-    final long now = System.nanoTime();
-    int due = 0;
-    for (final int lane : lanes) {
-      final Lease lease = held.get(lane);
-      if (lease != null && now - lease.renewAfterNanos() >= 0 && ++due > 1) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
-   * Renews, in one short write transaction, the leases of those of {@code lanes} this node holds
-   * and must renew now, when it holds no more lanes than its share (otherwise {@link #hold} renews
-   * or hands back each). Every lease a node claimed at once comes up for renewal at once: one by
-   * one they were a burst of a hundred round trips every third of a lease, and every delivery
-   * waited for it. The read transaction on {@code connection} must have ended.
+   * Renews, in one short write transaction, the leases of {@code due} (lanes this node holds whose
+   * renewal is due, claimed by the calling processor within the node): those renewed; null, with
+   * nothing done, when the node holds more lanes than its share (then {@link #hold} renews or hands
+   * back each). Every lease a node claimed at once comes up for renewal at once: one by one they
+   * were a burst of a hundred round trips every third of a lease, and every delivery waited for it.
+   * The read transaction on {@code connection} must have ended.
    */
-  void renewDue(final Connection connection, final Collection<Integer> lanes, final int laneCount)
+  Set<Integer> renew(final Connection connection, final List<Integer> due, final int laneCount)
       throws SQLException {
     final long now = System.nanoTime();
-    final List<Integer> due = new ArrayList<>();
-    for (final int lane : lanes) {
-      final Lease lease = held.get(lane);
-      if (lease != null && now - lease.renewAfterNanos() >= 0) {
-        due.add(lane);
-      }
-    }
-    if (due.size() < 2
-        || holding(now, 0, laneCount) > share(laneCount / 2)
+    if (holding(now, 0, laneCount) > share(laneCount / 2)
         || holding(now, laneCount / 2, laneCount) > share(laneCount / 2)) {
-      return;
+      return null;
     }
     final long millis = leaseNanos / 1_000_000;
     final Map<Integer, Long> renewed = new HashMap<>();
@@ -237,6 +216,7 @@ final class LaneLeases {
         held.put(lane, new Lease(epoch, now + leaseNanos / 3));
       }
     }
+    return renewed.keySet();
   }
 
   // the lane's new epoch when this node holds it now; null when another node does

@@ -70,10 +70,6 @@ final class LaneScheduler {
     final int lanes = queue.partitioning(writer.connection()).lanes();
     lastLanes = lanes;
     final JournalQueue.LanesWithWork work = queue.lanesWithWork(writer.connection());
-    if (leases.anyDue(work.lanes())) {
-      writer.commit(); // the renewal is a write: the read transaction ends first
-      leases.renewDue(writer.connection(), work.lanes(), lanes);
-    }
     List<PendingEntry> pending = List.of();
     for (int tried = 0; tried < lanes && pending.isEmpty() && !work.lanes().isEmpty(); tried++) {
       final int lane = nextLane % lanes;
@@ -106,20 +102,34 @@ final class LaneScheduler {
       final int skipLane,
       final long now)
       throws SQLException {
-    if (!work.lanes().contains(lane)
-        || lane == skipLane
-        || (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0)) {
+    if (!claimed(lane, lanes, work, skipLane, now)) {
       return false;
-    }
-    laneBusyUntil[lane] = 0;
-    if (!claims.claim(partition(lane, lanes), claimHolder)) {
-      return false; // another processor of this node is applying what it read of the lane
     }
     if (!holds(writer, lane, lanes, readUpTo[lane] != 0, now)) {
       claims.release(partition(lane, lanes), claimHolder);
       return false; // another node holds its lease: not a byte of it is read here
     }
     return true;
+  }
+
+  /**
+   * Whether the lane has work, is not left out or left alone for a moment, and this processor
+   * claimed it within the node (its lease not looked at yet).
+   */
+  private boolean claimed(
+      final int lane,
+      final int lanes,
+      final JournalQueue.LanesWithWork work,
+      final int skipLane,
+      final long now) {
+    if (!work.lanes().contains(lane)
+        || lane == skipLane
+        || (laneBusyUntil[lane] != 0 && now - laneBusyUntil[lane] < 0)) {
+      return false;
+    }
+    laneBusyUntil[lane] = 0;
+    // false: another processor of this node is applying what it read of the lane
+    return claims.claim(partition(lane, lanes), claimHolder);
   }
 
   /** The lane's next entries, read alone. */
@@ -167,13 +177,27 @@ final class LaneScheduler {
     final List<Long> after = new ArrayList<>();
     chosen.add(first);
     after.add(readUpTo[first]);
+    // the leases due for renewal are renewed together below, in one statement
+    final List<Integer> due = new ArrayList<>();
     for (int step = 1; step < live; step++) {
       final int lane = (first + step) % live;
-      if (!work.replaying().contains(lane)
-          && workable(writer, lane, lanes, work, readUpTo, turn.skipLane(), turn.now())) {
-        chosen.add(lane);
-        after.add(readUpTo[lane]);
+      if (work.replaying().contains(lane)
+          || !claimed(lane, lanes, work, turn.skipLane(), turn.now())) {
+        continue;
       }
+      if (leases.fresh(lane)) {
+        chosen.add(lane);
+      } else if (leases.epoch(lane) >= 0) {
+        due.add(lane);
+      } else if (holds(writer, lane, lanes, readUpTo[lane] != 0, turn.now())) {
+        chosen.add(lane);
+      } else {
+        claims.release(partition(lane, lanes), claimHolder);
+      }
+    }
+    chosen.addAll(renewed(writer, due, lanes, readUpTo, turn.now()));
+    for (final int lane : chosen.subList(1, chosen.size())) {
+      after.add(readUpTo[lane]);
     }
     final List<PendingEntry> read =
         GatheredRead.read(
@@ -208,6 +232,39 @@ final class LaneScheduler {
       }
     }
     return read;
+  }
+
+  /**
+   * Of {@code due}, lanes this processor claimed whose leases this node must renew, those it holds
+   * now: renewed in one statement, or one by one when the node holds more than its share (some are
+   * then handed back). The lanes it does not hold are given back within the node.
+   */
+  private List<Integer> renewed(
+      final WriteSession writer,
+      final List<Integer> due,
+      final int lanes,
+      final long[] readUpTo,
+      final long now)
+      throws SQLException {
+    if (due.isEmpty()) {
+      return due;
+    }
+    writer.commit(); // the renewal is a write: the read transaction ends first
+    final Set<Integer> renewed = leases.renew(writer.connection(), due, lanes);
+    final List<Integer> held = new ArrayList<>(due.size());
+    for (final int lane : due) {
+      if (renewed == null
+          ? holds(writer, lane, lanes, readUpTo[lane] != 0, now)
+          : renewed.contains(lane)) {
+        held.add(lane);
+      } else {
+        claims.release(partition(lane, lanes), claimHolder);
+        if (renewed != null) {
+          laneBusyUntil[lane] = now + settings.lease().toNanos() / 10;
+        }
+      }
+    }
+    return held;
   }
 
   /**
