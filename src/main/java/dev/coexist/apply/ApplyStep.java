@@ -71,7 +71,9 @@ final class ApplyStep {
         return Outcome.REFUSED;
       }
       if (batch.isEmpty()) {
-        return refresher.whenQuiet();
+        // thread figures are refreshed when nothing waits; entries another processor is applying
+        // still wait, and a refresh now would hold up that processor (the numbers' locks)
+        return lanes.sawWork() ? Outcome.NOTHING : refresher.whenQuiet();
       }
       Future<List<Work>> decodingNow = decoding.ahead(batch);
       List<PendingEntry> decodingEntries = batch;

@@ -55,6 +55,11 @@ public final class LaneClaims {
     return lastHolder.incrementAndGet();
   }
 
+  /** The node's processors: those that were given an id. */
+  int holders() {
+    return Math.max(1, lastHolder.get());
+  }
+
   /**
    * Whether {@code holder} has the claim now (it had it already, or it was free); claims are taken
    * by partition (LaneScheduler.partition), so at most {@link Partitioning#MAX}.

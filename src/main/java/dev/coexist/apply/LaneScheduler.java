@@ -34,6 +34,8 @@ final class LaneScheduler {
   private final long[] laneBusyUntil = new long[Partitioning.MAX_LANES];
   // a lane whose next entry a gathered read found big: its turn, alone, comes next; -1: none
   private int bigHead = -1;
+  // whether the last read found lanes with work (whoever applies them)
+  private boolean sawWork;
 
   LaneScheduler(
       final JournalQueue queue,
@@ -70,6 +72,7 @@ final class LaneScheduler {
     final int lanes = queue.partitioning(writer.connection()).lanes();
     lastLanes = lanes;
     final JournalQueue.LanesWithWork work = queue.lanesWithWork(writer.connection());
+    sawWork = !work.lanes().isEmpty();
     List<PendingEntry> pending = List.of();
     for (int tried = 0; tried < lanes && pending.isEmpty() && !work.lanes().isEmpty(); tried++) {
       final int lane = nextLane % lanes;
@@ -179,7 +182,10 @@ final class LaneScheduler {
     after.add(readUpTo[first]);
     // the leases due for renewal are renewed together below, in one statement
     final List<Integer> due = new ArrayList<>();
-    for (int step = 1; step < live; step++) {
+    // the node's processors share the lanes that have work: each gathers its part, so that they
+    // apply side by side rather than one waiting for lanes the other read all of
+    final int part = Math.max(1, (work.lanes().size() + claims.holders() - 1) / claims.holders());
+    for (int step = 1; step < live && chosen.size() + due.size() < part; step++) {
       final int lane = (first + step) % live;
       if (work.replaying().contains(lane)
           || !claimed(lane, lanes, work, turn.skipLane(), turn.now())) {
@@ -319,6 +325,14 @@ final class LaneScheduler {
       writer.rollback();
     }
     return positions;
+  }
+
+  /**
+   * Whether the last {@link #next} found lanes with work, though it may have read none of them (the
+   * node's other processor or another node is applying them).
+   */
+  boolean sawWork() {
+    return sawWork;
   }
 
   /** Whether this node holds the lane (its lease was not found lost). */
