@@ -60,6 +60,17 @@ public final class LaneClaims {
     return Math.max(1, lastHolder.get());
   }
 
+  /** Whether a processor other than {@code holder} has claimed lanes now (it is applying). */
+  boolean anotherHolding(final int holder) {
+    for (int lane = 0; lane < Partitioning.MAX; lane++) {
+      final int holding = holders.get(lane);
+      if (holding != FREE && holding != holder) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Whether {@code holder} has the claim now (it had it already, or it was free); claims are taken
    * by partition (LaneScheduler.partition), so at most {@link Partitioning#MAX}.

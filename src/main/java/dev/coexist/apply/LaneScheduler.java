@@ -182,9 +182,13 @@ final class LaneScheduler {
     after.add(readUpTo[first]);
     // the leases due for renewal are renewed together below, in one statement
     final List<Integer> due = new ArrayList<>();
-    // the node's processors share the lanes that have work: each gathers its part, so that they
-    // apply side by side rather than one waiting for lanes the other read all of
-    final int part = Math.max(1, (work.lanes().size() + claims.holders() - 1) / claims.holders());
+    // while the node's other processor is applying, the lanes that have work are shared: each
+    // gathers its part, so that they apply side by side rather than one waiting for lanes the
+    // other read all of
+    final int part =
+        claims.anotherHolding(claimHolder)
+            ? Math.max(1, (work.lanes().size() + claims.holders() - 1) / claims.holders())
+            : live;
     for (int step = 1; step < live && chosen.size() + due.size() < part; step++) {
       final int lane = (first + step) % live;
       if (work.replaying().contains(lane)

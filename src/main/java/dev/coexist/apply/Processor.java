@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -206,6 +207,10 @@ public final class Processor implements AutoCloseable {
         idle();
       } else {
         retry = settings.pollInterval();
+        if (step.handled() < settings.entriesPerGatheredRead()) {
+          // caught up: let the next read gather more (ProcessorSettings.gatherPause)
+          LockSupport.parkNanos(settings.gatherPause().toNanos());
+        }
       }
     }
     applying.lock();

@@ -124,7 +124,9 @@ public record Config(
             values.integer(ConfigKey.DB_POOL_SIZE, 1, 200),
             values.duration(ConfigKey.DB_START_WAIT, Duration.ZERO, Duration.ofDays(7)),
             values.duration(ConfigKey.LEASE_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
-            values.integer(ConfigKey.APPLY_NICE, 0, 19),
+            values.single(ConfigKey.APPLY_NICE).isEmpty()
+                ? defaultApplyNice(DatabaseUrls.toJdbc(database, dataDir))
+                : values.integer(ConfigKey.APPLY_NICE, 0, 19),
             values.duration(
                 ConfigKey.HISTORY_STALL_AFTER, Duration.ofSeconds(1), Duration.ofDays(7)),
             values.duration(
@@ -135,6 +137,16 @@ public record Config(
     config.checkBindIsProtected();
     config.checkIngestMemory(maxHeapBytes);
     return config;
+  }
+
+  /**
+   * {@code --apply-nice} when not given (see {@link ConfigKey#APPLY_NICE}): on 2 cores at 5,000
+   * live deliveries/s on SQLite, 10 kept the acknowledgements' p99 under 70 ms where 0 let them
+   * fall seconds behind; on PostgreSQL at 2,000/s, 0 brought a message's ack → visible p99 from 471
+   * to 280 ms with the acknowledgements' p99 at 76 ms.
+   */
+  private static int defaultApplyNice(final String jdbcUrl) {
+    return jdbcUrl.startsWith("jdbc:postgresql:") ? 0 : 10;
   }
 
   private void checkIngestMemory(final long maxHeapBytes) {

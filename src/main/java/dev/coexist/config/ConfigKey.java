@@ -103,11 +103,13 @@ public enum ConfigKey {
           + " take over one statement)."),
   APPLY_NICE(
       "apply-nice",
-      "10",
+      "",
       "The nice value (0-19, Linux) of the threads that apply the journal to the store: when the CPU"
           + " is short, acknowledging deliveries goes first and the apply takes what is left; with CPU"
-          + " to spare the apply runs at full speed. 0 gives the apply an equal share (several"
-          + " nodes on one small machine, where every node's apply must keep up)."),
+          + " to spare the apply runs at full speed. Default 10 on SQLite, whose apply does its"
+          + " writing on these threads; 0 on PostgreSQL, where the database does the writing and"
+          + " these threads mostly wait for it, each wait a turn on the CPU that a niced thread"
+          + " gets late. 0 also gives every node of several on one small machine an equal share."),
   HISTORY_STALL_AFTER(
       "history-stall-after",
       "30m",

@@ -36,6 +36,13 @@ class ConfigTest {
   }
 
   @Test
+  void theApplyIsNicedOnSqliteOnlyUnlessGiven() {
+    assertThat(parse(ConfigKey.DATABASE, "jdbc:postgresql://db/coexist").applyNice()).isZero();
+    assertThat(parse(ConfigKey.DATABASE, "jdbc:sqlite:/var/coexist.db").applyNice()).isEqualTo(10);
+    assertThat(parse(ConfigKey.APPLY_NICE, "5").applyNice()).isEqualTo(5);
+  }
+
+  @Test
   void invalidValuesNameTheKeyAndWhatIsAllowed() {
     assertThatThrownBy(() -> parse(ConfigKey.PORT, "eighty"))
         .isInstanceOf(ConfigException.class)
