@@ -257,6 +257,11 @@ final class LaneLeases {
     }
   }
 
+  /** Whether this node found no other node up at its last heartbeat. */
+  boolean alone() {
+    return node.liveNodes() <= 1;
+  }
+
   /** This node's share of {@code lanes}: the count over the nodes that are up, rounded up. */
   private int share(final int lanes) {
     final int nodes = node.liveNodes();

@@ -36,6 +36,10 @@ final class LaneScheduler {
   private int bigHead = -1;
   // whether the last read found lanes with work (whoever applies them)
   private boolean sawWork;
+  // lanes whose leases this read took (not renewed): with other nodes up, one per read, so that
+  // nodes that join a busy node take the lanes it hands back by turns, not the first to look all
+  // of them
+  private int lanesTaken;
 
   LaneScheduler(
       final JournalQueue queue,
@@ -73,6 +77,7 @@ final class LaneScheduler {
     lastLanes = lanes;
     final JournalQueue.LanesWithWork work = queue.lanesWithWork(writer.connection());
     sawWork = !work.lanes().isEmpty();
+    lanesTaken = 0;
     List<PendingEntry> pending = List.of();
     for (int tried = 0; tried < lanes && pending.isEmpty() && !work.lanes().isEmpty(); tried++) {
       final int lane = nextLane % lanes;
@@ -199,7 +204,8 @@ final class LaneScheduler {
         chosen.add(lane);
       } else if (leases.epoch(lane) >= 0) {
         due.add(lane);
-      } else if (holds(writer, lane, lanes, readUpTo[lane] != 0, turn.now())) {
+      } else if ((lanesTaken == 0 || leases.alone())
+          && holds(writer, lane, lanes, readUpTo[lane] != 0, turn.now())) {
         chosen.add(lane);
       } else {
         claims.release(partition(lane, lanes), claimHolder);
@@ -294,7 +300,11 @@ final class LaneScheduler {
       return true;
     }
     writer.commit(); // the claim is a write: the read transaction ends first
+    final boolean held = leases.epoch(lane) >= 0;
     if (leases.hold(writer.connection(), lane, lanes, readNow)) {
+      if (!held) {
+        lanesTaken++;
+      }
       return true;
     }
     laneBusyUntil[lane] = now + settings.lease().toNanos() / 10;
