@@ -4,9 +4,7 @@ import dev.coexist.coexistence.HistoryChunk;
 import dev.coexist.db.Database;
 import dev.coexist.db.Engine;
 import dev.coexist.journal.PendingEntry;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +33,7 @@ final class ApplyTransactions {
   private final LaneScheduler lanes;
   private final ProcessorSettings settings;
   private final Consumer<List<StoreChange>> publish;
-  private final Counter appliedEntries;
-  private final Counter failedEntries;
-  private final Counter appliedMessages;
-  private final Counter problems;
-  private final Counter undoneBig;
-  private final Counter undoneSmall;
-  private final Timer transactions;
+  private final ApplyMeters meters;
   // after a transaction of several entries failed as a whole, entries go one at a time until one
   // commits, so that the one at fault is found
   private int entriesPerTransaction = Integer.MAX_VALUE;
@@ -65,46 +56,7 @@ final class ApplyTransactions {
     this.lanes = lanes;
     this.settings = settings;
     this.publish = publish;
-    this.appliedEntries = entries(meters, "applied", "Journal entries applied to the store");
-    this.failedEntries = entries(meters, "failed", "Journal entries that could not be applied");
-    this.appliedMessages =
-        Counter.builder("coexist.store.messages")
-            .description("Messages written to the store (a message seen twice counts twice)")
-            .register(meters);
-    this.problems =
-        Counter.builder("coexist.store.problems")
-            .description("Items recorded in journal_problems instead of being applied")
-            .register(meters);
-    this.undoneBig = undone(meters, "big");
-    this.undoneSmall = undone(meters, "small");
-    this.transactions =
-        Timer.builder("coexist.store.transaction")
-            .description("Apply transactions, from first write to commit")
-            .publishPercentileHistogram()
-            .register(meters);
-  }
-
-  private static Counter undone(final MeterRegistry meters, final String size) {
-    return Counter.builder("coexist.store.undone")
-        .description(
-            "Journal entries an apply transaction wrote, or began to, and rolled back (they are"
-                + " applied again): work done twice; big = a history chunk's size")
-        .tag("size", size)
-        .register(meters);
-  }
-
-  private void undone(final List<Work> batch) {
-    for (final Work work : batch) {
-      (work.entry().body().length >= settings.claimBytes() ? undoneBig : undoneSmall).increment();
-    }
-  }
-
-  private static Counter entries(
-      final MeterRegistry meters, final String outcome, final String description) {
-    return Counter.builder("coexist.store.entries")
-        .tag("outcome", outcome)
-        .description(description)
-        .register(meters);
+    this.meters = new ApplyMeters(meters, settings.claimBytes());
   }
 
   /** The most entries the next transaction may hold. */
@@ -167,7 +119,7 @@ final class ApplyTransactions {
     } catch (SQLException | RuntimeException refused) {
       session.discard();
       database.endWriteTurn();
-      undone(batch);
+      meters.undone(batch);
       return refused(batch, refused);
     }
     database.endWriteTurn();
@@ -175,11 +127,7 @@ final class ApplyTransactions {
     lastTransactionWasBulk = tally.messages() > settings.bulkMessages();
     entriesPerTransaction = Integer.MAX_VALUE;
     failingEntry = -1;
-    transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    appliedEntries.increment(tally.entriesApplied());
-    failedEntries.increment(tally.entriesFailed());
-    appliedMessages.increment(tally.messages());
-    problems.increment(tally.problems());
+    meters.committed(tally, System.nanoTime() - started);
     publish.accept(changes);
     return new Outcome.Handled(batch.size());
   }
@@ -279,7 +227,7 @@ final class ApplyTransactions {
     }
     writer.rollback();
     tally.clear();
-    undone(batch);
+    meters.undone(batch);
     return InOneGo.ROLLED_BACK;
   }
 
@@ -353,14 +301,13 @@ final class ApplyTransactions {
       writer.touchedThreads().clear();
       indexWords(writer);
       writer.commit();
-      transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-      appliedMessages.increment(messages);
+      meters.partCommitted(messages, System.nanoTime() - started);
       return new Outcome.Handled(messages);
     } catch (SQLException | RuntimeException failed) {
       // the chunk's own transaction applies these threads again and records what fails
       LOG.debug("A part of journal entry {} failed: {}", work.entry().id(), failed.toString());
       session.discard();
-      undone(List.of(work));
+      meters.undone(List.of(work));
       return Outcome.REFUSED;
     } finally {
       database.endWriteTurn();
@@ -400,7 +347,7 @@ final class ApplyTransactions {
           && queue.markFailed(writer.connection(), batch.get(0).entry(), error)) {
         ChangeWriter.write(writer, List.of(StoreChange.failed(id, error)));
         writer.commit();
-        failedEntries.increment();
+        meters.failed();
         failingEntry = -1;
         entriesPerTransaction = Integer.MAX_VALUE;
         return new Outcome.Handled(1);
