@@ -33,6 +33,8 @@ final class ApplyStep {
   private final BooleanSupplier closing;
   // per lane, the last entry the current step read (applied or not); see applyAll
   private long[] readUpTo = new long[Partitioning.MAX_LANES];
+  // whether the current step read small entries only (live traffic, no history chunk)
+  private boolean smallEntriesOnly;
 
   ApplyStep(
       final Database database,
@@ -55,6 +57,11 @@ final class ApplyStep {
     this.closing = closing;
   }
 
+  /** Whether the last step read small entries only: live traffic, no history chunk. */
+  boolean smallEntriesOnly() {
+    return smallEntriesOnly;
+  }
+
   private boolean closing() {
     return closing.getAsBoolean() || wakeups.interrupted();
   }
@@ -66,6 +73,7 @@ final class ApplyStep {
   Outcome step() {
     try {
       readUpTo = new long[Partitioning.MAX_LANES];
+      smallEntriesOnly = false;
       final List<PendingEntry> batch = readNext(readUpTo, -1);
       if (batch == null) {
         return Outcome.REFUSED;
@@ -75,6 +83,7 @@ final class ApplyStep {
         // still wait, and a refresh now would hold up that processor (the numbers' locks)
         return lanes.sawWork() ? Outcome.NOTHING : refresher.whenQuiet();
       }
+      smallEntriesOnly = !decoding.holdsBigEntry(batch);
       Future<List<Work>> decodingNow = decoding.ahead(batch);
       List<PendingEntry> decodingEntries = batch;
       int handled = 0;

@@ -257,6 +257,14 @@ final class LaneLeases {
     }
   }
 
+  /**
+   * Whether this node would take {@code lane} were it free: it holds fewer lanes of its kind than
+   * its share (see {@link #hold}); read from memory, without asking the database.
+   */
+  boolean mayTake(final int lane, final int lanes) {
+    return holding(System.nanoTime(), lane, lanes) < share(lanes / 2);
+  }
+
   /** Whether this node found no other node up at its last heartbeat. */
   boolean alone() {
     return node.liveNodes() <= 1;

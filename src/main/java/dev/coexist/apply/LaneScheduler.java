@@ -36,10 +36,11 @@ final class LaneScheduler {
   private int bigHead = -1;
   // whether the last read found lanes with work (whoever applies them)
   private boolean sawWork;
-  // lanes whose leases this read took (not renewed): with other nodes up, one per read, so that
-  // nodes that join a busy node take the lanes it hands back by turns, not the first to look all
-  // of them
-  private int lanesTaken;
+  // lanes not held whose leases this read tried to take: with other nodes up, one per read, and
+  // none while the node holds its share, so that nodes that join a busy node take the lanes it
+  // hands back by turns (not the first to look all of them), and a node does not ask for the
+  // other nodes' lanes at every read
+  private int lanesTried;
 
   LaneScheduler(
       final JournalQueue queue,
@@ -77,7 +78,7 @@ final class LaneScheduler {
     lastLanes = lanes;
     final JournalQueue.LanesWithWork work = queue.lanesWithWork(writer.connection());
     sawWork = !work.lanes().isEmpty();
-    lanesTaken = 0;
+    lanesTried = 0;
     List<PendingEntry> pending = List.of();
     for (int tried = 0; tried < lanes && pending.isEmpty() && !work.lanes().isEmpty(); tried++) {
       final int lane = nextLane % lanes;
@@ -204,7 +205,7 @@ final class LaneScheduler {
         chosen.add(lane);
       } else if (leases.epoch(lane) >= 0) {
         due.add(lane);
-      } else if ((lanesTaken == 0 || leases.alone())
+      } else if ((leases.alone() || (lanesTried == 0 && leases.mayTake(lane, lanes)))
           && holds(writer, lane, lanes, readUpTo[lane] != 0, turn.now())) {
         chosen.add(lane);
       } else {
@@ -300,11 +301,10 @@ final class LaneScheduler {
       return true;
     }
     writer.commit(); // the claim is a write: the read transaction ends first
-    final boolean held = leases.epoch(lane) >= 0;
+    if (leases.epoch(lane) < 0) {
+      lanesTried++;
+    }
     if (leases.hold(writer.connection(), lane, lanes, readNow)) {
-      if (!held) {
-        lanesTaken++;
-      }
       return true;
     }
     laneBusyUntil[lane] = now + settings.lease().toNanos() / 10;

@@ -207,7 +207,7 @@ public final class Processor implements AutoCloseable {
         idle();
       } else {
         retry = settings.pollInterval();
-        if (step.handled() < settings.entriesPerGatheredRead()) {
+        if (this.step.smallEntriesOnly() && step.handled() < settings.entriesPerGatheredRead()) {
           // caught up: let the next read gather more (ProcessorSettings.gatherPause)
           LockSupport.parkNanos(settings.gatherPause().toNanos());
         }

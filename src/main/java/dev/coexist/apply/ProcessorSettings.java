@@ -18,12 +18,12 @@ import java.time.Duration;
  *     for each few; this many share it, and such a transaction stays some tens of milliseconds long
  * @param bytesPerGatheredRead the bodies of one gathered read, at most: some hundreds of live
  *     deliveries
- * @param gatherPause after a transaction that applied fewer entries than a gathered read holds (the
- *     processor has caught up), it rests this long before it reads again, so that the next read
- *     gathers what arrived meanwhile: at 2,000 live deliveries/s on PostgreSQL the two processors
- *     otherwise ran 150 transactions a second of a dozen entries each, and the fixed cost of each
- *     (some fifteen statements) took the CPU the deliveries needed; a few milliseconds more until a
- *     message shows is the price
+ * @param gatherPause after a step of live entries that applied fewer than a gathered read holds
+ *     (the processor has caught up), it rests this long before it reads again, so that the next
+ *     read gathers what arrived meanwhile: at 2,000 live deliveries/s on PostgreSQL the two
+ *     processors otherwise ran 150 transactions a second of a dozen entries each, and the fixed
+ *     cost of each (some fifteen statements) took the CPU the deliveries needed; a few milliseconds
+ *     more until a message shows is the price
  * @param bytesPerRead what one lane gets before the next lane's turn: a few history chunks at most,
  *     so that a live message of another number waits for little more than one transaction
  * @param claimBytes a read this big (a history chunk) claims its lane from the node's other
