@@ -24,16 +24,9 @@ import java.util.UUID;
  */
 final class LaneLeases {
   // the owner's own lease keeps its epoch; taking another's (run out) or a free lane raises it
-  private static final String CLAIM =
-      """
-      UPDATE processor_lanes
-         SET epoch = CASE WHEN owner = ? THEN epoch ELSE epoch + 1 END,
-             owner = ?, lease_until = %1$s + ?
-       WHERE lane = ? AND (owner IS NULL OR owner = ? OR lease_until < %1$s)
-      RETURNING epoch
-      """;
-
-  // CLAIM for several lanes at once (%2$s: the lanes, one parameter)
+  // The owner's own lease keeps its epoch; taking another's (run out) or a free lane raises it.
+  // %2$s:
+  // the lanes, one parameter.
   private static final String CLAIM_LANES =
       """
       UPDATE processor_lanes
@@ -66,7 +59,6 @@ final class LaneLeases {
   private final Database database;
   private final String owner;
   private final long leaseNanos;
-  private final String claim;
   private final String claimLanes;
   private final boolean lanesAsArray;
   private final String heartbeat;
@@ -88,7 +80,6 @@ final class LaneLeases {
     this.node = node;
     this.leaseNanos = lease.toNanos();
     final String now = database.engine() == Engine.POSTGRESQL ? NOW_POSTGRESQL : NOW_SQLITE;
-    this.claim = CLAIM.formatted(now);
     this.lanesAsArray = database.engine() == Engine.POSTGRESQL;
     this.claimLanes =
         CLAIM_LANES.formatted(
@@ -188,18 +179,7 @@ final class LaneLeases {
     database.beginWriteTurn(false);
     try {
       beat(connection, now, millis);
-      try (PreparedStatement statement = connection.prepareStatement(claimLanes)) {
-        statement.setString(1, owner);
-        statement.setString(2, owner);
-        statement.setLong(3, millis);
-        statement.setString(4, lanesAsArray ? SqlArrays.of(due) : due.toString().replace(" ", ""));
-        statement.setString(5, owner);
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            renewed.put(rows.getInt(1), rows.getLong(2));
-          }
-        }
-      }
+      renewed.putAll(claim(connection, due, millis));
       connection.commit();
     } catch (SQLException refused) {
       connection.rollback();
@@ -222,16 +202,28 @@ final class LaneLeases {
   // the lane's new epoch when this node holds it now; null when another node does
   private Long claim(final Connection connection, final int lane, final long millis)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(claim)) {
+    return claim(connection, List.of(lane), millis).get(lane);
+  }
+
+  // the new epochs of those of {@code lanes} this node holds now
+  private Map<Integer, Long> claim(
+      final Connection connection, final List<Integer> lanes, final long millis)
+      throws SQLException {
+    final Map<Integer, Long> epochs = new HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(claimLanes)) {
       statement.setString(1, owner);
       statement.setString(2, owner);
       statement.setLong(3, millis);
-      statement.setInt(4, lane);
+      statement.setString(
+          4, lanesAsArray ? SqlArrays.of(lanes) : lanes.toString().replace(" ", ""));
       statement.setString(5, owner);
-      try (ResultSet row = statement.executeQuery()) {
-        return row.next() ? row.getLong(1) : null;
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          epochs.put(rows.getInt(1), rows.getLong(2));
+        }
       }
     }
+    return epochs;
   }
 
   /**

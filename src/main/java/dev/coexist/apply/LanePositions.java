@@ -74,18 +74,14 @@ final class LanePositions {
       throws SQLException {
     final Map<Integer, List<Long>> found = new HashMap<>();
     if (writer.dialect().lanesAsArrays()) {
-      final List<Long> after = new ArrayList<>();
-      final List<Long> last = new ArrayList<>();
       final List<Integer> most = new ArrayList<>();
-      for (final Map.Entry<Integer, List<PendingEntry>> lane : lanes.entrySet()) {
-        after.add(positions.get(lane.getKey()));
-        last.add(lane.getValue().get(lane.getValue().size() - 1).id());
-        most.add(lane.getValue().size() + 1);
+      for (final List<PendingEntry> entries : lanes.values()) {
+        most.add(entries.size() + 1);
       }
       final PreparedStatement next = writer.prepare(NEXT_IDS_OF_LANES);
       next.setString(1, SqlArrays.of(lanes.keySet()));
-      next.setString(2, SqlArrays.of(after));
-      next.setString(3, SqlArrays.of(last));
+      next.setString(2, SqlArrays.of(positionsOf(positions, lanes)));
+      next.setString(3, SqlArrays.of(lastIds(lanes)));
       next.setString(4, SqlArrays.of(most));
       try (ResultSet rows = next.executeQuery()) {
         while (rows.next()) {
@@ -98,7 +94,7 @@ final class LanePositions {
         final List<PendingEntry> entries = lane.getValue();
         next.setInt(1, lane.getKey());
         next.setLong(2, positions.get(lane.getKey()));
-        next.setLong(3, entries.get(entries.size() - 1).id());
+        next.setLong(3, last(entries));
         next.setInt(4, entries.size() + 1);
         final List<Long> ids = new ArrayList<>();
         try (ResultSet rows = next.executeQuery()) {
@@ -134,22 +130,15 @@ final class LanePositions {
       final Map<Integer, List<PendingEntry>> lanes)
       throws SQLException {
     if (writer.dialect().lanesAsArrays()) {
-      final List<Long> was = new ArrayList<>();
-      final List<Long> upTo = new ArrayList<>();
-      for (final Map.Entry<Integer, List<PendingEntry>> lane : lanes.entrySet()) {
-        was.add(positions.get(lane.getKey()));
-        upTo.add(lane.getValue().get(lane.getValue().size() - 1).id());
-      }
       final PreparedStatement advance = writer.prepare(ADVANCE_LANES);
       advance.setString(1, SqlArrays.of(lanes.keySet()));
-      advance.setString(2, SqlArrays.of(was));
-      advance.setString(3, SqlArrays.of(upTo));
+      advance.setString(2, SqlArrays.of(positionsOf(positions, lanes)));
+      advance.setString(3, SqlArrays.of(lastIds(lanes)));
       return advance.executeUpdate() == lanes.size();
     }
     final PreparedStatement advance = writer.prepare(ADVANCE);
     for (final Map.Entry<Integer, List<PendingEntry>> lane : lanes.entrySet()) {
-      final List<PendingEntry> entries = lane.getValue();
-      advance.setLong(1, entries.get(entries.size() - 1).id());
+      advance.setLong(1, last(lane.getValue()));
       advance.setInt(2, lane.getKey());
       advance.setLong(3, positions.get(lane.getKey()));
       if (advance.executeUpdate() != 1) {
@@ -157,5 +146,28 @@ final class LanePositions {
       }
     }
     return true;
+  }
+
+  private static long last(final List<PendingEntry> entries) {
+    return entries.get(entries.size() - 1).id();
+  }
+
+  /** The last entry's id of each lane, in the lanes' order. */
+  private static List<Long> lastIds(final Map<Integer, List<PendingEntry>> lanes) {
+    final List<Long> ids = new ArrayList<>(lanes.size());
+    for (final List<PendingEntry> entries : lanes.values()) {
+      ids.add(last(entries));
+    }
+    return ids;
+  }
+
+  /** The position of each lane, in the lanes' order. */
+  private static List<Long> positionsOf(
+      final Map<Integer, Long> positions, final Map<Integer, List<PendingEntry>> lanes) {
+    final List<Long> of = new ArrayList<>(lanes.size());
+    for (final int lane : lanes.keySet()) {
+      of.add(positions.get(lane));
+    }
+    return of;
   }
 }

@@ -27,16 +27,16 @@ final class StatusWriter {
       """;
 
   // forward only: a higher rank wins; at equal rank the earlier report wins
+  // (a status without a rank, ? = 0, moves nothing)
   private static final String ADVANCE_STATUS =
       """
       UPDATE messages SET status = ?, status_rank = ?, status_at = ?
-       WHERE phone_number_id = ? AND wamid = ?
+       WHERE phone_number_id = ? AND wamid = ? AND ? > 0
          AND (status_rank < ? OR (status_rank = ? AND status_at > ?))
       """;
 
-  // INSERT_STATUS, ADVANCE_STATUS (when the status has a rank) and ApiRecords.STORED in one
-  // statement: the outer query reads the message as it was before the update, which changes none
-  // of what it reads
+  // INSERT_STATUS, ADVANCE_STATUS and ApiRecords.STORED in one statement: the outer query reads the
+  // message as it was before the update, which changes none of what it reads
   static final String KEEP_IN_ONE =
       """
       WITH kept AS (
@@ -173,14 +173,7 @@ final class StatusWriter {
       return;
     }
     final PreparedStatement advance = session.prepare(ADVANCE_STATUS);
-    advance.setString(1, status);
-    advance.setInt(2, rank);
-    advance.setLong(3, at);
-    advance.setString(4, number);
-    advance.setString(5, wamid);
-    advance.setInt(6, rank);
-    advance.setInt(7, rank);
-    advance.setLong(8, at);
+    bindAdvance(advance, 0, number, wamid, status, rank, at);
     advance.executeUpdate();
   }
 
