@@ -3,16 +3,18 @@ package dev.coexist.apply;
 import dev.coexist.journal.Partitioning;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * The lanes a processor of this node has read entries of and is applying. On PostgreSQL a node runs
- * two processors; without claims both read and decode the same entries, and one of them then finds
- * the lane taken: 1.4 decodes per entry under live traffic, up to three of every history chunk, on
- * two cores. A claim is taken before the lane is read and given back once what was read is applied.
- * It lives in this process only: between nodes, the lane's lease and the row every apply
- * transaction locks decide.
+ * What the processors of one node share: the lanes each has read entries of and is applying, the
+ * node's leases and heartbeat, and who refreshes thread figures. On PostgreSQL a node runs two
+ * processors; without claims both read and decode the same entries, and one of them then finds the
+ * lane taken: 1.4 decodes per entry under live traffic, up to three of every history chunk, on two
+ * cores. A claim is taken before the lane is read and given back once what was read is applied. It
+ * lives in this process only: between nodes, the lane's lease and the row every apply transaction
+ * locks decide.
  */
 public final class LaneClaims {
   private static final int FREE = 0;
@@ -49,6 +51,18 @@ public final class LaneClaims {
   }
 
   private final AtomicInteger lastHolder = new AtomicInteger();
+
+  // one processor of the node refreshes thread figures at a time (see ThreadRefresher)
+  private final AtomicBoolean refreshing = new AtomicBoolean();
+
+  /** Whether the calling processor may refresh thread figures now; then it calls endRefresh. */
+  boolean startRefresh() {
+    return refreshing.compareAndSet(false, true);
+  }
+
+  void endRefresh() {
+    refreshing.set(false);
+  }
 
   /** An id for one processor. */
   int newHolder() {

@@ -60,7 +60,8 @@ public final class Processor implements AutoCloseable {
     final ApplyTransactions transactions =
         new ApplyTransactions(database, session, queue, lanes, settings, this::publish, meters);
     final ThreadRefresher refresher =
-        new ThreadRefresher(database, session, settings, wakeups::lastWakeNanos, this::publish);
+        new ThreadRefresher(
+            database, session, settings, claims, wakeups::lastWakeNanos, this::publish);
     this.step =
         new ApplyStep(
             database,

@@ -39,14 +39,15 @@ import java.time.Duration;
  * @param retryMax the longest pause after the database refused a transaction
  * @param transactionTries a lone entry whose transaction keeps failing is set aside as failed after
  *     this many tries, so one poisonous delivery never stops the queue
- * @param threadRefreshEvery under a stream of live messages a busy thread is refreshed at most this
- *     often instead of in every transaction (recomputing costs in proportion to its size)
- * @param threadsPerRefresh the most threads one refresh brings up to date
+ * @param threadRefreshEvery under a stream of live deliveries one refresh transaction of thread
+ *     figures goes between two apply transactions this often (recomputing costs in proportion to a
+ *     thread's size, so it is not done in every apply transaction): 100 threads a second in
+ *     transactions of ten; a refresh that went on for 100 ms once a second held up the live
+ *     messages that arrived meanwhile (the journal's commit → applied times rose in those windows)
+ * @param threadsPerRefresh the most threads one refresh brings up to date when nothing arrives
  * @param threadsPerRefreshTransaction one refresh transaction while deliveries arrive: during an
  *     import on PostgreSQL a refresh of a hundred threads took 27-184 ms, and live messages waited
  *     for it
- * @param refreshBeforeEntries a refresh goes on at least this long when entries arrive meanwhile
- *     (the figures of a busy store must still move on), and stops after it for them
  * @param ingestActiveWindow deliveries journalled within this window mean senders are active
  * @param maxYield the longest rest between two transactions while deliveries arrive (SQLite): on a
  *     small machine the processor would otherwise take the CPU that acknowledging needs
@@ -79,7 +80,6 @@ public record ProcessorSettings(
     Duration threadRefreshEvery,
     int threadsPerRefresh,
     int threadsPerRefreshTransaction,
-    Duration refreshBeforeEntries,
     Duration ingestActiveWindow,
     Duration maxYield,
     int nice,
@@ -116,10 +116,9 @@ public record ProcessorSettings(
         250,
         Duration.ofSeconds(5),
         3,
-        Duration.ofSeconds(1),
+        Duration.ofMillis(100),
         100,
         10,
-        Duration.ofMillis(10),
         Duration.ofMillis(100),
         Duration.ofMillis(100),
         NICE,
@@ -162,7 +161,6 @@ public record ProcessorSettings(
         threadRefreshEvery,
         threadsPerRefresh,
         threadsPerRefreshTransaction,
-        refreshBeforeEntries,
         ingestActiveWindow,
         maxYield,
         newNice,

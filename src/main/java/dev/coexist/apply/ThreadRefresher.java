@@ -16,11 +16,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings thread figures (counts, unread, last message) up to date. The threads that wait for it are
  * listed in {@code dirty_threads} by the transaction that touched them (see {@link DirtyThreads}),
- * so the list survives any crash. Recomputing costs in proportion to a thread's size, so under a
- * stream of live messages a busy thread is refreshed at most once per {@link
- * ProcessorSettings#threadRefreshEvery()} instead of in every transaction; whenever the queue runs
- * empty every listed thread is refreshed, so a quiet store is always exact. Threads touched by a
- * history chunk only are listed as bulk: they come after the threads of live messages.
+ * so the list survives any crash. Recomputing costs in proportion to a thread's size, so it is not
+ * done in every apply transaction: under a stream of live deliveries one short refresh transaction
+ * goes between two apply transactions every {@link ProcessorSettings#threadRefreshEvery()}, so that
+ * the figures move on while a live message waits for one such transaction at most; whenever the
+ * queue runs empty more are refreshed, so a quiet store is always exact. Threads touched by a
+ * history chunk only are listed as bulk: they come after the threads of live messages. One
+ * processor of a node refreshes at a time, so that the other one keeps applying.
  */
 final class ThreadRefresher {
   private static final Logger LOG = LoggerFactory.getLogger(ThreadRefresher.class);
@@ -28,11 +30,13 @@ final class ThreadRefresher {
   private final Database database;
   private final ApplySession session;
   private final ProcessorSettings settings;
+  private final LaneClaims node;
   private final LongSupplier lastWakeNanos;
   private final Consumer<List<StoreChange>> publish;
   private long refreshedAt = System.nanoTime();
 
   /**
+   * @param node shared by the node's processors: one of them refreshes at a time
    * @param lastWakeNanos when entries were last journalled: a refresh gives way to them
    * @param publish told the threads each refresh commit brought up to date
    */
@@ -40,19 +44,23 @@ final class ThreadRefresher {
       final Database database,
       final ApplySession session,
       final ProcessorSettings settings,
+      final LaneClaims node,
       final LongSupplier lastWakeNanos,
       final Consumer<List<StoreChange>> publish) {
     this.database = database;
     this.session = session;
     this.settings = settings;
+    this.node = node;
     this.lastWakeNanos = lastWakeNanos;
     this.publish = publish;
   }
 
   /**
-   * Nothing is pending: bring the next listed threads up to date. {@link Outcome#REFRESHED} when
-   * threads were refreshed, {@link Outcome#NOTHING} when none is listed (or every listed one is
-   * being refreshed by another processor), {@link Outcome#REFUSED} when the database refused.
+   * Nothing is pending: bring listed threads up to date, one short transaction's worth while
+   * deliveries arrive (the next read applies what came meanwhile), {@link
+   * ProcessorSettings#threadsPerRefresh()} otherwise. {@link Outcome#REFRESHED} when threads were
+   * refreshed, {@link Outcome#NOTHING} when none is listed (or every listed one is being refreshed
+   * elsewhere), {@link Outcome#REFUSED} when the database refused.
    */
   Outcome whenQuiet() {
     try {
@@ -67,49 +75,33 @@ final class ThreadRefresher {
       session.discard();
       return Outcome.REFUSED;
     }
-    final int refreshed = refresh(settings.threadsPerRefresh());
+    final boolean arriving =
+        System.nanoTime() - lastWakeNanos.getAsLong() < settings.ingestActiveWindow().toNanos();
+    final int refreshed =
+        refresh(arriving ? settings.threadsPerRefreshTransaction() : settings.threadsPerRefresh());
     return refreshed > 0 ? Outcome.REFRESHED : refreshed == 0 ? Outcome.NOTHING : Outcome.REFUSED;
   }
 
-  /** After an apply transaction: refreshes when the last refresh is long enough ago. */
+  /** After an apply transaction: one short refresh transaction when one is due. */
   void ifDue() {
     if (System.nanoTime() - refreshedAt >= settings.threadRefreshEvery().toNanos()) {
-      refresh(settings.threadsPerRefresh());
+      refresh(settings.threadsPerRefreshTransaction());
     }
   }
 
   /**
-   * Recomputes the figures of up to {@code most} listed threads (live ones first) in transactions
-   * of their own, so that the refresh of a thousand threads touched by a history import never rides
-   * in, and delays, the transaction of a live message; and a few threads at a time, stopping as
-   * soon as new entries are journalled, so that such a message waits for one short transaction at
-   * most. Returns how many were refreshed, -1 when the database refused.
+   * One refresh transaction of up to {@code most} listed threads, unless another processor of the
+   * node is refreshing; how many were refreshed, -1 when the database refused.
    */
   private int refresh(final int most) {
-    final long started = System.nanoTime();
-    int left = most;
-    int refreshed = 0;
-    while (left > 0) {
-      // with nothing arriving (a backlog, a replay) one transaction, as commits cost too; a wake
-      // since the start counts too (the difference is negative)
-      final boolean arriving =
-          started - lastWakeNanos.getAsLong() < settings.ingestActiveWindow().toNanos();
-      final int some = arriving ? Math.min(left, settings.threadsPerRefreshTransaction()) : left;
-      final int done = refreshSome(some);
-      if (done < 0) {
-        return refreshed > 0 ? refreshed : -1;
-      }
-      refreshed += done;
-      if (done < some) {
-        break; // none listed any more (or the rest is another processor's)
-      }
-      left -= some;
-      if (System.nanoTime() - started >= settings.refreshBeforeEntries().toNanos()
-          && lastWakeNanos.getAsLong() - started > 0) {
-        break; // entries were journalled meanwhile: they go first, the rest waits
-      }
+    if (!node.startRefresh()) {
+      return 0;
     }
-    return refreshed;
+    try {
+      return refreshSome(most);
+    } finally {
+      node.endRefresh();
+    }
   }
 
   /**
