@@ -93,7 +93,8 @@ final class GroupCommitWriter implements AutoCloseable {
           new JournalUnavailableException(
               "the journal is behind: more than " + queueBytesMax + " bytes wait to be written"));
     }
-    final Append append = new Append(delivery, new CompletableFuture<>());
+    final Append append =
+        new Append(delivery, Lanes.keyOf(delivery.body()), new CompletableFuture<>());
     queue.add(append);
     if ((closing || stoppedBecause != null) && queue.remove(append)) {
       // close() began, or the writer stopped, between the check above and the add: the writer may
@@ -271,7 +272,8 @@ final class GroupCommitWriter implements AutoCloseable {
     try {
       inserts.beginTransaction();
       for (final Append append : batch) {
-        results.add(new PoisonIsolation.Journalled(inserts.write(append.delivery(), now)));
+        results.add(
+            new PoisonIsolation.Journalled(inserts.write(append.delivery(), append.lane(), now)));
       }
       connection.commit();
       return results;
@@ -322,5 +324,6 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private record Append(Delivery delivery, CompletableFuture<Receipt> result) {}
+  /** A delivery waiting to be journalled, with its lane's key found by the thread that sent it. */
+  private record Append(Delivery delivery, Lanes.Key lane, CompletableFuture<Receipt> result) {}
 }

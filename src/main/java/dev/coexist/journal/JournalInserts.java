@@ -100,7 +100,12 @@ final class JournalInserts {
     partitions = Partitioning.read(partitionsNow).partitions();
   }
 
-  Receipt write(final Delivery delivery, final long now) throws SQLException {
+  /**
+   * Journals a delivery.
+   *
+   * @param key what decides its lane, found by the thread that received it
+   */
+  Receipt write(final Delivery delivery, final Lanes.Key key, final long now) throws SQLException {
     insert.setLong(1, delivery.receivedAtMillis());
     insert.setString(2, delivery.route());
     insert.setString(3, delivery.headersJson());
@@ -110,7 +115,7 @@ final class JournalInserts {
     insert.setString(7, delivery.rejected() ? "rejected" : "pending");
     insert.setString(8, delivery.rejection());
     insert.setLong(9, now);
-    insert.setInt(10, Lanes.of(delivery.body(), partitions));
+    insert.setInt(10, key.lane(partitions));
     try (ResultSet inserted = insert.executeQuery()) {
       if (inserted.next()) {
         return delivery.rejected()

@@ -45,7 +45,7 @@ final class PoisonIsolation {
     for (final Delivery delivery : deliveries) {
       final Savepoint before = connection.setSavepoint();
       try {
-        results.add(new Journalled(inserts.write(delivery, now)));
+        results.add(new Journalled(inserts.write(delivery, Lanes.keyOf(delivery.body()), now)));
         connection.releaseSavepoint(before);
         continue;
       } catch (SQLException refused) {

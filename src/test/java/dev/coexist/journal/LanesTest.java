@@ -20,9 +20,9 @@ class LanesTest {
 
   @Test
   void theNumberIsFoundInBothEnvelopes() throws IOException {
-    assertThat(Lanes.firstPhoneNumberId(fixture("360dialog/history-phase1-chunk3.json")))
+    assertThat(Lanes.keyOf(fixture("360dialog/history-phase1-chunk3.json")).phoneNumberId())
         .isEqualTo("106540352242922");
-    assertThat(Lanes.firstPhoneNumberId(fixture("meta/messages-text.json")))
+    assertThat(Lanes.keyOf(fixture("meta/messages-text.json")).phoneNumberId())
         .isEqualTo("106540352242922");
   }
 
@@ -45,20 +45,22 @@ class LanesTest {
     assertThat(Lanes.of(fixture("360dialog/state-sync-add.json"), Partitioning.DEFAULT))
         .as("contacts are live")
         .isLessThan(Partitioning.DEFAULT);
-    assertThat(Lanes.isHistory(bytes("{\"field\" :\n \"history\"}"))).isTrue();
+    assertThat(Lanes.keyOf(bytes("{\"field\" :\n \"history\"}")).history()).isTrue();
     assertThat(
-            Lanes.isHistory(
-                bytes(
-                    "{\"field\":\"messages\",\"text\":{\"body\":\"a \\\"field\\\":\\\"history\\\"\"}}")))
+            Lanes.keyOf(
+                    bytes(
+                        "{\"field\":\"messages\",\"text\":{\"body\":\"a \\\"field\\\":\\\"history\\\"\"}}"))
+                .history())
         .as("the key inside a text")
         .isFalse();
   }
 
   @Test
   void spacesNewlinesAndANumericValueAreRead() {
-    assertThat(Lanes.firstPhoneNumberId(bytes("{\"metadata\": {\"phone_number_id\" :\n \"42\"}}")))
+    assertThat(
+            Lanes.keyOf(bytes("{\"metadata\": {\"phone_number_id\" :\n \"42\"}}")).phoneNumberId())
         .isEqualTo("42");
-    assertThat(Lanes.firstPhoneNumberId(bytes("{\"phone_number_id\":1065403}")))
+    assertThat(Lanes.keyOf(bytes("{\"phone_number_id\":1065403}")).phoneNumberId())
         .isEqualTo("1065403");
   }
 
@@ -68,7 +70,7 @@ class LanesTest {
         bytes(
             "{\"text\":{\"body\":\"what is \\\"phone_number_id\\\"? \"},"
                 + "\"metadata\":{\"phone_number_id\":\"777\"}}");
-    assertThat(Lanes.firstPhoneNumberId(body)).isEqualTo("777");
+    assertThat(Lanes.keyOf(body).phoneNumberId()).isEqualTo("777");
   }
 
   @Test
