@@ -26,9 +26,10 @@ final class Dialect {
   final String beginWrite;
 
   /**
-   * Up to N threads listed in {@code dirty_threads}, live ones first, in a fixed order. On
-   * PostgreSQL each row is locked for the refresh transaction and rows locked by another
-   * transaction are skipped: two refreshing processors never wait for (or deadlock on) each other.
+   * Up to N threads listed in {@code dirty_threads} (those of live messages only, or the bulk ones
+   * of history imports too: bulk 0 or 1), live ones first, in a fixed order. On PostgreSQL each row
+   * is locked for the refresh transaction and rows locked by another transaction are skipped: two
+   * refreshing processors never wait for (or deadlock on) each other.
    */
   final String takeDirtyThreads;
 
@@ -162,6 +163,7 @@ final class Dialect {
               """
               SELECT d.thread_id, t.phone_number_id FROM dirty_threads d
                 LEFT JOIN threads t ON t.id = d.thread_id
+               WHERE d.bulk <= ?
                ORDER BY d.bulk, d.thread_id LIMIT ?
               """,
               null,
@@ -210,6 +212,7 @@ final class Dialect {
               """
               SELECT d.thread_id, t.phone_number_id FROM dirty_threads d
                 LEFT JOIN threads t ON t.id = d.thread_id
+               WHERE d.bulk <= ?
                ORDER BY d.bulk, d.thread_id LIMIT ?
                  FOR UPDATE OF d SKIP LOCKED
               """,

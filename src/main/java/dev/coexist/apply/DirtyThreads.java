@@ -58,10 +58,14 @@ final class DirtyThreads {
   /**
    * Up to {@code most} listed threads, live ones first, each taken for this transaction: on
    * PostgreSQL a thread another node is refreshing (or an apply is listing) is skipped.
+   *
+   * @param withBulk the threads listed by history imports too, not only those of live messages
    */
-  static List<Listed> take(final WriteSession session, final int most) throws SQLException {
+  static List<Listed> take(final WriteSession session, final int most, final boolean withBulk)
+      throws SQLException {
     final PreparedStatement take = session.prepare(session.dialect().takeDirtyThreads);
-    take.setInt(1, most);
+    take.setInt(1, withBulk ? 1 : 0);
+    take.setInt(2, most);
     final List<Listed> threads = new ArrayList<>(most);
     try (ResultSet rows = take.executeQuery()) {
       while (rows.next()) {

@@ -33,6 +33,7 @@ public final class Processor implements AutoCloseable {
   private final LaneLeases leases;
   private final Decoding decoding;
   private final ApplyStep step;
+  private final ThreadRefresher refresher;
   private final Consumer<StoreChange> changes;
   private final ReentrantLock applying = new ReentrantLock();
   private final Wakeups wakeups = new Wakeups();
@@ -59,7 +60,7 @@ public final class Processor implements AutoCloseable {
     final LaneScheduler lanes = new LaneScheduler(queue, claims, settings, leases, meters);
     final ApplyTransactions transactions =
         new ApplyTransactions(database, session, queue, lanes, settings, this::publish, meters);
-    final ThreadRefresher refresher =
+    this.refresher =
         new ThreadRefresher(
             database, session, settings, claims, wakeups::lastWakeNanos, this::publish);
     this.step =
@@ -143,9 +144,19 @@ public final class Processor implements AutoCloseable {
 
   /**
    * Applies every pending entry on the calling thread and returns how many entries it handled
-   * (applied or failed). For tests, imports and benchmarks; safe next to the running thread.
+   * (applied or failed), every thread's figures brought up to date. For tests, imports and
+   * benchmarks; safe next to the running thread.
    */
   public int drain() {
+    refresher.draining(true);
+    try {
+      return drainAll();
+    } finally {
+      refresher.draining(false);
+    }
+  }
+
+  private int drainAll() {
     int handled = 0;
     int refusals = 0;
     while (!closing) {

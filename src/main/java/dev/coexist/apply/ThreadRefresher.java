@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * goes between two apply transactions every {@link ProcessorSettings#threadRefreshEvery()}, so that
  * the figures move on while a live message waits for one such transaction at most; whenever the
  * queue runs empty more are refreshed, so a quiet store is always exact. Threads touched by a
- * history chunk only are listed as bulk: they come after the threads of live messages. One
+ * history chunk only are listed as bulk: they come after the threads of live messages, and while
+ * deliveries arrive they are taken once per {@link ProcessorSettings#bulkRefreshEvery()} only (an
+ * import's threads are big, and recounting them held up the live messages of their numbers). One
  * processor of a node refreshes at a time, so that the other one keeps applying.
  */
 final class ThreadRefresher {
@@ -34,6 +36,9 @@ final class ThreadRefresher {
   private final LongSupplier lastWakeNanos;
   private final Consumer<List<StoreChange>> publish;
   private long refreshedAt = System.nanoTime();
+  private long bulkRefreshedAt = System.nanoTime();
+  // drain() brings every figure up to date before it returns, arriving deliveries or not
+  private volatile boolean draining;
 
   /**
    * @param node shared by the node's processors: one of them refreshes at a time
@@ -76,29 +81,48 @@ final class ThreadRefresher {
       return Outcome.REFUSED;
     }
     final boolean arriving =
-        System.nanoTime() - lastWakeNanos.getAsLong() < settings.ingestActiveWindow().toNanos();
+        !draining
+            && System.nanoTime() - lastWakeNanos.getAsLong()
+                < settings.ingestActiveWindow().toNanos();
     final int refreshed =
-        refresh(arriving ? settings.threadsPerRefreshTransaction() : settings.threadsPerRefresh());
+        arriving
+            ? refresh(settings.threadsPerRefreshTransaction(), bulkDue())
+            : refresh(settings.threadsPerRefresh(), true);
     return refreshed > 0 ? Outcome.REFRESHED : refreshed == 0 ? Outcome.NOTHING : Outcome.REFUSED;
+  }
+
+  /** While {@code draining}, a refresh when nothing is pending takes every listed thread. */
+  void draining(final boolean draining) {
+    this.draining = draining;
   }
 
   /** After an apply transaction: one short refresh transaction when one is due. */
   void ifDue() {
     if (System.nanoTime() - refreshedAt >= settings.threadRefreshEvery().toNanos()) {
-      refresh(settings.threadsPerRefreshTransaction());
+      refresh(settings.threadsPerRefreshTransaction(), bulkDue());
     }
+  }
+
+  /** Whether a refresh while deliveries arrive may take the threads of history imports too. */
+  private boolean bulkDue() {
+    return System.nanoTime() - bulkRefreshedAt >= settings.bulkRefreshEvery().toNanos();
   }
 
   /**
    * One refresh transaction of up to {@code most} listed threads, unless another processor of the
    * node is refreshing; how many were refreshed, -1 when the database refused.
+   *
+   * @param withBulk the threads of history imports too
    */
-  private int refresh(final int most) {
+  private int refresh(final int most, final boolean withBulk) {
     if (!node.startRefresh()) {
       return 0;
     }
     try {
-      return refreshSome(most);
+      if (withBulk) {
+        bulkRefreshedAt = System.nanoTime();
+      }
+      return refreshSome(most, withBulk);
     } finally {
       node.endRefresh();
     }
@@ -134,14 +158,14 @@ final class ThreadRefresher {
    * One refresh transaction of up to {@code most} listed threads: their figures are recomputed and
    * they are unlisted in the same transaction. Returns how many, -1 when the database refused.
    */
-  private int refreshSome(final int most) {
+  private int refreshSome(final int most, final boolean withBulk) {
     final List<StoreChange> changed = new ArrayList<>();
     final List<DirtyThreads.Listed> threads;
     database.beginWriteTurn(false);
     try {
       final WriteSession writer = session.get();
       writer.beginWrite();
-      threads = lockedNumbers(writer, DirtyThreads.take(writer, most));
+      threads = lockedNumbers(writer, DirtyThreads.take(writer, most, withBulk));
       final List<Long> ids = new ArrayList<>(threads.size());
       for (final DirtyThreads.Listed listed : threads) {
         writer.touch(listed.thread());
