@@ -352,7 +352,6 @@ final class ApplyStep {
    * between its transactions. On PostgreSQL the other processor applies the other lanes meanwhile.
    */
   private boolean deliveriesArriving() {
-    return database.engine() == Engine.SQLITE
-        && System.nanoTime() - wakeups.lastWakeNanos() < settings.ingestActiveWindow().toNanos();
+    return database.engine() == Engine.SQLITE && wakeups.wokenWithin(settings.ingestActiveWindow());
   }
 }

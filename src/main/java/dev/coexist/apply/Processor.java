@@ -62,7 +62,12 @@ public final class Processor implements AutoCloseable {
         new ApplyTransactions(database, session, queue, lanes, settings, this::publish, meters);
     this.refresher =
         new ThreadRefresher(
-            database, session, settings, claims, wakeups::lastWakeNanos, this::publish);
+            database,
+            session,
+            settings,
+            claims,
+            () -> wakeups.wokenWithin(settings.ingestActiveWindow()),
+            this::publish);
     this.step =
         new ApplyStep(
             database,

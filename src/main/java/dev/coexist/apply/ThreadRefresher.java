@@ -8,8 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +33,7 @@ final class ThreadRefresher {
   private final ApplySession session;
   private final ProcessorSettings settings;
   private final LaneClaims node;
-  private final LongSupplier lastWakeNanos;
+  private final BooleanSupplier arriving;
   private final Consumer<List<StoreChange>> publish;
   private long refreshedAt = System.nanoTime();
   private long bulkRefreshedAt = System.nanoTime();
@@ -42,7 +42,7 @@ final class ThreadRefresher {
 
   /**
    * @param node shared by the node's processors: one of them refreshes at a time
-   * @param lastWakeNanos when entries were last journalled: a refresh gives way to them
+   * @param arriving whether deliveries are being journalled: a refresh then gives way to them
    * @param publish told the threads each refresh commit brought up to date
    */
   ThreadRefresher(
@@ -50,13 +50,13 @@ final class ThreadRefresher {
       final ApplySession session,
       final ProcessorSettings settings,
       final LaneClaims node,
-      final LongSupplier lastWakeNanos,
+      final BooleanSupplier arriving,
       final Consumer<List<StoreChange>> publish) {
     this.database = database;
     this.session = session;
     this.settings = settings;
     this.node = node;
-    this.lastWakeNanos = lastWakeNanos;
+    this.arriving = arriving;
     this.publish = publish;
   }
 
@@ -80,12 +80,8 @@ final class ThreadRefresher {
       session.discard();
       return Outcome.REFUSED;
     }
-    final boolean arriving =
-        !draining
-            && System.nanoTime() - lastWakeNanos.getAsLong()
-                < settings.ingestActiveWindow().toNanos();
     final int refreshed =
-        arriving
+        !draining && arriving.getAsBoolean()
             ? refresh(settings.threadsPerRefreshTransaction(), bulkDue())
             : refresh(settings.threadsPerRefresh(), true);
     return refreshed > 0 ? Outcome.REFRESHED : refreshed == 0 ? Outcome.NOTHING : Outcome.REFUSED;

@@ -1,5 +1,7 @@
 package dev.coexist.apply;
 
+import java.time.Duration;
+
 /**
  * How the processor learns of new entries without polling hard: each journal commit calls {@link
  * #wake()}; the processor waits on it between steps, and a wait ends early when woken. Also when
@@ -27,8 +29,9 @@ final class Wakeups {
     }
   }
 
-  long lastWakeNanos() {
-    return lastWakeNanos;
+  /** Whether entries were journalled within {@code window}: senders are active. */
+  boolean wokenWithin(final Duration window) {
+    return System.nanoTime() - lastWakeNanos < window.toNanos();
   }
 
   /** Whether a wait was interrupted: the processor's thread is being stopped. */

@@ -50,14 +50,9 @@ public final class Lanes {
     return new Key(firstPhoneNumberId(text), isHistory(text));
   }
 
-  /** The lane of a body when the journal has {@code partitions} partitions. */
-  public static int of(final byte[] body, final int partitions) {
-    return keyOf(body).lane(partitions);
-  }
-
   /**
    * The partition of a phone number id among {@code partitions}: the lane of its live deliveries,
-   * as {@link #of} finds it in a body.
+   * as {@link #keyOf} finds it in a body.
    */
   public static int ofNumber(final String phoneNumberId, final int partitions) {
     return Math.floorMod(phoneNumberId.hashCode(), partitions);

@@ -29,20 +29,21 @@ class LanesTest {
   @Test
   void aDeliveryGoesToTheLaneOfItsNumber() throws IOException {
     final byte[] body = fixture("meta/echo-text.json");
-    assertThat(Lanes.of(body, Partitioning.DEFAULT))
+    assertThat(Lanes.keyOf(body).lane(Partitioning.DEFAULT))
         .isEqualTo(Lanes.ofNumber("106540352242922", Partitioning.DEFAULT));
-    assertThat(Lanes.of(body, Partitioning.DEFAULT)).isBetween(0, Partitioning.DEFAULT - 1);
+    assertThat(Lanes.keyOf(body).lane(Partitioning.DEFAULT)).isBetween(0, Partitioning.DEFAULT - 1);
   }
 
   @Test
   void historyGoesToItsPartitionsHistoryLaneInBothEnvelopes() throws IOException {
     final int partition = Lanes.ofNumber("106540352242922", Partitioning.DEFAULT);
-    assertThat(Lanes.of(fixture("meta/history-phase0-chunk1.json"), Partitioning.DEFAULT))
+    assertThat(Lanes.keyOf(fixture("meta/history-phase0-chunk1.json")).lane(Partitioning.DEFAULT))
         .isEqualTo(Partitioning.DEFAULT + partition)
         .isEqualTo(Lanes.historyOf("106540352242922", Partitioning.DEFAULT));
-    assertThat(Lanes.of(fixture("360dialog/history-phase1-chunk3.json"), Partitioning.DEFAULT))
+    assertThat(
+            Lanes.keyOf(fixture("360dialog/history-phase1-chunk3.json")).lane(Partitioning.DEFAULT))
         .isEqualTo(Partitioning.DEFAULT + partition);
-    assertThat(Lanes.of(fixture("360dialog/state-sync-add.json"), Partitioning.DEFAULT))
+    assertThat(Lanes.keyOf(fixture("360dialog/state-sync-add.json")).lane(Partitioning.DEFAULT))
         .as("contacts are live")
         .isLessThan(Partitioning.DEFAULT);
     assertThat(Lanes.keyOf(bytes("{\"field\" :\n \"history\"}")).history()).isTrue();
@@ -76,11 +77,12 @@ class LanesTest {
   @Test
   void aBodyNamingNoNumberGoesToLaneZero() throws IOException {
     assertThat(
-            Lanes.of(fixture("360dialog/partner-event-channel-created.json"), Partitioning.DEFAULT))
+            Lanes.keyOf(fixture("360dialog/partner-event-channel-created.json"))
+                .lane(Partitioning.DEFAULT))
         .isZero();
-    assertThat(Lanes.of(bytes("not json at all"), Partitioning.DEFAULT)).isZero();
-    assertThat(Lanes.of(bytes("{\"phone_number_id\":\"unterminated"), Partitioning.DEFAULT))
+    assertThat(Lanes.keyOf(bytes("not json at all")).lane(Partitioning.DEFAULT)).isZero();
+    assertThat(Lanes.keyOf(bytes("{\"phone_number_id\":\"unterminated")).lane(Partitioning.DEFAULT))
         .isZero();
-    assertThat(Lanes.of(new byte[0], Partitioning.DEFAULT)).isZero();
+    assertThat(Lanes.keyOf(new byte[0]).lane(Partitioning.DEFAULT)).isZero();
   }
 }
