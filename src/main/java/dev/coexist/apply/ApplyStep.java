@@ -196,7 +196,9 @@ final class ApplyStep {
   /** The next entries to apply (see LaneScheduler.next); null when the journal cannot be read. */
   private List<PendingEntry> readNext(final long[] readUpTo, final int skipLane) {
     try {
-      return lanes.next(session.get(), readUpTo, skipLane, transactions.entriesPerTransaction());
+      final long bytes = quiet() ? settings.quietBytesPerRead() : settings.bytesPerRead();
+      return lanes.next(
+          session.get(), readUpTo, skipLane, transactions.entriesPerTransaction(), bytes);
     } catch (SQLException unreadable) {
       LOG.warn("Cannot read the journal, retrying: {}", unreadable.getMessage());
       session.discard();
@@ -216,10 +218,13 @@ final class ApplyStep {
     while (from < work.size()) {
       int to = from;
       int messages = 0;
+      // decided per transaction: a read taken while it was quiet is written in the usual
+      // transactions as soon as deliveries arrive
+      final int most =
+          quiet() ? settings.quietMessagesPerTransaction() : settings.messagesPerTransaction();
       while (to < work.size()
           && to - from < transactions.entriesPerTransaction()
-          && (to == from
-              || messages + work.get(to).messages() <= settings.messagesPerTransaction())) {
+          && (to == from || messages + work.get(to).messages() <= most)) {
         messages += work.get(to).messages();
         to++;
       }
@@ -352,6 +357,14 @@ final class ApplyStep {
    * between its transactions. On PostgreSQL the other processor applies the other lanes meanwhile.
    */
   private boolean deliveriesArriving() {
-    return database.engine() == Engine.SQLITE && wakeups.wokenWithin(settings.ingestActiveWindow());
+    return database.engine() == Engine.SQLITE && !quiet();
+  }
+
+  /**
+   * Whether no deliveries were journalled within the ingest window (on either engine): nobody waits
+   * for a live message, and a backlog is applied in bigger reads and transactions.
+   */
+  private boolean quiet() {
+    return !wakeups.wokenWithin(settings.ingestActiveWindow());
   }
 }

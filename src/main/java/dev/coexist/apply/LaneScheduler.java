@@ -62,7 +62,8 @@ final class LaneScheduler {
 
   /**
    * The next pending entries to apply, after those this step already read ({@code readUpTo}, per
-   * lane), leaving out {@code skipLane}; empty when no lane has work. Lanes take turns: the lane
+   * lane), leaving out {@code skipLane}, at most {@code most} entries and (but for the first)
+   * {@code bytes} of a lane read alone; empty when no lane has work. Lanes take turns: the lane
    * whose turn it is comes first, and the next small entries of the other live lanes come with it
    * ({@link GatheredRead}), so that one transaction applies what many numbers sent; a lane whose
    * next entry is big (a history chunk), a history lane and a lane with a replay are read alone. A
@@ -71,7 +72,11 @@ final class LaneScheduler {
    * Dialect.takeLanes).
    */
   List<PendingEntry> next(
-      final WriteSession writer, final long[] readUpTo, final int skipLane, final int most)
+      final WriteSession writer,
+      final long[] readUpTo,
+      final int skipLane,
+      final int most,
+      final long bytes)
       throws SQLException {
     final long now = System.nanoTime();
     final int lanes = queue.partitioning(writer.connection()).lanes();
@@ -88,15 +93,15 @@ final class LaneScheduler {
       }
       pending =
           lane == bigHead || most == 1 || lane >= lanes / 2 || work.replaying().contains(lane)
-              ? alone(writer, lane, lanes, readUpTo, most)
-              : gathered(writer, lane, lanes, work, new Turn(readUpTo, skipLane, most, now));
+              ? alone(writer, lane, lanes, readUpTo, most, bytes)
+              : gathered(writer, lane, lanes, work, new Turn(readUpTo, skipLane, most, bytes, now));
     }
     writer.commit();
     return pending;
   }
 
   /** What one read of {@link #next} may take. */
-  private record Turn(long[] readUpTo, int skipLane, int most, long now) {}
+  private record Turn(long[] readUpTo, int skipLane, int most, long bytes, long now) {}
 
   /**
    * Whether the lane may be read now: it has work, it is not left out or left alone for a moment,
@@ -147,7 +152,8 @@ final class LaneScheduler {
       final int lane,
       final int lanes,
       final long[] readUpTo,
-      final int most)
+      final int most,
+      final long bytes)
       throws SQLException {
     if (lane == bigHead) {
       bigHead = -1;
@@ -158,7 +164,7 @@ final class LaneScheduler {
             lane,
             readUpTo[lane],
             Math.min(settings.entriesPerRead(), most),
-            settings.bytesPerRead());
+            bytes);
     if (pending.isEmpty()) {
       if (readUpTo[lane] == 0) {
         claims.release(partition(lane, lanes), claimHolder); // nothing of it read in this step
@@ -238,7 +244,7 @@ final class LaneScheduler {
       }
     }
     if (read.isEmpty()) {
-      return alone(writer, first, lanes, readUpTo, turn.most());
+      return alone(writer, first, lanes, readUpTo, turn.most(), turn.bytes());
     }
     if (!gotten.contains(first)) {
       // its next entry is big: its turn comes next, alone

@@ -26,6 +26,14 @@ import java.time.Duration;
  *     more until a message shows is the price
  * @param bytesPerRead what one lane gets before the next lane's turn: a few history chunks at most,
  *     so that a live message of another number waits for little more than one transaction
+ * @param quietBytesPerRead what one lane gets while no deliveries arrive (a backlog applied after a
+ *     restart or a replay, an import journalled before it is applied): nobody waits for a live
+ *     message then, and a history lane's chunks go several to a transaction
+ * @param quietMessagesPerTransaction the messages of one transaction while no deliveries arrive:
+ *     each commit writes every page its transaction changed, the same index pages again for each
+ *     chunk, and every transaction of SQLite's search index writes a segment that is merged later;
+ *     four times messagesPerTransaction (four chunks) made an SQLite import about a tenth faster
+ *     (BENCHMARKS.md). As soon as deliveries arrive, transactions go back to messagesPerTransaction
  * @param claimBytes a read this big (a history chunk) claims its lane from the node's other
  *     processor, is decoded on the decoder thread, and has the next read decoded behind it
  * @param laneBusy how long a lane found held by another node is left alone
@@ -75,6 +83,8 @@ public record ProcessorSettings(
     long bytesPerGatheredRead,
     Duration gatherPause,
     long bytesPerRead,
+    long quietBytesPerRead,
+    int quietMessagesPerTransaction,
     long claimBytes,
     Duration laneBusy,
     Duration lease,
@@ -115,6 +125,8 @@ public record ProcessorSettings(
         128L * 1024,
         Duration.ofMillis(10),
         64L * 1024,
+        4L * 1024 * 1024,
+        4 * messagesPerTransaction,
         32L * 1024,
         Duration.ofMillis(25),
         LEASE,
@@ -158,6 +170,8 @@ public record ProcessorSettings(
         bytesPerGatheredRead,
         gatherPause,
         bytesPerRead,
+        quietBytesPerRead,
+        quietMessagesPerTransaction,
         claimBytes,
         laneBusy,
         newLease,

@@ -2,8 +2,6 @@ package dev.coexist.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -80,7 +78,8 @@ public final class Database implements AutoCloseable {
             "SQLite needs a database file (the journal goes into a file next to it), not "
                 + redacted(jdbcUrl));
       }
-      createParentFolder(jdbcUrl);
+      SqliteFiles.prepare(
+          sqliteFile(jdbcUrl), journalFile == null ? 0 : SqliteFiles.STORE_PAGE_BYTES);
       this.sqliteWriters = sqliteDataSource(jdbcUrl, busyTimeout);
       hikari.setDataSource(sqliteDataSource(jdbcUrl, busyTimeout));
       if (attachJournal != null) {
@@ -350,21 +349,6 @@ public final class Database implements AutoCloseable {
     }
     final int query = file.indexOf('?');
     return Path.of(query < 0 ? file : file.substring(0, query)).toAbsolutePath();
-  }
-
-  private static void createParentFolder(final String jdbcUrl) {
-    final Path file = sqliteFile(jdbcUrl);
-    if (file == null) {
-      return;
-    }
-    final Path parent = file.getParent();
-    try {
-      Files.createDirectories(parent);
-    } catch (IOException cannotCreate) {
-      throw new IllegalStateException(
-          "cannot create the data folder " + parent + ": " + cannotCreate.getMessage(),
-          cannotCreate);
-    }
   }
 
   /** The URL without its password, for logs. */

@@ -156,6 +156,40 @@ class HistoryChunkIT {
   }
 
   /**
+   * A backlog of history chunks applied while no deliveries arrive goes several chunks to a
+   * transaction (ProcessorSettings.quietMessagesPerTransaction), and stores what the chunks one at
+   * a time do.
+   */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aBacklogAppliedWhileNothingArrivesGoesSeveralChunksToATransaction(final Engine engine)
+      throws Exception {
+    final List<byte[]> chunks = new ArrayList<>();
+    for (int order = 1; order <= 8; order++) {
+      chunks.add(ChunkBodies.chunk(1, order, order * 12, 20, 50)); // 1,000 messages each
+    }
+    final String oneByOne;
+    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("one-by-one"))) {
+      for (final byte[] chunk : chunks) {
+        store.append(chunk);
+        store.processor.drain();
+      }
+      oneByOne = StoreDump.of(store);
+    }
+    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("backlog"))) {
+      for (final byte[] chunk : chunks) {
+        store.append(chunk);
+      }
+      Thread.sleep(250); // no delivery within the processor's ingest window
+      store.processor.drain();
+      // the harness's transactions hold 5,000 messages, four times that while it is quiet
+      assertThat(transactions(store)).isEqualTo(1);
+      assertThat(store.count("messages")).isEqualTo(8_000);
+      assertThat(StoreDump.of(store)).isEqualTo(oneByOne);
+    }
+  }
+
+  /**
    * On PostgreSQL a chunk's messages are first written with a plain insert in a savepoint (an
    * upsert costs about twice as much there), and with the upsert when one is stored already. Both
    * ways must store what the upsert alone does; the transaction ids of the rows show which way was
