@@ -357,14 +357,18 @@ final class ApplyStep {
    * between its transactions. On PostgreSQL the other processor applies the other lanes meanwhile.
    */
   private boolean deliveriesArriving() {
-    return database.engine() == Engine.SQLITE && !quiet();
+    return database.engine() == Engine.SQLITE && wakeups.wokenWithin(settings.ingestActiveWindow());
   }
 
   /**
-   * Whether no deliveries were journalled within the ingest window (on either engine): nobody waits
-   * for a live message, and a backlog is applied in bigger reads and transactions.
+   * Whether no deliveries were journalled within the ingest window, on SQLite: nobody waits for a
+   * live message, and a backlog is applied in bigger reads and transactions. SQLite's one node
+   * journals every delivery itself; on PostgreSQL other nodes journal too, and a node cannot tell
+   * from its own journal commits whether deliveries arrive (nor does one transaction fewer matter
+   * as much there: another processor applies the other lanes meanwhile).
    */
   private boolean quiet() {
-    return !wakeups.wokenWithin(settings.ingestActiveWindow());
+    return database.engine() == Engine.SQLITE
+        && !wakeups.wokenWithin(settings.ingestActiveWindow());
   }
 }

@@ -26,9 +26,9 @@ import java.time.Duration;
  *     more until a message shows is the price
  * @param bytesPerRead what one lane gets before the next lane's turn: a few history chunks at most,
  *     so that a live message of another number waits for little more than one transaction
- * @param quietBytesPerRead what one lane gets while no deliveries arrive (a backlog applied after a
- *     restart or a replay, an import journalled before it is applied): nobody waits for a live
- *     message then, and a history lane's chunks go several to a transaction
+ * @param quietBytesPerRead what one lane gets on SQLite while no deliveries arrive (a backlog
+ *     applied after a restart or a replay, an import journalled before it is applied): nobody waits
+ *     for a live message then, and a history lane's chunks go several to a transaction
  * @param quietMessagesPerTransaction the messages of one transaction while no deliveries arrive:
  *     each commit writes every page its transaction changed, the same index pages again for each
  *     chunk, and every transaction of SQLite's search index writes a segment that is merged later;
