@@ -18,11 +18,15 @@ import java.util.List;
  * GIN index is kept by PostgreSQL itself.
  */
 final class SearchIndex {
-  // keys under which listed messages are indexed now (an edit, a message whose time changed)
-  private static final String OLD_KEYS =
-      "SELECT old_key FROM search_pending WHERE old_key IS NOT NULL ORDER BY old_key";
+  // keys under which listed messages are indexed now (an edit, a message whose time changed), and
+  // the words they were indexed with: without sizes (V22) FTS5 removes an entry by its words
+  private static final String OLD_ENTRIES =
+      """
+      SELECT old_key, old_words FROM search_pending WHERE old_key IS NOT NULL ORDER BY old_key
+      """;
 
-  private static final String REMOVE = "DELETE FROM messages_search WHERE rowid = ?";
+  private static final String REMOVE =
+      "INSERT INTO messages_search (messages_search, rowid, words) VALUES ('delete', ?, ?)";
 
   // the key orders by time (see V16__message_search.sql); ascending keys: one FTS5 flush. CROSS
   // JOIN keeps the few listed messages the outer loop: SQLite's planner, without statistics, may
@@ -40,19 +44,22 @@ final class SearchIndex {
 
   private static final String UNLIST = "DELETE FROM search_pending";
 
+  private record OldEntry(long key, String words) {}
+
   private SearchIndex() {}
 
   /** Indexes what the transaction listed and empties the list; SQLite only, before the commit. */
   static void write(final WriteSession writer) throws SQLException {
-    final List<Long> removed = new ArrayList<>();
-    try (ResultSet rows = writer.prepare(OLD_KEYS).executeQuery()) {
+    final List<OldEntry> removed = new ArrayList<>();
+    try (ResultSet rows = writer.prepare(OLD_ENTRIES).executeQuery()) {
       while (rows.next()) {
-        removed.add(rows.getLong(1));
+        removed.add(new OldEntry(rows.getLong(1), rows.getString(2)));
       }
     }
     final PreparedStatement remove = writer.prepare(REMOVE);
-    for (final long key : removed) {
-      remove.setLong(1, key);
+    for (final OldEntry entry : removed) {
+      remove.setLong(1, entry.key());
+      remove.setString(2, entry.words());
       remove.executeUpdate();
     }
     writer.prepare(INDEX).executeUpdate();
