@@ -33,7 +33,8 @@ import java.time.Duration;
  *     each commit writes every page its transaction changed, the same index pages again for each
  *     chunk, and every transaction of SQLite's search index writes a segment that is merged later;
  *     four times messagesPerTransaction (four chunks) made an SQLite import about a tenth faster
- *     (BENCHMARKS.md). As soon as deliveries arrive, transactions go back to messagesPerTransaction
+ *     (docs/benchmarks-log.md). As soon as deliveries arrive, transactions go back to
+ *     messagesPerTransaction
  * @param claimBytes a read this big (a history chunk) claims its lane from the node's other
  *     processor, is decoded on the decoder thread, and has the next read decoded behind it
  * @param laneBusy how long a lane found held by another node is left alone

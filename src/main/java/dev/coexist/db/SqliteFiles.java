@@ -13,8 +13,8 @@ final class SqliteFiles {
   /**
    * The page size of a new store file. An import writes every page its transaction changed to the
    * write-ahead log, a page at a time: with pages of 8 KB instead of SQLite's 4 KB an SQLite import
-   * was about 5 % faster (BENCHMARKS.md). The journal's file keeps 4 KB: each group commit of small
-   * deliveries writes a page or two, and a bigger page would only write more bytes.
+   * was a few per cent faster (docs/benchmarks-log.md). The journal's file keeps 4 KB: each group
+   * commit of small deliveries writes a page or two, and a bigger page would only write more bytes.
    */
   static final int STORE_PAGE_BYTES = 8192;
 
