@@ -320,13 +320,12 @@ class ProcessorIT {
         Thread.sleep(3);
       }
       awaitState(store, last, "applied");
-      final String wrongFigures = WRONG_FIGURES;
       final long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (!store.rows(wrongFigures).equals(List.of(List.of("0")))
+      while (!store.rows(WRONG_FIGURES).equals(List.of(List.of("0")))
           && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      assertThat(store.rows(wrongFigures))
+      assertThat(store.rows(WRONG_FIGURES))
           .as("threads with wrong figures")
           .containsExactly(List.of("0"));
       assertThat(store.count("threads")).isEqualTo(301);
