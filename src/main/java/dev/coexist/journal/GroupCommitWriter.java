@@ -261,8 +261,8 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   /**
-   * The batch in one transaction and one commit; only when the database refuses the values does it
-   * go again one by one (see {@link PoisonIsolation}).
+   * The batch in one transaction, one insert per delivery and one commit; only when the database
+   * refuses the values does it go again one by one (see {@link PoisonIsolation}).
    */
   private List<PoisonIsolation.Result> write(final List<Append> batch) throws SQLException {
     final Connection connection = writer.connection();
@@ -271,12 +271,9 @@ final class GroupCommitWriter implements AutoCloseable {
     final List<PoisonIsolation.Result> results = new ArrayList<>(batch.size());
     try {
       inserts.beginTransaction();
-      for (final Receipt receipt :
-          inserts.writeAll(
-              batch.stream().map(Append::delivery).toList(),
-              batch.stream().map(Append::lane).toList(),
-              now)) {
-        results.add(new PoisonIsolation.Journalled(receipt));
+      for (final Append append : batch) {
+        results.add(
+            new PoisonIsolation.Journalled(inserts.write(append.delivery(), append.lane(), now)));
       }
       connection.commit();
       return results;

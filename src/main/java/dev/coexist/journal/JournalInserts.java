@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The journal writer's statements on one connection, prepared once: preparing them again for every
@@ -49,11 +47,6 @@ final class JournalInserts {
   // been applied would be passed over. (One SQLite file has one writer at a time anyway.)
   static final String COMMIT_ORDER = "SELECT pg_advisory_xact_lock(7301208655302741918)";
 
-  // PostgreSQL: COMMIT_ORDER, then the partitioning, in one round trip; the function reads the row
-  // with a snapshot taken after the lock is granted (see V27), as a statement of its own would
-  private static final String TURN_POSTGRESQL =
-      "SELECT partitions, previous_partitions, since_id FROM journal_turn()";
-
   // SQLite: a write that changes nothing takes the file's write lock now, so that the count read
   // next is the one the batch commits under (a deferred transaction would read, then find the
   // file changed when it first writes)
@@ -66,11 +59,8 @@ final class JournalInserts {
   private final PreparedStatement insert;
   private final PreparedStatement duplicate;
   private final Connection connection;
-  // SQLite: takes the write lock; PostgreSQL: null (the turn comes with partitionsNow)
   private final PreparedStatement commitOrder;
   private final PreparedStatement partitionsNow;
-  // PostgreSQL: a batch in one statement; SQLite: null
-  private final BatchInsert batch;
   private PreparedStatement rejected;
   private int partitions = Partitioning.DEFAULT;
 
@@ -79,14 +69,12 @@ final class JournalInserts {
       final PreparedStatement insert,
       final PreparedStatement duplicate,
       final PreparedStatement commitOrder,
-      final PreparedStatement partitionsNow,
-      final BatchInsert batch) {
+      final PreparedStatement partitionsNow) {
     this.connection = connection;
     this.insert = insert;
     this.duplicate = duplicate;
     this.commitOrder = commitOrder;
     this.partitionsNow = partitionsNow;
-    this.batch = batch;
   }
 
   /**
@@ -98,9 +86,8 @@ final class JournalInserts {
         connection,
         connection.prepareStatement(INSERT_ENTRY),
         connection.prepareStatement(INSERT_DUPLICATE),
-        ordered ? null : connection.prepareStatement(WRITE_LOCK_SQLITE),
-        connection.prepareStatement(ordered ? TURN_POSTGRESQL : Partitioning.READ),
-        ordered ? new BatchInsert(connection) : null);
+        connection.prepareStatement(ordered ? COMMIT_ORDER : WRITE_LOCK_SQLITE),
+        connection.prepareStatement(Partitioning.READ));
   }
 
   /**
@@ -109,38 +96,8 @@ final class JournalInserts {
    * Partitioning}).
    */
   void beginTransaction() throws SQLException {
-    if (commitOrder != null) {
-      commitOrder.execute();
-    }
+    commitOrder.execute();
     partitions = Partitioning.read(partitionsNow).partitions();
-  }
-
-  /**
-   * Journals the deliveries of a batch, each with the key that decides its lane (found by the
-   * thread that received it); their receipts in order. PostgreSQL inserts them with one statement
-   * ({@link BatchInsert}), SQLite one by one (its statements are calls, not round trips).
-   */
-  List<Receipt> writeAll(
-      final List<Delivery> deliveries, final List<Lanes.Key> keys, final long now)
-      throws SQLException {
-    final List<Receipt> receipts = new ArrayList<>(deliveries.size());
-    if (batch == null) {
-      for (int index = 0; index < deliveries.size(); index++) {
-        receipts.add(write(deliveries.get(index), keys.get(index), now));
-      }
-      return receipts;
-    }
-    final List<BatchInsert.Entry> entries = new ArrayList<>(deliveries.size());
-    for (int index = 0; index < deliveries.size(); index++) {
-      entries.add(new BatchInsert.Entry(deliveries.get(index), keys.get(index).lane(partitions)));
-    }
-    final List<Long> ids = batch.insert(entries, now);
-    for (int index = 0; index < deliveries.size(); index++) {
-      final Long id = ids.get(index);
-      receipts.add(
-          id == null ? duplicate(deliveries.get(index), now) : receipt(deliveries.get(index), id));
-    }
-    return receipts;
   }
 
   /**
@@ -155,26 +112,17 @@ final class JournalInserts {
     insert.setBytes(4, delivery.body());
     insert.setString(5, delivery.bodySha256());
     insert.setString(6, delivery.eventId());
-    insert.setString(7, BatchInsert.state(delivery));
+    insert.setString(7, delivery.rejected() ? "rejected" : "pending");
     insert.setString(8, delivery.rejection());
     insert.setLong(9, now);
     insert.setInt(10, key.lane(partitions));
     try (ResultSet inserted = insert.executeQuery()) {
       if (inserted.next()) {
-        return receipt(delivery, inserted.getLong(1));
+        return delivery.rejected()
+            ? new Receipt(inserted.getLong(1), Receipt.Outcome.REJECTED, null, delivery.rejection())
+            : new Receipt(inserted.getLong(1), Receipt.Outcome.ACCEPTED, null, null);
       }
     }
-    return duplicate(delivery, now);
-  }
-
-  private static Receipt receipt(final Delivery delivery, final long id) {
-    return delivery.rejected()
-        ? new Receipt(id, Receipt.Outcome.REJECTED, null, delivery.rejection())
-        : new Receipt(id, Receipt.Outcome.ACCEPTED, null, null);
-  }
-
-  /** A delivery a unique key turned away: journalled before, journalled as its duplicate. */
-  private Receipt duplicate(final Delivery delivery, final long now) throws SQLException {
     duplicate.setLong(1, delivery.receivedAtMillis());
     duplicate.setString(2, delivery.route());
     duplicate.setString(3, delivery.headersJson());
