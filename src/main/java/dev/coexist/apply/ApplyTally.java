@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * What one apply transaction did, for its metrics and its changes. An entry's changes are kept as
- * its list, not copied: the changes of held messages ({@link HeldMessages}) are put in their places
- * when the messages are written, after the entry was counted.
+ * its list, not copied: the changes of held messages and statuses ({@link HeldMessages}, {@link
+ * HeldStatuses}) are put in their places when they are written, after the entry was counted.
  */
 final class ApplyTally {
   private final List<List<StoreChange>> changed = new ArrayList<>();
@@ -32,7 +32,12 @@ final class ApplyTally {
   List<StoreChange> changes() {
     final List<StoreChange> all = new ArrayList<>();
     for (final List<StoreChange> entry : changed) {
-      all.addAll(entry);
+      for (final StoreChange change : entry) {
+        // a place a held status kept for the record of its message, which it did not make
+        if (change != null) {
+          all.add(change);
+        }
+      }
     }
     return all;
   }

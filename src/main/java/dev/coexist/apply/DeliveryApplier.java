@@ -79,9 +79,8 @@ final class DeliveryApplier {
     final List<StoreChange> changes = new ArrayList<>();
     for (final CoexistenceEvent event : decoded.events()) {
       if (!eventsIsolated) {
-        final HeldMessages held = session.heldMessages();
-        if (held != null && !held.mayPass(event)) {
-          held.write(session);
+        if (!session.mayPassHeld(event)) {
+          session.writeHeld();
         }
         messages += event(session, entry, event, contents, fromThread, problems, changes);
         continue;
@@ -213,6 +212,11 @@ final class DeliveryApplier {
       }
       case StatusUpdate status -> {
         final String number = number(status.origin());
+        final HeldStatuses held = session.heldStatuses();
+        if (held != null) {
+          held.hold(number, status, changes);
+          yield 0;
+        }
         final StatusWriter.Written written = StatusWriter.status(session, number, status);
         if (written.created() != null) {
           // the first word of a message sent through the Cloud API: its record, then its status

@@ -114,23 +114,8 @@ final class StatusWriter {
         inserted = row.next();
       }
     }
-    // a new row is exactly what was bound; a repeat keeps the first report of the same status at
-    // the same time, read back by its key (a replay, or a status sent twice)
     final StatusView status =
-        inserted
-            ? new StatusView(
-                value,
-                at == 0 ? null : Instant.ofEpochSecond(at),
-                update.recipient().phone(),
-                update.recipient().userId(),
-                errors,
-                pricing,
-                update.bizOpaqueCallbackData())
-            : session
-                .reads()
-                .status(session, number, update.wamid(), value, at)
-                .orElseThrow(
-                    () -> new IllegalStateException("status of " + update.wamid() + " not kept"));
+        inserted ? bound(update, at, errors, pricing) : readBack(session, number, update, at);
     if (inOne) {
       return ApiRecords.after(session, number, update, at, status, stored);
     }
@@ -138,6 +123,32 @@ final class StatusWriter {
       advance(session, number, update.wamid(), value, rank, at);
     }
     return ApiRecords.after(session, number, update, at, status);
+  }
+
+  /** A status as kept: a new row is exactly what was bound. */
+  static StatusView bound(
+      final StatusUpdate update, final long at, final String errors, final String pricing) {
+    return new StatusView(
+        update.status().value(),
+        at == 0 ? null : Instant.ofEpochSecond(at),
+        update.recipient().phone(),
+        update.recipient().userId(),
+        errors,
+        pricing,
+        update.bizOpaqueCallbackData());
+  }
+
+  /**
+   * A status kept before (a replay, or a status sent twice): the first report of the same status at
+   * the same time, read back by its key.
+   */
+  static StatusView readBack(
+      final WriteSession session, final String number, final StatusUpdate update, final long at)
+      throws SQLException {
+    return session
+        .reads()
+        .status(session, number, update.wamid(), update.status().value(), at)
+        .orElseThrow(() -> new IllegalStateException("status of " + update.wamid() + " not kept"));
   }
 
   /** Binds ADVANCE_STATUS's parameters after the first {@code before} ones. */

@@ -1,5 +1,6 @@
 package dev.coexist.apply;
 
+import dev.coexist.coexistence.CoexistenceEvent;
 import dev.coexist.store.Statements;
 import dev.coexist.store.StoreReads;
 import java.sql.Connection;
@@ -38,6 +39,9 @@ final class WriteSession implements AutoCloseable, Statements {
   // the live messages held to be inserted together; null: each written at once (see
   // HeldMessages)
   private HeldMessages heldMessages;
+  // PostgreSQL: the statuses held to be kept together, while messages are held; null: each
+  // written at once (see HeldStatuses)
+  private HeldStatuses heldStatuses;
 
   WriteSession(final Connection connection, final Dialect dialect, final StoreReads reads) {
     this.connection = connection;
@@ -117,8 +121,9 @@ final class WriteSession implements AutoCloseable, Statements {
   }
 
   Savepoint savepoint() throws SQLException {
-    if (gatheredNumbers != null || heldMessages != null) {
-      throw new IllegalStateException("a savepoint while numbers are gathered or messages held");
+    if (gatheredNumbers != null || heldMessages != null || heldStatuses != null) {
+      throw new IllegalStateException(
+          "a savepoint while numbers are gathered or messages or statuses held");
     }
     return connection.setSavepoint();
   }
@@ -140,8 +145,12 @@ final class WriteSession implements AutoCloseable, Statements {
     if (heldMessages != null && !heldMessages.isEmpty()) {
       throw new IllegalStateException("messages held but not written");
     }
+    if (heldStatuses != null && !heldStatuses.isEmpty()) {
+      throw new IllegalStateException("statuses held but not written");
+    }
     gatheredNumbers = null;
     heldMessages = null;
+    heldStatuses = null;
     connection.commit();
     touchedThreads.clear();
     if (customers.size() > CACHE_MAX) {
@@ -155,6 +164,7 @@ final class WriteSession implements AutoCloseable, Statements {
     forget();
     gatheredNumbers = null;
     heldMessages = null;
+    heldStatuses = null;
     touchedThreads.clear();
     connection.rollback();
   }
@@ -206,11 +216,15 @@ final class WriteSession implements AutoCloseable, Statements {
   }
 
   /**
-   * From now until {@link #writeHeldMessages}, live messages are held and inserted together. Only
-   * for a transaction without savepoints: a rollback to one would not take back what was held.
+   * From now until {@link #writeHeldMessages}, live messages are held and inserted together, and on
+   * PostgreSQL statuses kept together. Only for a transaction without savepoints: a rollback to one
+   * would not take back what was held.
    */
   void holdMessages() {
     heldMessages = new HeldMessages();
+    if (dialect.keepStatus != null) {
+      heldStatuses = new HeldStatuses();
+    }
   }
 
   /** The messages held now; null when messages are written at once. */
@@ -218,12 +232,35 @@ final class WriteSession implements AutoCloseable, Statements {
     return heldMessages;
   }
 
-  /** Writes the held messages; from now on messages are written at once. */
-  void writeHeldMessages() throws SQLException {
+  /** The statuses held now; null when statuses are written at once. */
+  HeldStatuses heldStatuses() {
+    return heldStatuses;
+  }
+
+  /** Whether {@code event} may be applied before what is held is written. */
+  boolean mayPassHeld(final CoexistenceEvent event) {
+    return (heldMessages == null || heldMessages.mayPass(event))
+        && (heldStatuses == null || heldStatuses.mayPass(event));
+  }
+
+  /**
+   * Writes the held messages, then the held statuses (no status is held for a held message, see
+   * HeldStatuses); holding goes on.
+   */
+  void writeHeld() throws SQLException {
     if (heldMessages != null) {
       heldMessages.write(this);
-      heldMessages = null;
     }
+    if (heldStatuses != null) {
+      heldStatuses.write(this);
+    }
+  }
+
+  /** Writes what is held; from now on messages and statuses are written at once. */
+  void writeHeldMessages() throws SQLException {
+    writeHeld();
+    heldMessages = null;
+    heldStatuses = null;
   }
 
   private void forget() {
