@@ -81,8 +81,8 @@ final class StatusWriter {
     final String value = update.status().value();
     final int rank = StatusRank.of(update.status());
     final long at = ColumnValues.seconds(update.timestamp());
-    final String errors = ColumnValues.errors(update.errors());
-    final String pricing = update.pricing() == null ? null : ColumnValues.json(update.pricing());
+    final String errors = errors(update);
+    final String pricing = pricing(update);
     final boolean inOne = session.dialect().keepStatus != null;
     final PreparedStatement insert =
         session.prepare(inOne ? session.dialect().keepStatus : INSERT_STATUS);
@@ -123,6 +123,16 @@ final class StatusWriter {
       advance(session, number, update.wamid(), value, rank, at);
     }
     return ApiRecords.after(session, number, update, at, status);
+  }
+
+  /** A status's errors as kept (JSON). */
+  static String errors(final StatusUpdate update) {
+    return ColumnValues.errors(update.errors());
+  }
+
+  /** A status's pricing as kept (JSON), null without. */
+  static String pricing(final StatusUpdate update) {
+    return update.pricing() == null ? null : ColumnValues.json(update.pricing());
   }
 
   /** A status as kept: a new row is exactly what was bound. */
