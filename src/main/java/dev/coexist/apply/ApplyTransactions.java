@@ -212,7 +212,7 @@ final class ApplyTransactions {
         done.add(new JournalQueue.Done(entry, null));
         tally.applied(entry, result);
       }
-      writer.writeHeldMessages();
+      writer.endHolding();
       NumberWriter.flush(writer);
       if (LanePositions.advance(writer, positions, lanesRead)) {
         queue.recordAll(writer.connection(), done);

@@ -216,7 +216,7 @@ final class WriteSession implements AutoCloseable, Statements {
   }
 
   /**
-   * From now until {@link #writeHeldMessages}, live messages are held and inserted together, and on
+   * From now until {@link #endHolding}, live messages are held and inserted together, and on
    * PostgreSQL statuses kept together. Only for a transaction without savepoints: a rollback to one
    * would not take back what was held.
    */
@@ -257,7 +257,7 @@ final class WriteSession implements AutoCloseable, Statements {
   }
 
   /** Writes what is held; from now on messages and statuses are written at once. */
-  void writeHeldMessages() throws SQLException {
+  void endHolding() throws SQLException {
     writeHeld();
     heldMessages = null;
     heldStatuses = null;

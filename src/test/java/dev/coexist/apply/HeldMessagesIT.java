@@ -2,13 +2,8 @@ package dev.coexist.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coexist.db.Engine;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +17,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * change between, and messages still held when the read ends.
  */
 class HeldMessagesIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path folder;
 
   @ParameterizedTest
@@ -31,49 +24,11 @@ class HeldMessagesIT {
   void aReadInOneGoLeavesTheStoreAndChangesOfOneTransactionPerDelivery(final Engine engine)
       throws Exception {
     final List<String> deliveries = deliveries();
-    final String dumpOneByOne;
-    final List<String> changesOneByOne;
-    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("one-by-one"))) {
-      for (final String delivery : deliveries) {
-        store.applyJson(delivery);
-      }
-      assertThat(transactions(store)).isEqualTo(deliveries.size());
-      dumpOneByOne = StoreDump.of(store);
-      changesOneByOne = changes(store);
-    }
-    try (StoreHarness store = StoreHarness.open(engine, folder.resolve("in-one-go"))) {
-      for (final String delivery : deliveries) {
-        store.appendJson(delivery);
-      }
-      store.processor.drain();
-      // one transaction, never rolled back: every message went through the held path
-      assertThat(transactions(store)).isEqualTo(1);
-      assertThat(store.meters.get("coexist.store.undone").counters())
-          .allSatisfy(undone -> assertThat(undone.count()).isZero());
-      assertThat(StoreDump.of(store)).isEqualTo(dumpOneByOne);
-      // a thread's change comes once per transaction: one here, the last of them there
-      final List<String> changes = changes(store);
-      assertThat(withoutThreads(changes)).isEqualTo(withoutThreads(changesOneByOne));
-      assertThat(lastThread(changes)).isEqualTo(lastThread(changesOneByOne));
-    }
+    final InOneGo oneByOne = InOneGo.oneByOne(engine, folder.resolve("one-by-one"), deliveries);
+    InOneGo.allTogether(engine, folder.resolve("in-one-go"), deliveries).assertSameAs(oneByOne);
     // A, B, C, D's record, D merged, E's reaction, F, F merged, G, H
-    assertThat(changesOneByOne).filteredOn(change -> change.startsWith("message.")).hasSize(10);
-    assertThat(changesOneByOne).filteredOn(change -> change.contains("\"merged\"")).hasSize(2);
-  }
-
-  private static List<String> withoutThreads(final List<String> changes) {
-    return changes.stream().filter(change -> !change.startsWith("thread.")).toList();
-  }
-
-  private static String lastThread(final List<String> changes) {
-    return changes.stream()
-        .filter(change -> change.startsWith("thread."))
-        .reduce((a, b) -> b)
-        .get();
-  }
-
-  private static long transactions(final StoreHarness store) {
-    return store.meters.get("coexist.store.transaction").timer().count();
+    assertThat(oneByOne.changes()).filteredOn(change -> change.startsWith("message.")).hasSize(10);
+    assertThat(oneByOne.changes()).filteredOn(change -> change.contains("\"merged\"")).hasSize(2);
   }
 
   private static List<String> deliveries() {
@@ -99,32 +54,5 @@ class HeldMessagesIT {
         Payloads.contact("add", "Pablo Ruiz", 1_740_000_160),
         Payloads.echo("wamid.held-G", 1_740_000_170, "last answer"),
         Payloads.live("wamid.held-H", 1_740_000_180, "last question, held to the end"));
-  }
-
-  /**
-   * The change log as type, thread and data, without what legitimately differs: sequence numbers,
-   * times of commit, and message ids (a record a status made between held messages takes an id
-   * before them).
-   */
-  private static List<String> changes(final StoreHarness store) throws Exception {
-    final List<String> changes = new ArrayList<>();
-    for (final List<Object> row :
-        store.rows("SELECT type, phone_number_id, data FROM changes ORDER BY seq")) {
-      final JsonNode data = JSON.readTree((String) row.get(2));
-      withoutIds(data);
-      changes.add(row.get(0) + " " + row.get(1) + " " + JSON.writeValueAsString(data));
-    }
-    return changes;
-  }
-
-  private static void withoutIds(final JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      object.remove("id");
-      object.remove("thread_id");
-    }
-    final Iterator<JsonNode> children = node.elements();
-    while (children.hasNext()) {
-      withoutIds(children.next());
-    }
   }
 }
