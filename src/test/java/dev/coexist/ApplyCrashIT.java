@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coexist.bench.HistoryChunks;
 import dev.coexist.db.Engine;
+import dev.coexist.db.SearchFold;
 import dev.coexist.testing.CoexistProcess;
 import dev.coexist.testing.Engines;
 import dev.coexist.testing.StoreChecks;
@@ -19,14 +20,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -237,7 +236,7 @@ class ApplyCrashIT {
       }
     }
     // every message with words is indexed under its key, its first word among that key's words
-    // (folded as the index's tokenizer folds it: lower case, no diacritics)
+    // (folded as the search folds it: lower case, no diacritics)
     final List<String> missing = new ArrayList<>();
     final Set<Long> messageKeys = new HashSet<>();
     try (PreparedStatement messages =
@@ -249,7 +248,8 @@ class ApplyCrashIT {
         final long key = rows.getLong(1);
         messageKeys.add(key);
         final Matcher word = WORD.matcher(Objects.requireNonNullElse(rows.getString(2), ""));
-        if (word.find() && !wordsByKey.getOrDefault(key, Set.of()).contains(folded(word.group()))) {
+        if (word.find()
+            && !wordsByKey.getOrDefault(key, Set.of()).contains(SearchFold.fold(word.group()))) {
           missing.add(word.group() + " @ " + key);
         }
       }
@@ -260,12 +260,6 @@ class ApplyCrashIT {
     assertThat(indexedKeys)
         .as("keys the search index holds: those of the messages with words")
         .isEqualTo(messageKeys);
-  }
-
-  private static String folded(final String word) {
-    return Normalizer.normalize(word, Normalizer.Form.NFD)
-        .replaceAll("\\p{M}", "")
-        .toLowerCase(Locale.ROOT);
   }
 
   private CoexistProcess start(final String databaseUrl, final int port, final String name)

@@ -62,7 +62,8 @@ final class HeldMessages {
   private final List<Held> held = new ArrayList<>();
   private final Set<String> keys = new HashSet<>();
 
-  private static String key(final String number, final String wamid) {
+  /** A message's key among held messages and statuses: its number and wamid. */
+  static String key(final String number, final String wamid) {
     return number + '\n' + wamid;
   }
 

@@ -49,16 +49,16 @@ final class HeldStatuses {
           FROM s ORDER BY position
         ON CONFLICT (phone_number_id, wamid, status, status_at) DO NOTHING
         RETURNING phone_number_id, wamid, status, status_at),
+      -- a data-modifying WITH runs to completion whether or not the query reads it
       moved AS (
         UPDATE messages m SET status = s.status, status_rank = s.rank, status_at = s.at
           FROM s
          WHERE m.phone_number_id = s.number AND m.wamid = s.wamid AND s.rank > 0
-           AND (m.status_rank < s.rank OR (m.status_rank = s.rank AND m.status_at > s.at))
-        RETURNING 1)
+           AND (m.status_rank < s.rank OR (m.status_rank = s.rank AND m.status_at > s.at)))
       SELECT EXISTS (SELECT 1 FROM kept k
                       WHERE k.phone_number_id = s.number AND k.wamid = s.wamid
                         AND k.status = s.status AND k.status_at = s.at),
-             m.thread_id, m.sources, m.sent_at, (SELECT count(*) FROM moved)
+             m.thread_id, m.sources, m.sent_at
         FROM s
         LEFT JOIN messages m ON m.phone_number_id = s.number AND m.wamid = s.wamid
        ORDER BY s.position
@@ -87,7 +87,7 @@ final class HeldStatuses {
     changes.add(null);
     changes.add(null);
     held.add(new Held(number, update, changes, changes.size() - 2));
-    keys.add(key(number, update.wamid()));
+    keys.add(HeldMessages.key(number, update.wamid()));
   }
 
   /** Whether {@code event} may be applied before the held statuses are written. */
@@ -105,16 +105,12 @@ final class HeldStatuses {
 
   /** Whether a status of this message is held. */
   boolean holds(final String number, final String wamid) {
-    return wamid != null && keys.contains(key(number, wamid));
+    return wamid != null && keys.contains(HeldMessages.key(number, wamid));
   }
 
   private boolean passes(final Origin origin, final Message message) {
     return !holds(origin.phoneNumberId(), message.wamid())
         && !holds(origin.phoneNumberId(), message.targetWamid());
-  }
-
-  private static String key(final String number, final String wamid) {
-    return number + '\n' + wamid;
   }
 
   /** Keeps the held statuses and puts their changes in place. */
