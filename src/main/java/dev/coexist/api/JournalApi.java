@@ -135,7 +135,7 @@ public final class JournalApi {
       throws SQLException {
     final JournalSummary entry = existingEntry(request);
     final long id = entry.id();
-    final Page<ProblemView, String> page = problemPage(request, id);
+    final Page<ProblemView, Integer> page = problemPage(request, id);
     Replies.json(
         response,
         Status.OK_200,
@@ -149,7 +149,7 @@ public final class JournalApi {
   private void entryProblems(final ServerRequest request, final ServerResponse response)
       throws SQLException {
     final long id = existingEntry(request).id();
-    final Page<ProblemView, String> page = problemPage(request, id);
+    final Page<ProblemView, Integer> page = problemPage(request, id);
     final Map<String, Object> body = new LinkedHashMap<>();
     body.put("journal_id", id);
     body.put("problem_count", problems.counts(List.of(id)).getOrDefault(id, 0));
@@ -158,20 +158,27 @@ public final class JournalApi {
     Replies.json(response, Status.OK_200, body);
   }
 
-  private Page<ProblemView, String> problemPage(final ServerRequest request, final long id)
+  private Page<ProblemView, Integer> problemPage(final ServerRequest request, final long id)
       throws SQLException {
     final int limit = PageLimit.parse(request.query().first("limit").orElse(null));
-    final String after =
-        request
-            .query()
-            .first("cursor")
-            .map(text -> Cursor.decode(text, "problems", 1).position().get(0))
-            .orElse("");
+    final int after =
+        request.query().first("cursor").map(JournalApi::problemAfter).orElse(ProblemQueries.FIRST);
     return problems.page(id, after, limit);
   }
 
-  private static String problemsCursor(final Page<ProblemView, String> page) {
-    return page.next() == null ? null : new Cursor("problems", List.of(page.next())).encode();
+  // the place of the last problem of the page before, in the order they were found
+  private static int problemAfter(final String text) {
+    final long after = Cursor.decode(text, "problems", 1).longAt(0);
+    if (after < ProblemQueries.FIRST || after > Integer.MAX_VALUE) {
+      throw new BadRequestException("cursor '" + text + "' is not a cursor this API handed out");
+    }
+    return (int) after;
+  }
+
+  private static String problemsCursor(final Page<ProblemView, Integer> page) {
+    return page.next() == null
+        ? null
+        : new Cursor("problems", List.of(Integer.toString(page.next()))).encode();
   }
 
   private JournalSummary existingEntry(final ServerRequest request) throws SQLException {

@@ -22,8 +22,8 @@ final class ProblemWriter {
 
   private static final String INSERT =
       """
-      INSERT INTO journal_problems (journal_id, location, kind, message, item)
-      VALUES (?, ?, ?, ?, ?)
+      INSERT INTO journal_problems (journal_id, location, kind, message, item, ordinal)
+      VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (journal_id, location) DO NOTHING
       """;
 
@@ -75,6 +75,7 @@ final class ProblemWriter {
     insert.setString(3, kind);
     insert.setString(4, message == null ? kind : message);
     insert.setString(5, item == null || item.isMissingNode() ? null : clip(item));
+    insert.setInt(6, written); // the order they were found in, which the problem pages keep
     insert.executeUpdate();
     written++;
   }

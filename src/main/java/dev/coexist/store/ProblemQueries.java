@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The items of journal entries that were not applied, with why: a count per entry, and the kept
- * problems (at most a hundred per entry, written by the apply transaction) page by page.
+ * problems (at most a hundred per entry, written by the apply transaction) page by page, in the
+ * order they were found: the decoder's, in the body's order, then the apply's.
  */
 public final class ProblemQueries {
   private static final String COUNT =
@@ -21,11 +22,14 @@ public final class ProblemQueries {
 
   private static final String PAGE =
       """
-      SELECT journal_id, location, kind, message, item FROM journal_problems
-       WHERE journal_id = ? AND location > ?
-       ORDER BY location
+      SELECT journal_id, location, kind, message, item, ordinal FROM journal_problems
+       WHERE journal_id = ? AND ordinal > ?
+       ORDER BY ordinal
        LIMIT ?
       """;
+
+  /** Where the first page starts: before the first problem found (numbered 0). */
+  public static final int FIRST = -1;
 
   private final Database database;
 
@@ -54,8 +58,8 @@ public final class ProblemQueries {
   }
 
   /**
-   * The first problems of each entry (in location order), up to {@code most} per entry: what a list
-   * shows of them.
+   * The first problems of each entry (in the order they were found), up to {@code most} per entry:
+   * what a list shows of them.
    */
   public Map<Long, List<ProblemView>> firstOf(final Collection<Long> journalIds, final int most)
       throws SQLException {
@@ -63,7 +67,7 @@ public final class ProblemQueries {
     try (Connection connection = database.pool().getConnection();
         PreparedStatement select = connection.prepareStatement(PAGE)) {
       for (final long id : journalIds) {
-        final List<ProblemView> problems = read(select, id, "", most);
+        final List<ProblemView> problems = read(select, id, FIRST, most);
         if (!problems.isEmpty()) {
           first.put(id, problems);
         }
@@ -72,8 +76,11 @@ public final class ProblemQueries {
     return first;
   }
 
-  /** A page of an entry's problems after the location {@code after} ("" for the first page). */
-  public Page<ProblemView, String> page(final long journalId, final String after, final int limit)
+  /**
+   * A page of an entry's problems after the one numbered {@code after} in the order they were found
+   * ({@link #FIRST} for the first page).
+   */
+  public Page<ProblemView, Integer> page(final long journalId, final int after, final int limit)
       throws SQLException {
     try (Connection connection = database.pool().getConnection();
         PreparedStatement select = connection.prepareStatement(PAGE)) {
@@ -81,20 +88,20 @@ public final class ProblemQueries {
       if (problems.size() <= limit) {
         return new Page<>(problems, null);
       }
-      return new Page<>(problems.subList(0, limit), problems.get(limit - 1).location());
+      return new Page<>(problems.subList(0, limit), problems.get(limit - 1).ordinal());
     }
   }
 
   /** Every kept problem of an entry (at most a hundred). */
   public List<ProblemView> all(final long journalId) throws SQLException {
-    return page(journalId, "", Integer.MAX_VALUE - 1).items();
+    return page(journalId, FIRST, Integer.MAX_VALUE - 1).items();
   }
 
   private static List<ProblemView> read(
-      final PreparedStatement select, final long journalId, final String after, final int limit)
+      final PreparedStatement select, final long journalId, final int after, final int limit)
       throws SQLException {
     select.setLong(1, journalId);
-    select.setString(2, after);
+    select.setInt(2, after);
     select.setInt(3, limit);
     final List<ProblemView> problems = new ArrayList<>();
     try (ResultSet rows = select.executeQuery()) {
@@ -105,7 +112,8 @@ public final class ProblemQueries {
                 rows.getString(2),
                 rows.getString(3),
                 rows.getString(4),
-                rows.getString(5)));
+                rows.getString(5),
+                rows.getInt(6)));
       }
     }
     return problems;

@@ -17,9 +17,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,8 +99,8 @@ class JournalProblemsIT {
     assertThat(contract.violations("/api/v1/journal/{id}", "get", 200, one.body())).isEmpty();
     assertThat(JSON.readTree(one.body()).get("problem_count").asInt()).isEqualTo(BROKEN_ITEMS);
 
-    // the detail pages through the hundred kept problems, each once
-    final Set<String> locations = new HashSet<>();
+    // the detail pages through the hundred kept problems, each once, in the body's order
+    final List<String> locations = new ArrayList<>();
     String cursor = null;
     int pages = 0;
     do {
@@ -113,14 +115,30 @@ class JournalProblemsIT {
       final JsonNode json = JSON.readTree(page.body());
       assertThat(json.get("problem_count").asInt()).isEqualTo(BROKEN_ITEMS);
       for (final JsonNode problem : json.get("problems")) {
-        assertThat(locations.add(problem.get("location").asText())).isTrue();
+        locations.add(problem.get("location").asText());
         assertThat(problem.get("item").asText()).isEqualTo("{}");
       }
       cursor = json.get("next_cursor").isNull() ? null : json.get("next_cursor").asText();
       pages++;
     } while (cursor != null);
-    assertThat(locations).hasSize(100);
+    assertThat(locations)
+        .as("the first hundred entries of the body, /entry/10 after /entry/9")
+        .isEqualTo(IntStream.range(0, 100).mapToObj(index -> "/entry/" + index).toList());
     assertThat(pages).isEqualTo(4);
+
+    // a cursor of the pages before problems were kept in order (a location) is refused, as is one
+    // past any place
+    for (final String position : List.of("/entry/29", "99999999999")) {
+      final String oldCursor =
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(
+                  ("[\"problems\",\"" + position + "\"]").getBytes(StandardCharsets.UTF_8));
+      final HttpResponse<String> refused =
+          get("/api/v1/journal/" + id + "/problems?cursor=" + oldCursor);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(refused.body()).contains("is not a cursor this API handed out");
+    }
 
     assertThat(get("/api/v1/journal/999999").statusCode()).isEqualTo(404);
     assertThat(coexist.get("/api/v1/journal/abc/problems", "Authorization", AUTH).statusCode())
