@@ -83,6 +83,15 @@ public final class BenchClusterCommand implements Callable<Integer> {
   int connections;
 
   @Option(
+      names = "--warm-up",
+      converter = DurationConverter.class,
+      defaultValue = "30s",
+      description =
+          "How long the same load (other wamids) runs before the measured one; its CPU is"
+              + " reported apart (0s: none) (default: ${DEFAULT-VALUE}).")
+  Duration warmUp;
+
+  @Option(
       names = "--lease-timeout",
       converter = DurationConverter.class,
       defaultValue = "10s",
@@ -116,8 +125,9 @@ public final class BenchClusterCommand implements Callable<Integer> {
             + " connections spread over the nodes, and the history imports of live numbers %s"
             + " (%d chunks of 200 messages each over %s s, from the customers that write live),"
             + " whose partitions hold live numbers %s;"
-            + " --lease-timeout %s s, --apply-nice 0 (the nodes share the machine's cores); run id"
-            + " %s%n",
+            + " --lease-timeout %s s, --apply-nice 0 (the nodes share the machine's cores); first a"
+            + " warm-up of %s s of the same load with other wamids, whose CPU is not counted with"
+            + " the measured load's; run id %s%n",
         numbers,
         Report.number(rate),
         connections,
@@ -130,17 +140,20 @@ public final class BenchClusterCommand implements Callable<Integer> {
                 .sorted()
                 .toList()),
         Report.number(leaseTimeout.toSeconds()),
+        Report.number(warmUp.toSeconds()),
         nonce);
     out.flush();
     final ClusterRun.Settings settings =
         new ClusterRun.Settings(
-            rate, window, connections, chunks, leaseTimeout, List.copyOf(serverJvmOptions));
+            rate, window, connections, chunks, leaseTimeout, List.copyOf(serverJvmOptions), warmUp);
+    final LiveDeliveries warmUpDeliveries = new LiveDeliveries(nonce + "w", numbers);
     final List<ClusterRun.Result> results = new ArrayList<>();
     try (BenchPostgres postgres = BenchPostgres.start(postgresql)) {
       out.println("PostgreSQL: " + postgres.description());
       out.flush();
       for (final int count : nodes) {
-        final ClusterRun.Result result = ClusterRun.run(count, deliveries, settings, postgres);
+        final ClusterRun.Result result =
+            ClusterRun.run(count, deliveries, warmUpDeliveries, settings, postgres);
         results.add(result);
         ClusterReport.run(out, result);
         out.flush();
@@ -164,6 +177,9 @@ public final class BenchClusterCommand implements Callable<Integer> {
     if (window.compareTo(Duration.ofSeconds(20)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
       // the first 10 s of ack -> visible are a cold JVM's, not timed
       throw new ParameterException(spec.commandLine(), "--window must be within [20s, 1h]");
+    }
+    if (warmUp.isNegative() || warmUp.compareTo(Duration.ofHours(1)) > 0) {
+      throw new ParameterException(spec.commandLine(), "--warm-up must be within [0s, 1h]");
     }
     if (chunks < 1 || chunks > 10_000) {
       throw new ParameterException(spec.commandLine(), "--chunks must be within 1..10,000");

@@ -21,7 +21,19 @@ final class ClusterNodes implements AutoCloseable {
 
   /** The counters that tell wasted work, summed over the nodes. */
   record Counters(
-      long applied, long failed, long decodes, long undoneBig, long undoneSmall, long lanesBusy) {}
+      long applied, long failed, long decodes, long undoneBig, long undoneSmall, long lanesBusy) {
+
+    /** What was counted since {@code earlier}. */
+    Counters minus(final Counters earlier) {
+      return new Counters(
+          applied - earlier.applied,
+          failed - earlier.failed,
+          decodes - earlier.decodes,
+          undoneBig - earlier.undoneBig,
+          undoneSmall - earlier.undoneSmall,
+          lanesBusy - earlier.lanesBusy);
+    }
+  }
 
   private final List<CoexistChildServer> nodes;
   private final HttpClient client = HttpClient.newHttpClient();

@@ -47,6 +47,17 @@ final class ClusterReport {
         count(counters.undoneSmall()),
         count(counters.lanesBusy()),
         count(result.deadlocks()));
+    final ClusterRun.WarmUp warmUp = result.warmUp();
+    if (!warmUp.length().isZero()) {
+      out.printf(
+          Locale.ROOT,
+          "  warm-up (%s s, not counted below): %s entries applied, CPU: Coexist %.1f s +"
+              + " PostgreSQL %.1f s%n",
+          Report.number(warmUp.length().toSeconds()),
+          count(warmUp.entries()),
+          warmUp.coexistCpuSeconds(),
+          warmUp.postgresCpuSeconds());
+    }
     out.printf(
         Locale.ROOT,
         "  CPU: Coexist %.1f s + PostgreSQL %.1f s = %.1f s, %.2f s per 1,000 applied entries;"

@@ -25,6 +25,12 @@ import java.util.concurrent.locks.LockSupport;
  * is applied, the wasted work (decodes per entry, entries written and rolled back, deadlocks), the
  * CPU of every Coexist node and of PostgreSQL per 1,000 applied deliveries, and ack → visible of
  * the live numbers that share a partition with an import (the importing numbers among them).
+ *
+ * <p>The same load, with other wamids, runs first for the warm-up, and what it costs is reported
+ * apart: each JVM compiles the code it runs, and a node that gets a third of the calls runs longer
+ * on interpreted code before it is compiled. Counted in a one-minute window, three nodes' compiling
+ * was most of what they paid beyond one node (the lab log), a cost a node pays once in its life,
+ * not per delivery.
  */
 final class ClusterRun {
   /** How a run is set up. */
@@ -34,11 +40,13 @@ final class ClusterRun {
       int connections,
       int chunksPerImport,
       Duration leaseTimeout,
-      List<String> jvmOptions) {}
+      List<String> jvmOptions,
+      Duration warmUp) {}
 
   /** What a run measured. */
   record Result(
       int nodes,
+      WarmUp warmUp,
       LiveLoad.Sent live,
       long chunksAcknowledged,
       long chunksSent,
@@ -64,6 +72,10 @@ final class ClusterRun {
     }
   }
 
+  /** What the warm-up before the measured load cost: its entries and CPU seconds. */
+  record WarmUp(
+      Duration length, long entries, double coexistCpuSeconds, double postgresCpuSeconds) {}
+
   private static final long START_DELAY_NANOS = 2_000_000_000L;
   private static final double SETTLE_SECONDS = 10;
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(3);
@@ -76,6 +88,7 @@ final class ClusterRun {
   static Result run(
       final int nodeCount,
       final LiveDeliveries deliveries,
+      final LiveDeliveries warmUpDeliveries,
       final Settings settings,
       final BenchPostgres postgres)
       throws IOException, InterruptedException, SQLException {
@@ -95,23 +108,19 @@ final class ClusterRun {
       final AckToVisible others =
           new AckToVisible(nodes.get(0).endpoint().address(), ClusterNodes.API_KEY);
       final int otherEvery = Math.max(1, (deliveries.numbers() - sharing.size()) / sharing.size());
+      final WarmUp warmUp = warmUp(nodes, warmUpDeliveries, importing, settings, databaseUrl);
+      final ClusterNodes.Counters before = nodes.counters();
+      final long firstMeasured = lastJournalId(databaseUrl);
       final long start = System.nanoTime() + START_DELAY_NANOS;
       final long cpuStart = nodes.cpuNanos();
       final long postgresStart = ClusterNodes.postgresCpuNanos();
       final AtomicLong chunksAcknowledged = new AtomicLong();
-      final List<Thread> imports = new ArrayList<>();
-      for (int number = 0; number < importing.size(); number++) {
-        final HistoryChunks history =
-            new HistoryChunks(
-                importing.get(number),
-                CHUNK_THREADS,
-                CHUNK_MESSAGES,
-                CHUNK_THREADS * 4,
-                LiveDeliveries.customerPrefix(number));
-        imports.add(
-            Thread.ofVirtual()
-                .start(() -> importHistory(nodes, history, settings, start, chunksAcknowledged)));
-      }
+      final List<Thread> imports =
+          startImports(
+              nodes,
+              importing,
+              new ImportPace(MEASURED_PHASE, settings.chunksPerImport(), settings.window(), start),
+              chunksAcknowledged);
       final LiveLoad.Sent sent;
       final AckToVisible.Outcome visible;
       final AckToVisible.Outcome otherVisible;
@@ -150,13 +159,14 @@ final class ClusterRun {
       final double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
       final double coexistCpu = (nodes.cpuNanos() - cpuStart) / 1e9;
       final double postgresCpu = (ClusterNodes.postgresCpuNanos() - postgresStart) / 1e9;
-      final ClusterNodes.Counters counters = nodes.counters();
+      final ClusterNodes.Counters counters = nodes.counters().minus(before);
       // before the failover, whose probe messages wait a lease time by design
-      final ApplyLag lag = applyLag(databaseUrl);
+      final ApplyLag lag = applyLag(databaseUrl, firstMeasured);
       final Optional<Failover.Times> failover =
           nodeCount >= 3 ? Optional.of(Failover.measure(nodes, databaseUrl)) : Optional.empty();
       return new Result(
           nodeCount,
+          warmUp,
           sent,
           chunksAcknowledged.get(),
           (long) settings.chunksPerImport() * importing.size(),
@@ -191,14 +201,86 @@ final class ClusterRun {
     return sharing;
   }
 
+  // the history phase of the measured imports' chunks; the warm-up's are of another phase, so
+  // that none of its messages comes again
+  private static final int MEASURED_PHASE = 0;
+  private static final int WARM_UP_PHASE = 2;
+
+  /** Which chunks an import sends, how many, over how long, from when. */
+  private record ImportPace(int phase, int chunks, Duration window, long start) {}
+
+  /**
+   * The same load as the measured one, with other wamids, for {@link Settings#warmUp}; returns once
+   * it is applied, with what it cost.
+   */
+  private static WarmUp warmUp(
+      final ClusterNodes nodes,
+      final LiveDeliveries deliveries,
+      final List<String> importing,
+      final Settings settings,
+      final String databaseUrl)
+      throws InterruptedException, SQLException {
+    if (settings.warmUp().isZero()) {
+      return new WarmUp(Duration.ZERO, 0, 0, 0);
+    }
+    final long cpuStart = nodes.cpuNanos();
+    final long postgresStart = ClusterNodes.postgresCpuNanos();
+    final long start = System.nanoTime() + START_DELAY_NANOS;
+    final int chunks =
+        (int)
+            Math.max(
+                1,
+                settings.chunksPerImport()
+                    * settings.warmUp().toMillis()
+                    / settings.window().toMillis());
+    final List<Thread> imports =
+        startImports(
+            nodes,
+            importing,
+            new ImportPace(WARM_UP_PHASE, chunks, settings.warmUp(), start),
+            new AtomicLong());
+    new LiveLoad(deliveries, nodes.endpoints(), settings.connections(), slot -> null)
+        .run(start, settings.warmUp(), settings.rate(), null, start);
+    for (final Thread each : imports) {
+      each.join();
+    }
+    awaitDrained(databaseUrl);
+    final ClusterNodes.Counters counters = nodes.counters();
+    return new WarmUp(
+        settings.warmUp(),
+        counters.applied() + counters.failed(),
+        (nodes.cpuNanos() - cpuStart) / 1e9,
+        (ClusterNodes.postgresCpuNanos() - postgresStart) / 1e9);
+  }
+
+  /** The history imports of {@code importing}, one virtual thread each. */
+  private static List<Thread> startImports(
+      final ClusterNodes nodes,
+      final List<String> importing,
+      final ImportPace pace,
+      final AtomicLong acknowledged) {
+    final List<Thread> imports = new ArrayList<>();
+    for (int number = 0; number < importing.size(); number++) {
+      final HistoryChunks history =
+          new HistoryChunks(
+              importing.get(number),
+              CHUNK_THREADS,
+              CHUNK_MESSAGES,
+              CHUNK_THREADS * 4,
+              LiveDeliveries.customerPrefix(number));
+      imports.add(
+          Thread.ofVirtual().start(() -> importHistory(nodes, history, pace, acknowledged)));
+    }
+    return imports;
+  }
+
   /** The chunks of a number's history, spread evenly over the window, to the nodes in turn. */
   private static void importHistory(
       final ClusterNodes nodes,
       final HistoryChunks history,
-      final Settings settings,
-      final long start,
+      final ImportPace pace,
       final AtomicLong acknowledged) {
-    final long interval = settings.window().toNanos() / settings.chunksPerImport();
+    final long interval = pace.window().toNanos() / pace.chunks();
     final List<HttpConnection> connections = new ArrayList<>();
     final List<byte[]> heads = new ArrayList<>();
     for (final LoopbackEndpoint endpoint : nodes.endpoints()) {
@@ -206,10 +288,10 @@ final class ClusterRun {
       heads.add(endpoint.postHeadPrefix("/webhooks/360dialog"));
     }
     try {
-      for (int chunk = 1; chunk <= settings.chunksPerImport(); chunk++) {
-        LockSupport.parkNanos(start + (chunk - 1) * interval - System.nanoTime());
+      for (int chunk = 1; chunk <= pace.chunks(); chunk++) {
+        LockSupport.parkNanos(pace.start() + (chunk - 1) * interval - System.nanoTime());
         final byte[] body =
-            history.chunk(0, chunk, Math.min(99, chunk * 100 / settings.chunksPerImport()));
+            history.chunk(pace.phase(), chunk, Math.min(99, chunk * 100 / pace.chunks()));
         final int node = chunk % connections.size();
         try {
           if (connections.get(node).post(heads.get(node), body, body.length) == 200) {
@@ -238,7 +320,7 @@ final class ClusterRun {
              percentile_cont(0.99) WITHIN GROUP (ORDER BY o.updated_at - j.received_at),
              max(o.updated_at - j.received_at)
         FROM journal j JOIN entry_outcomes o ON o.journal_id = j.id
-       WHERE j.route = 'whatsapp'
+       WHERE j.route = 'whatsapp' AND j.id > ?
       """;
 
   /** Live deliveries from their 200 to their apply, milliseconds. */
@@ -261,12 +343,26 @@ final class ClusterRun {
     }
   }
 
-  private static ApplyLag applyLag(final String databaseUrl) throws SQLException {
+  // of the live deliveries journalled after {@code afterId} (those of the measured load)
+  private static ApplyLag applyLag(final String databaseUrl, final long afterId)
+      throws SQLException {
     try (Connection connection = DriverManager.getConnection(databaseUrl);
-        PreparedStatement select = connection.prepareStatement(APPLY_LAG);
+        PreparedStatement select = connection.prepareStatement(APPLY_LAG)) {
+      select.setLong(1, afterId);
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return new ApplyLag(row.getDouble(1), row.getDouble(2), row.getDouble(3));
+      }
+    }
+  }
+
+  private static long lastJournalId(final String databaseUrl) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(databaseUrl);
+        PreparedStatement select =
+            connection.prepareStatement("SELECT COALESCE(max(id), 0) FROM journal");
         ResultSet row = select.executeQuery()) {
       row.next();
-      return new ApplyLag(row.getDouble(1), row.getDouble(2), row.getDouble(3));
+      return row.getLong(1);
     }
   }
 
