@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of the cluster benchmark: {@code nodes} Coexist nodes on a new database of one
@@ -33,6 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * not per delivery.
  */
 final class ClusterRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterRun.class);
+
   /** How a run is set up. */
   record Settings(
       double rate,
@@ -112,6 +116,8 @@ final class ClusterRun {
       final ClusterNodes.Counters before = nodes.counters();
       final long firstMeasured = lastJournalId(databaseUrl);
       final long start = System.nanoTime() + START_DELAY_NANOS;
+      // the window's ends in the log, to line up probes taken outside (per-thread CPU, ...)
+      LOG.info("{} node(s): the measured load starts", nodeCount);
       final long cpuStart = nodes.cpuNanos();
       final long postgresStart = ClusterNodes.postgresCpuNanos();
       final AtomicLong chunksAcknowledged = new AtomicLong();
@@ -158,6 +164,7 @@ final class ClusterRun {
       awaitDrained(databaseUrl);
       final double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
       final double coexistCpu = (nodes.cpuNanos() - cpuStart) / 1e9;
+      LOG.info("{} node(s): the measured load is applied", nodeCount);
       final double postgresCpu = (ClusterNodes.postgresCpuNanos() - postgresStart) / 1e9;
       final ClusterNodes.Counters counters = nodes.counters().minus(before);
       // before the failover, whose probe messages wait a lease time by design
