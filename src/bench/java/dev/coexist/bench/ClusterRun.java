@@ -246,10 +246,22 @@ final class ClusterRun {
             importing,
             new ImportPace(WARM_UP_PHASE, chunks, settings.warmUp(), start),
             new AtomicLong());
-    new LiveLoad(deliveries, nodes.endpoints(), settings.connections(), slot -> null)
-        .run(start, settings.warmUp(), settings.rate(), null, start);
-    for (final Thread each : imports) {
-      each.join();
+    // the reads of the measured load's probes are warmed up too (their timings are not kept)
+    final AckToVisible probe =
+        new AckToVisible(nodes.get(0).endpoint().address(), ClusterNodes.API_KEY);
+    try {
+      new LiveLoad(
+              deliveries,
+              nodes.endpoints(),
+              settings.connections(),
+              slot -> LiveDeliveries.isInbound(slot) ? probe : null)
+          .run(start, settings.warmUp(), settings.rate(), probe, start);
+      for (final Thread each : imports) {
+        each.join();
+      }
+    } finally {
+      probe.finish();
+      probe.close();
     }
     awaitDrained(databaseUrl);
     final ClusterNodes.Counters counters = nodes.counters();
