@@ -9,13 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,9 +81,6 @@ final class ClusterRun {
   private static final long START_DELAY_NANOS = 2_000_000_000L;
   private static final double SETTLE_SECONDS = 10;
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(3);
-  // history chunks of 10 threads of 20 messages, from 40 customers
-  private static final int CHUNK_THREADS = 10;
-  private static final int CHUNK_MESSAGES = 20;
 
   private ClusterRun() {}
 
@@ -122,10 +117,11 @@ final class ClusterRun {
       final long postgresStart = ClusterNodes.postgresCpuNanos();
       final AtomicLong chunksAcknowledged = new AtomicLong();
       final List<Thread> imports =
-          startImports(
+          ClusterImports.start(
               nodes,
               importing,
-              new ImportPace(MEASURED_PHASE, settings.chunksPerImport(), settings.window(), start),
+              new ClusterImports.Pace(
+                  MEASURED_PHASE, settings.chunksPerImport(), settings.window(), start),
               chunksAcknowledged);
       final LiveLoad.Sent sent;
       final AckToVisible.Outcome visible;
@@ -213,9 +209,6 @@ final class ClusterRun {
   private static final int MEASURED_PHASE = 0;
   private static final int WARM_UP_PHASE = 2;
 
-  /** Which chunks an import sends, how many, over how long, from when. */
-  private record ImportPace(int phase, int chunks, Duration window, long start) {}
-
   /**
    * The same load as the measured one, with other wamids, for {@link Settings#warmUp}; returns once
    * it is applied, with what it cost.
@@ -241,10 +234,10 @@ final class ClusterRun {
                     * settings.warmUp().toMillis()
                     / settings.window().toMillis());
     final List<Thread> imports =
-        startImports(
+        ClusterImports.start(
             nodes,
             importing,
-            new ImportPace(WARM_UP_PHASE, chunks, settings.warmUp(), start),
+            new ClusterImports.Pace(WARM_UP_PHASE, chunks, settings.warmUp(), start),
             new AtomicLong());
     // the reads of the measured load's probes are warmed up too (their timings are not kept)
     final AckToVisible probe =
@@ -270,59 +263,6 @@ final class ClusterRun {
         counters.applied() + counters.failed(),
         (nodes.cpuNanos() - cpuStart) / 1e9,
         (ClusterNodes.postgresCpuNanos() - postgresStart) / 1e9);
-  }
-
-  /** The history imports of {@code importing}, one virtual thread each. */
-  private static List<Thread> startImports(
-      final ClusterNodes nodes,
-      final List<String> importing,
-      final ImportPace pace,
-      final AtomicLong acknowledged) {
-    final List<Thread> imports = new ArrayList<>();
-    for (int number = 0; number < importing.size(); number++) {
-      final HistoryChunks history =
-          new HistoryChunks(
-              importing.get(number),
-              CHUNK_THREADS,
-              CHUNK_MESSAGES,
-              CHUNK_THREADS * 4,
-              LiveDeliveries.customerPrefix(number));
-      imports.add(
-          Thread.ofVirtual().start(() -> importHistory(nodes, history, pace, acknowledged)));
-    }
-    return imports;
-  }
-
-  /** The chunks of a number's history, spread evenly over the window, to the nodes in turn. */
-  private static void importHistory(
-      final ClusterNodes nodes,
-      final HistoryChunks history,
-      final ImportPace pace,
-      final AtomicLong acknowledged) {
-    final long interval = pace.window().toNanos() / pace.chunks();
-    final List<HttpConnection> connections = new ArrayList<>();
-    final List<byte[]> heads = new ArrayList<>();
-    for (final LoopbackEndpoint endpoint : nodes.endpoints()) {
-      connections.add(new HttpConnection(endpoint.address(), 30_000));
-      heads.add(endpoint.postHeadPrefix("/webhooks/360dialog"));
-    }
-    try {
-      for (int chunk = 1; chunk <= pace.chunks(); chunk++) {
-        LockSupport.parkNanos(pace.start() + (chunk - 1) * interval - System.nanoTime());
-        final byte[] body =
-            history.chunk(pace.phase(), chunk, Math.min(99, chunk * 100 / pace.chunks()));
-        final int node = chunk % connections.size();
-        try {
-          if (connections.get(node).post(heads.get(node), body, body.length) == 200) {
-            acknowledged.incrementAndGet();
-          }
-        } catch (IOException refused) {
-          // counted as not acknowledged: the report shows sent against acknowledged
-        }
-      }
-    } finally {
-      connections.forEach(HttpConnection::close);
-    }
   }
 
   // read from the database: a node busy enough not to answer /metrics must not pass for drained
