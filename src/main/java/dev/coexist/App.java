@@ -195,7 +195,7 @@ public final class App implements AutoCloseable {
                 new SubscriptionRoutes(
                         subscriptions,
                         outbound,
-                        keys,
+                        guard,
                         Clock.systemUTC(),
                         config.allowPrivateTargets(),
                         forwarder::wake)

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every API route shares: the bearer API key is checked first, and every failure becomes a
- * JSON answer with its reason (400, 401, 404, or 503 when the database did not answer).
+ * What every API route shares (the read API's and the subscriptions'): the bearer API key is
+ * checked first, and every failure becomes a JSON answer with its reason (400, 401, 404, or 503
+ * when the database did not answer).
  */
 public final class ApiGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ApiGuard.class);
@@ -28,7 +29,7 @@ public final class ApiGuard {
 
   /** A route that needs the API key, with every failure turned into a JSON answer. */
   @FunctionalInterface
-  interface ApiHandler {
+  public interface ApiHandler {
     void handle(ServerRequest request, ServerResponse response) throws SQLException, IOException;
   }
 
@@ -36,7 +37,7 @@ public final class ApiGuard {
    * Checks the API key and that the request has no query parameter but {@code parameters}, then
    * runs the route.
    */
-  Handler guarded(final List<String> parameters, final ApiHandler route) {
+  public Handler guarded(final List<String> parameters, final ApiHandler route) {
     final List<String> known = List.copyOf(parameters);
     return guarded(
         (request, response) -> {
@@ -46,7 +47,7 @@ public final class ApiGuard {
   }
 
   /** Checks the API key, then runs the route; a 400, 404 or 503 carries its reason. */
-  Handler guarded(final ApiHandler route) {
+  public Handler guarded(final ApiHandler route) {
     return (request, response) -> {
       final Optional<String> refusal =
           keys.refusal(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
@@ -83,10 +84,10 @@ public final class ApiGuard {
   }
 
   /** No such resource: answered 404 with this reason. */
-  static final class NotFoundException extends RuntimeException {
+  public static final class NotFoundException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    NotFoundException(final String reason) {
+    public NotFoundException(final String reason) {
       super(reason);
     }
   }

@@ -3,9 +3,9 @@ package dev.coexist.changes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.coexist.api.ApiKeys;
+import dev.coexist.api.ApiGuard;
+import dev.coexist.api.BadRequestException;
 import dev.coexist.web.Replies;
-import dev.coexist.web.UnknownParameters;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -21,10 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v1/subscriptions}: the partner's outbound webhooks. Create (the secret is generated
@@ -34,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SubscriptionRoutes {
   static final String PATH = "/api/v1/subscriptions";
-  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionRoutes.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY = 16 * 1024;
   private static final int RECENT = 20;
@@ -42,7 +38,7 @@ public final class SubscriptionRoutes {
 
   private final Subscriptions subscriptions;
   private final OutboundQueue queue;
-  private final ApiKeys keys;
+  private final ApiGuard guard;
   private final Clock clock;
   private final boolean allowPrivateTargets;
   private final Runnable wakeForwarder;
@@ -50,86 +46,27 @@ public final class SubscriptionRoutes {
   public SubscriptionRoutes(
       final Subscriptions subscriptions,
       final OutboundQueue queue,
-      final ApiKeys keys,
+      final ApiGuard guard,
       final Clock clock,
       final boolean allowPrivateTargets,
       final Runnable wakeForwarder) {
     this.subscriptions = subscriptions;
     this.queue = queue;
-    this.keys = keys;
+    this.guard = guard;
     this.clock = clock;
     this.allowPrivateTargets = allowPrivateTargets;
     this.wakeForwarder = wakeForwarder;
   }
 
-  /** A request that cannot be served as asked: 400 or 404 with its reason. */
-  private static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final transient Status status;
-
-    Refused(final Status status, final String reason) {
-      super(reason);
-      this.status = status;
-    }
-  }
-
-  @FunctionalInterface
-  private interface Route {
-    void handle(ServerRequest request, ServerResponse response) throws SQLException, IOException;
-  }
-
   public void register(final HttpRouting.Builder routing) {
     routing
-        .post(PATH, guarded(this::create))
-        .get(PATH, guarded(List.of(), this::list))
-        .get(PATH + "/{id}", guarded(List.of(), this::show))
-        .patch(PATH + "/{id}", guarded(this::change))
-        .delete(PATH + "/{id}", guarded(this::delete))
-        .get(PATH + "/{id}/dead-letters", guarded(List.of("after"), this::deadLetters))
-        .post(PATH + "/{id}/replay", guarded(this::replay));
-  }
-
-  /** A read that takes no query parameter but {@code parameters}: any other is a 400. */
-  private io.helidon.webserver.http.Handler guarded(
-      final List<String> parameters, final Route route) {
-    return guarded(
-        (request, response) -> {
-          final Optional<String> unknown =
-              UnknownParameters.refusal(request.query().names(), parameters);
-          if (unknown.isPresent()) {
-            throw new Refused(Status.BAD_REQUEST_400, unknown.get());
-          }
-          route.handle(request, response);
-        });
-  }
-
-  private io.helidon.webserver.http.Handler guarded(final Route route) {
-    return (request, response) -> {
-      final Optional<String> refusal =
-          keys.refusal(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
-      if (refusal.isPresent()) {
-        response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-        Replies.error(response, Status.UNAUTHORIZED_401, "unauthorized", refusal.get());
-        return;
-      }
-      try {
-        route.handle(request, response);
-      } catch (Refused refused) {
-        Replies.error(
-            response,
-            refused.status,
-            refused.status == Status.NOT_FOUND_404 ? "not_found" : "bad_request",
-            refused.getMessage());
-      } catch (SQLException | IOException unavailable) {
-        LOG.warn("API {} failed: {}", request.path().path(), unavailable.getMessage());
-        response.header(HeaderNames.RETRY_AFTER, "5");
-        Replies.error(
-            response,
-            Status.SERVICE_UNAVAILABLE_503,
-            "unavailable",
-            "the database did not answer: " + unavailable.getMessage());
-      }
-    };
+        .post(PATH, guard.guarded(this::create))
+        .get(PATH, guard.guarded(List.of(), this::list))
+        .get(PATH + "/{id}", guard.guarded(List.of(), this::show))
+        .patch(PATH + "/{id}", guard.guarded(this::change))
+        .delete(PATH + "/{id}", guard.guarded(this::delete))
+        .get(PATH + "/{id}/dead-letters", guard.guarded(List.of("after"), this::deadLetters))
+        .post(PATH + "/{id}/replay", guard.guarded(this::replay));
   }
 
   private void create(final ServerRequest request, final ServerResponse response)
@@ -197,8 +134,7 @@ public final class SubscriptionRoutes {
     if (state != null
         && !state.equals(WebhookSubscription.ACTIVE)
         && !state.equals(WebhookSubscription.PAUSED)) {
-      throw new Refused(
-          Status.BAD_REQUEST_400, "state must be active (resume) or paused, was '" + state + "'");
+      throw new BadRequestException("state must be active (resume) or paused, was '" + state + "'");
     }
     final boolean rotate = body.path("rotate_secret").asBoolean(false);
     final Boolean historyMessages = flag(body, "history_messages");
@@ -216,7 +152,7 @@ public final class SubscriptionRoutes {
                     rotate,
                     historyMessages),
                 clock.instant())
-            .orElseThrow(() -> new Refused(Status.NOT_FOUND_404, "no subscription " + id));
+            .orElseThrow(() -> new ApiGuard.NotFoundException("no subscription " + id));
     wakeForwarder.run();
     Replies.json(
         response,
@@ -233,7 +169,7 @@ public final class SubscriptionRoutes {
       throws SQLException {
     final String id = request.path().pathParameters().get("id");
     if (!subscriptions.delete(id)) {
-      throw new Refused(Status.NOT_FOUND_404, "no subscription " + id);
+      throw new ApiGuard.NotFoundException("no subscription " + id);
     }
     response.status(Status.NO_CONTENT_204);
     response.send();
@@ -269,21 +205,20 @@ public final class SubscriptionRoutes {
               : eventId(body.path("id").asText(), "id");
       replayed = queue.replay(subscription.id(), id, now) ? 1 : 0;
       if (replayed == 0) {
-        throw new Refused(
-            Status.NOT_FOUND_404, "event " + id + " is not a dead letter of " + subscription.id());
+        throw new ApiGuard.NotFoundException(
+            "event " + id + " is not a dead letter of " + subscription.id());
       }
     } else if (body.path("since").isTextual()) {
       final Instant since;
       try {
         since = Instant.parse(body.path("since").asText());
       } catch (DateTimeParseException invalid) {
-        throw new Refused(
-            Status.BAD_REQUEST_400, "since must be an ISO-8601 instant, e.g. 2026-03-16T12:00:00Z");
+        throw new BadRequestException(
+            "since must be an ISO-8601 instant, e.g. 2026-03-16T12:00:00Z");
       }
       replayed = queue.replaySince(subscription.id(), since, now);
     } else {
-      throw new Refused(
-          Status.BAD_REQUEST_400,
+      throw new BadRequestException(
           "the body must be {\"id\": <event id>} (a whole number, or \"seq.n\" for a message of a"
               + " history chunk) or {\"since\": \"<ISO-8601 instant>\"}");
     }
@@ -295,7 +230,7 @@ public final class SubscriptionRoutes {
     final String id = request.path().pathParameters().get("id");
     return subscriptions
         .find(id)
-        .orElseThrow(() -> new Refused(Status.NOT_FOUND_404, "no subscription " + id));
+        .orElseThrow(() -> new ApiGuard.NotFoundException("no subscription " + id));
   }
 
   /** The value a rule of {@link SubscriptionRules} gives, or a 400 with the rule's reason. */
@@ -303,7 +238,7 @@ public final class SubscriptionRoutes {
     try {
       return rule.get();
     } catch (IllegalArgumentException refused) {
-      throw new Refused(Status.BAD_REQUEST_400, refused.getMessage());
+      throw new BadRequestException(refused.getMessage());
     }
   }
 
@@ -311,16 +246,15 @@ public final class SubscriptionRoutes {
     try (InputStream in = request.content().inputStream()) {
       final byte[] bytes = in.readNBytes(MAX_BODY + 1);
       if (bytes.length > MAX_BODY) {
-        throw new Refused(Status.BAD_REQUEST_400, "the body must be a small JSON object");
+        throw new BadRequestException("the body must be a small JSON object");
       }
       final JsonNode body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
       if (!body.isObject()) {
-        throw new Refused(Status.BAD_REQUEST_400, "the body must be a JSON object");
+        throw new BadRequestException("the body must be a JSON object");
       }
       return body;
     } catch (JsonProcessingException invalid) {
-      throw new Refused(
-          Status.BAD_REQUEST_400, "the body is not JSON: " + invalid.getOriginalMessage());
+      throw new BadRequestException("the body is not JSON: " + invalid.getOriginalMessage());
     }
   }
 
@@ -330,7 +264,7 @@ public final class SubscriptionRoutes {
       return null;
     }
     if (!value.isTextual()) {
-      throw new Refused(Status.BAD_REQUEST_400, field + " must be a string");
+      throw new BadRequestException(field + " must be a string");
     }
     return value.asText();
   }
@@ -342,7 +276,7 @@ public final class SubscriptionRoutes {
       return null;
     }
     if (!value.isBoolean()) {
-      throw new Refused(Status.BAD_REQUEST_400, field + " must be true or false");
+      throw new BadRequestException(field + " must be true or false");
     }
     return value.booleanValue();
   }
@@ -362,12 +296,12 @@ public final class SubscriptionRoutes {
       return List.of();
     }
     if (!value.isArray()) {
-      throw new Refused(Status.BAD_REQUEST_400, field + " must be an array of strings");
+      throw new BadRequestException(field + " must be an array of strings");
     }
     final List<String> strings = new ArrayList<>();
     for (final JsonNode item : value) {
       if (!item.isTextual()) {
-        throw new Refused(Status.BAD_REQUEST_400, field + " must be an array of strings");
+        throw new BadRequestException(field + " must be an array of strings");
       }
       strings.add(item.asText());
     }
@@ -378,7 +312,7 @@ public final class SubscriptionRoutes {
     try {
       return EventId.parse(text);
     } catch (IllegalArgumentException notAnId) {
-      throw new Refused(Status.BAD_REQUEST_400, what + ": " + notAnId.getMessage());
+      throw new BadRequestException(what + ": " + notAnId.getMessage());
     }
   }
 }

@@ -195,6 +195,11 @@ class SubscriptionsApiIT {
                   HttpRequest.newBuilder(app.uri("/api/v1/subscriptions")).GET().build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(unauthorized.statusCode()).isEqualTo(401);
+      assertThat(unauthorized.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+      // the same guard as the read API's: a parameter a route does not take is named in a 400
+      final HttpResponse<String> misspelt = send(app, "GET", "/api/v1/subscriptions?stat=x", null);
+      assertThat(misspelt.statusCode()).isEqualTo(400);
+      assertThat(json(misspelt).path("reason").asText()).contains("stat");
     }
   }
 }
