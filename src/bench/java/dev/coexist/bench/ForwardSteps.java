@@ -3,15 +3,11 @@ package dev.coexist.bench;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
@@ -41,8 +37,6 @@ final class ForwardSteps {
 
   /** After a latency step's load, the events still on their way may take this long. */
   static final Duration LATENCY_WAIT = Duration.ofSeconds(60);
-
-  private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   /**
    * What every step shares.
@@ -217,7 +211,7 @@ final class ForwardSteps {
     // two of every three deliveries are messages
     final long requests = ceilDiv(changes * 3, 2);
     final Duration fill = Duration.ofNanos((long) Math.ceil(requests / fillRate * 1e9));
-    try (Rig rig = Rig.start(setup, subscriptions)) {
+    try (ForwardRig rig = ForwardRig.start(setup, subscriptions)) {
       for (final String id : rig.ids) {
         rig.api.state(id, "paused");
       }
@@ -230,16 +224,16 @@ final class ForwardSteps {
       final LiveLoad.Sent sent =
           new LiveLoad(setup.deliveries(), rig.server.endpoint(), setup.connections())
               .run(start, fill, fillRate, null, start);
-      final boolean applied = awaitApplied(rig.server, sent.acks());
+      final boolean applied = ForwardWaits.applied(rig.server, sent.acks());
       final long expected = sent.acks() == sent.due() ? LiveDeliveries.messages(sent.due()) : -1;
       LOG.info("throughput: resuming {} subscription(s), {} events each", subscriptions, expected);
-      final Meter meter = new Meter(rig.server);
+      final ForwardMeter meter = new ForwardMeter(rig.server);
       final long resumed = WebhookReceiver.nowMicros();
       for (final String id : rig.ids) {
         rig.api.state(id, "active");
       }
       final boolean complete =
-          await(
+          ForwardWaits.events(
               rig.receiver,
               expected < 0 ? Long.MAX_VALUE : expected * subscriptions,
               System.nanoTime() + drainLimit.toNanos(),
@@ -279,20 +273,20 @@ final class ForwardSteps {
 
   static Latency latency(final Setup setup, final double rate, final Duration window)
       throws IOException, InterruptedException, SQLException {
-    try (Rig rig = Rig.start(setup, 1)) {
+    try (ForwardRig rig = ForwardRig.start(setup, 1)) {
       final long nanoNow = System.nanoTime();
       final long wallNow = WebhookReceiver.nowMicros();
       final long start = nanoNow + START_DELAY_NANOS;
       final long startMicros = wallNow + START_DELAY_NANOS / 1_000;
       final double settle = Math.min(Sustainment.SETTLE_SECONDS, window.toMillis() / 4_000.0);
-      final Meter meter = new Meter(rig.server);
+      final ForwardMeter meter = new ForwardMeter(rig.server);
       final LiveLoad.Sent sent =
           new LiveLoad(setup.deliveries(), rig.server.endpoint(), setup.connections())
               .run(start, window, rate, null, start + (long) (settle * 1e9));
       final Usage usage = meter.stop();
       final long expected = sent.acks() == sent.due() ? LiveDeliveries.messages(sent.due()) : -1;
       final boolean complete =
-          await(
+          ForwardWaits.events(
               rig.receiver,
               expected < 0 ? Long.MAX_VALUE : expected,
               System.nanoTime() + LATENCY_WAIT.toNanos(),
@@ -323,7 +317,7 @@ final class ForwardSteps {
       final Duration outage,
       final Duration catchUpLimit)
       throws IOException, InterruptedException, SQLException {
-    try (Rig rig = Rig.start(setup, 1)) {
+    try (ForwardRig rig = ForwardRig.start(setup, 1)) {
       final long start = System.nanoTime() + START_DELAY_NANOS;
       final long downAt = start + lead.toNanos();
       final long backAt = downAt + outage.toNanos();
@@ -334,11 +328,11 @@ final class ForwardSteps {
               .name("bench-forward-outage")
               .start(
                   () -> {
-                    sleepUntil(downAt);
+                    ForwardWaits.sleepUntil(downAt);
                     rig.receiver.down();
                     downMicros.set(WebhookReceiver.nowMicros());
                     LOG.info("outage: the receiver is down (503) for {}", outage);
-                    sleepUntil(backAt);
+                    ForwardWaits.sleepUntil(backAt);
                     rig.receiver.up();
                     backMicros.set(WebhookReceiver.nowMicros());
                     LOG.info("outage: the receiver is back");
@@ -353,7 +347,7 @@ final class ForwardSteps {
           catchUpLimit,
           expected);
       final boolean complete =
-          await(
+          ForwardWaits.events(
               rig.receiver,
               expected < 0 ? Long.MAX_VALUE : expected,
               backAt + catchUpLimit.toNanos(),
@@ -392,168 +386,7 @@ final class ForwardSteps {
     }
   }
 
-  /** Waits until the journal's entries are applied ({@code applied + failed >= entries}). */
-  private static boolean awaitApplied(final CoexistChildServer server, final long entries) {
-    final BacklogSampler metrics = new BacklogSampler(server.endpoint().baseUrl());
-    try {
-      final long deadline = System.nanoTime() + APPLY_LIMIT.toNanos();
-      // bounded by the deadline
-      while (System.nanoTime() < deadline) {
-        final Optional<BacklogSampler.Sample> sample = metrics.now();
-        if (sample.isPresent() && sample.get().applied() + sample.get().failed() >= entries) {
-          return true;
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
-      }
-      LOG.warn("the journal was not applied within {}", APPLY_LIMIT);
-      return false;
-    } finally {
-      metrics.close();
-    }
-  }
-
-  /**
-   * Waits until {@code target} events arrived (true), the deadline passed, or none arrived for
-   * {@code stall} (null: no such limit).
-   */
-  private static boolean await(
-      final WebhookReceiver receiver,
-      final long target,
-      final long deadline,
-      final Duration stall,
-      final String what)
-      throws InterruptedException {
-    long seen = receiver.distinct();
-    long changed = System.nanoTime();
-    long report = changed + PROGRESS_EVERY_NANOS;
-    // bounded by the deadline
-    while (true) {
-      final long now = System.nanoTime();
-      final long arrived = receiver.distinct();
-      if (arrived >= target) {
-        return true;
-      }
-      if (arrived != seen) {
-        seen = arrived;
-        changed = now;
-      }
-      if (now >= deadline || (stall != null && now - changed >= stall.toNanos())) {
-        LOG.warn(
-            "{}: {} of {} events arrived; {}",
-            what,
-            arrived,
-            target == Long.MAX_VALUE ? "?" : target,
-            now >= deadline ? "time is up" : "none for " + stall);
-        return false;
-      }
-      if (now >= report) {
-        LOG.info(
-            "{}: {} of {} events arrived, {} answered 503",
-            what,
-            arrived,
-            target == Long.MAX_VALUE ? "?" : target,
-            receiver.refused());
-        report += PROGRESS_EVERY_NANOS;
-      }
-      Thread.sleep(20);
-    }
-  }
-
   static long ceilDiv(final long dividend, final long divisor) {
     return (dividend + divisor - 1) / divisor;
-  }
-
-  private static void sleepUntil(final long nanoTime) {
-    // bounded: each park ends at the deadline at the latest; interrupts end the wait early
-    for (long left = nanoTime - System.nanoTime();
-        left > 0 && !Thread.currentThread().isInterrupted();
-        left = nanoTime - System.nanoTime()) {
-      LockSupport.parkNanos(left);
-    }
-  }
-
-  /** A fresh Coexist, a receiver, and the subscriptions that deliver to it. */
-  private static final class Rig implements AutoCloseable {
-    final CoexistChildServer server;
-    final WebhookReceiver receiver;
-    final SubscriptionClient api;
-    final List<String> ids;
-
-    private Rig(
-        final CoexistChildServer server,
-        final WebhookReceiver receiver,
-        final SubscriptionClient api,
-        final List<String> ids) {
-      this.server = server;
-      this.receiver = receiver;
-      this.api = api;
-      this.ids = ids;
-    }
-
-    static Rig start(final Setup setup, final int subscriptions)
-        throws IOException, InterruptedException, SQLException {
-      final WebhookReceiver receiver = WebhookReceiver.start(subscriptions);
-      CoexistChildServer server = null;
-      SubscriptionClient api = null;
-      try {
-        server =
-            CoexistChildServer.start(
-                setup.jvmOptions(), setup.keepData(), setup.serveOptions(), setup.storage());
-        api = new SubscriptionClient(server.endpoint().baseUrl(), API_KEY);
-        final List<String> ids = new ArrayList<>();
-        for (int index = 0; index < subscriptions; index++) {
-          ids.add(api.create(receiver.url(index), receiver.secret(index), TYPES));
-        }
-        return new Rig(server, receiver, api, List.copyOf(ids));
-      } catch (IOException | InterruptedException | SQLException | RuntimeException failed) {
-        if (api != null) {
-          api.close();
-        }
-        if (server != null) {
-          server.close();
-        }
-        receiver.close();
-        throw failed;
-      }
-    }
-
-    List<SubscriptionClient.Figures> figures() throws IOException, InterruptedException {
-      final List<SubscriptionClient.Figures> all = new ArrayList<>();
-      for (final String id : ids) {
-        all.add(api.figures(id));
-      }
-      return all;
-    }
-
-    @Override
-    public void close() {
-      api.close();
-      server.close();
-      receiver.close();
-    }
-  }
-
-  /** Coexist's CPU and the machine's from construction to {@link #stop()}. */
-  private static final class Meter {
-    private final CoexistChildServer server;
-    private final OptionalLong serverStart;
-    private final CpuClock.MachineTicks machineStart = CpuClock.MachineTicks.read();
-    private final long started = System.nanoTime();
-
-    Meter(final CoexistChildServer server) {
-      this.server = server;
-      this.serverStart = server.cpuNanos();
-    }
-
-    Usage stop() {
-      final OptionalLong serverEnd = server.cpuNanos();
-      final double busy = CpuClock.MachineTicks.read().busySince(machineStart);
-      final double elapsed = (System.nanoTime() - started) / 1e9;
-      return new Usage(
-          serverStart.isPresent() && serverEnd.isPresent()
-              ? (serverEnd.getAsLong() - serverStart.getAsLong()) / 1e9 / elapsed
-              : Double.NaN,
-          busy < 0 ? Double.NaN : busy);
-    }
   }
 }
