@@ -113,7 +113,7 @@ final class ReceiverCeiling {
 
   /** Events shaped as Coexist sends {@code message.created}, each signed with {@code secret}. */
   private static List<SignedEvent> events(final String secret, final LoopbackEndpoint endpoint) {
-    final Mac mac = WebhookReceiver.mac(secret);
+    final Mac mac = WebhookSigning.mac(secret);
     final String timestamp = Long.toString(Instant.now().getEpochSecond());
     final String committed = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     final List<SignedEvent> events = new ArrayList<>();
@@ -146,7 +146,7 @@ final class ReceiverCeiling {
               + "\r\nwebhook-timestamp: "
               + timestamp
               + "\r\nwebhook-signature: "
-              + WebhookReceiver.sign(mac, id, timestamp, body)
+              + WebhookSigning.sign(mac, id, timestamp, body)
               + "\r\nContent-Length: ";
       events.add(new SignedEvent(head.getBytes(StandardCharsets.ISO_8859_1), body));
     }

@@ -8,21 +8,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +36,6 @@ final class WebhookReceiver implements AutoCloseable {
   /** How far a {@code webhook-timestamp} may be from now (Standard Webhooks suggests 5 min). */
   static final long TOLERANCE_SECONDS = 300;
 
-  private static final int KEY_BYTES = 32;
   private static final int MAX_HEAD = 16_384;
   private static final int MAX_BODY = 1 << 20;
 
@@ -61,7 +53,7 @@ final class WebhookReceiver implements AutoCloseable {
   private WebhookReceiver(final ServerSocket listener, final List<String> secrets) {
     this.listener = listener;
     this.secrets = List.copyOf(secrets);
-    this.prototypes = secrets.stream().map(WebhookReceiver::mac).toList();
+    this.prototypes = secrets.stream().map(WebhookSigning::mac).toList();
     final List<ArrivalLog> all = new ArrayList<>();
     for (int i = 0; i < secrets.size(); i++) {
       all.add(new ArrivalLog());
@@ -74,7 +66,7 @@ final class WebhookReceiver implements AutoCloseable {
   static WebhookReceiver start(final int subscriptions) throws IOException {
     final List<String> secrets = new ArrayList<>();
     for (int i = 0; i < subscriptions; i++) {
-      secrets.add(newSecret());
+      secrets.add(WebhookSigning.newSecret());
     }
     final ServerSocket listener =
         new ServerSocket(0, 1_024, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
@@ -215,27 +207,33 @@ final class WebhookReceiver implements AutoCloseable {
       return 503;
     }
     final int index = index(request.path());
-    final long eventId = parseLong(request.id());
-    final long sentAt = parseLong(request.timestamp());
+    final long eventId = WebhookEvents.nonNegative(request.id());
+    final long sentAt = WebhookEvents.nonNegative(request.timestamp());
     final long received = nowMicros();
     if (index < 0 || eventId < 0 || sentAt < 0 || request.signature() == null) {
       unreadable.incrementAndGet();
       return 400;
     }
     if (Math.abs(received / 1_000_000 - sentAt) > TOLERANCE_SECONDS
-        || !verifies(
+        || !WebhookSigning.verifies(
             prototypes.get(index), request.id(), request.timestamp(), body, request.signature())) {
       badSignatures.incrementAndGet();
       return 401;
     }
     final String event = new String(body, StandardCharsets.UTF_8);
-    final long committed = committedMicros(event);
+    final long committed = WebhookEvents.committedMicros(event);
     if (committed < 0) {
       unreadable.incrementAndGet();
       return 400;
     }
     // recorded before the 200: the next event of the thread is only sent after it
-    logs.get(index).add(eventId, threadId(event), wamid(event), committed, received);
+    logs.get(index)
+        .add(
+            eventId,
+            WebhookEvents.threadId(event),
+            WebhookEvents.wamid(event),
+            committed,
+            received);
     return 200;
   }
 
@@ -296,7 +294,7 @@ final class WebhookReceiver implements AutoCloseable {
         final String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
         final String value = lines[i].substring(colon + 1).trim();
         switch (name) {
-          case "content-length" -> length = parseLong(value);
+          case "content-length" -> length = WebhookEvents.nonNegative(value);
           case "webhook-id" -> id = value;
           case "webhook-timestamp" -> timestamp = value;
           case "webhook-signature" -> signature = value;
@@ -320,144 +318,13 @@ final class WebhookReceiver implements AutoCloseable {
     if (!path.startsWith(PATH)) {
       return -1;
     }
-    final long index = parseLong(path.substring(PATH.length()));
+    final long index = WebhookEvents.nonNegative(path.substring(PATH.length()));
     return index < 0 || index >= logs.size() ? -1 : (int) index;
   }
 
   static long nowMicros() {
     final Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
-  }
-
-  /** A new secret: {@code whsec_} and 32 random bytes in base64, as Coexist generates them. */
-  static String newSecret() {
-    final byte[] key = new byte[KEY_BYTES];
-    new SecureRandom().nextBytes(key);
-    return "whsec_" + Base64.getEncoder().encodeToString(key);
-  }
-
-  /** A MAC keyed by the base64-decoded part of {@code secret} after {@code whsec_}. */
-  static Mac mac(final String secret) {
-    try {
-      final Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(
-          new SecretKeySpec(
-              Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
-      return mac;
-    } catch (NoSuchAlgorithmException | InvalidKeyException unavailable) {
-      throw new IllegalStateException("HmacSHA256 unavailable", unavailable);
-    }
-  }
-
-  /** {@code v1,} and the base64 HMAC-SHA256 of {@code id.timestamp.body}. */
-  static String sign(
-      final Mac prototype, final String id, final String timestamp, final byte[] body) {
-    return "v1," + Base64.getEncoder().encodeToString(digest(prototype, id, timestamp, body));
-  }
-
-  /** Whether one of the space-separated signatures is the {@code v1} signature of the request. */
-  static boolean verifies(
-      final Mac prototype,
-      final String id,
-      final String timestamp,
-      final byte[] body,
-      final String signatures) {
-    final byte[] expected = digest(prototype, id, timestamp, body);
-    for (final String signature : signatures.split(" ")) {
-      if (!signature.startsWith("v1,")) {
-        continue;
-      }
-      final byte[] given;
-      try {
-        given = Base64.getDecoder().decode(signature.substring("v1,".length()));
-      } catch (IllegalArgumentException notBase64) {
-        continue;
-      }
-      if (MessageDigest.isEqual(given, expected)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static byte[] digest(
-      final Mac prototype, final String id, final String timestamp, final byte[] body) {
-    final Mac mac = copy(prototype);
-    mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-    mac.update(body);
-    return mac.doFinal();
-  }
-
-  private static Mac copy(final Mac prototype) {
-    try {
-      return (Mac) prototype.clone();
-    } catch (CloneNotSupportedException notCloneable) {
-      throw new IllegalStateException("HmacSHA256 cannot be cloned", notCloneable);
-    }
-  }
-
-  /**
-   * The commit time of the event ({@code "timestamp":"<ISO-8601>"}), in microseconds since the
-   * epoch; -1 when the body has none.
-   */
-  static long committedMicros(final String event) {
-    final String key = "\"timestamp\":\"";
-    final int start = event.indexOf(key);
-    if (start < 0) {
-      return -1;
-    }
-    final int end = event.indexOf('"', start + key.length());
-    if (end < 0) {
-      return -1;
-    }
-    try {
-      final Instant at = Instant.parse(event.substring(start + key.length(), end));
-      return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
-    } catch (DateTimeParseException notATime) {
-      return -1;
-    }
-  }
-
-  /**
-   * The event's {@code data.thread_id} ({@code thread_id} is a key of the data only), or {@link
-   * ArrivalLog#NO_THREAD}.
-   */
-  /** The event's {@code data.wamid}, null when it has none (the first one: the data's own). */
-  static String wamid(final String event) {
-    final String key = "\"wamid\":\"";
-    final int start = event.indexOf(key);
-    if (start < 0) {
-      return null;
-    }
-    final int end = event.indexOf('"', start + key.length());
-    return end < 0 ? null : event.substring(start + key.length(), end);
-  }
-
-  static long threadId(final String event) {
-    final String key = "\"thread_id\":";
-    final int start = event.indexOf(key);
-    if (start < 0) {
-      return ArrivalLog.NO_THREAD;
-    }
-    int end = start + key.length();
-    while (end < event.length() && Character.isDigit(event.charAt(end))) {
-      end++;
-    }
-    final long thread = parseLong(event.substring(start + key.length(), end));
-    return thread < 0 ? ArrivalLog.NO_THREAD : thread;
-  }
-
-  /** A non-negative decimal number, or -1. */
-  private static long parseLong(final String text) {
-    if (text == null || text.isEmpty() || text.length() > 18) {
-      return -1;
-    }
-    for (int i = 0; i < text.length(); i++) {
-      if (!Character.isDigit(text.charAt(i))) {
-        return -1;
-      }
-    }
-    return Long.parseLong(text);
   }
 
   @Override

@@ -36,42 +36,40 @@ class WebhookReceiverTest {
 
   @Test
   void acceptsTheSignaturesCoexistMakesAndRefusesOthers() {
-    final String secret = WebhookReceiver.newSecret();
-    final String other = WebhookReceiver.newSecret();
+    final String secret = WebhookSigning.newSecret();
+    final String other = WebhookSigning.newSecret();
     final byte[] body = event(42, 7);
     final String coexists = WebhookSigner.signature(List.of(secret), "42", 1_765_000_000L, body);
-    final Mac mac = WebhookReceiver.mac(secret);
+    final Mac mac = WebhookSigning.mac(secret);
 
-    assertThat(WebhookReceiver.verifies(mac, "42", "1765000000", body, coexists)).isTrue();
-    assertThat(WebhookReceiver.sign(mac, "42", "1765000000", body)).isEqualTo(coexists);
+    assertThat(WebhookSigning.verifies(mac, "42", "1765000000", body, coexists)).isTrue();
+    assertThat(WebhookSigning.sign(mac, "42", "1765000000", body)).isEqualTo(coexists);
     // during a rotation two signatures are sent: either may be the receiver's
     final String rotated =
         WebhookSigner.signature(List.of(other, secret), "42", 1_765_000_000L, body);
-    assertThat(WebhookReceiver.verifies(mac, "42", "1765000000", body, rotated)).isTrue();
-    assertThat(WebhookReceiver.verifies(mac, "43", "1765000000", body, coexists)).isFalse();
-    assertThat(WebhookReceiver.verifies(mac, "42", "1765000001", body, coexists)).isFalse();
+    assertThat(WebhookSigning.verifies(mac, "42", "1765000000", body, rotated)).isTrue();
+    assertThat(WebhookSigning.verifies(mac, "43", "1765000000", body, coexists)).isFalse();
+    assertThat(WebhookSigning.verifies(mac, "42", "1765000001", body, coexists)).isFalse();
     assertThat(
-            WebhookReceiver.verifies(
-                WebhookReceiver.mac(other), "42", "1765000000", body, coexists))
+            WebhookSigning.verifies(WebhookSigning.mac(other), "42", "1765000000", body, coexists))
         .isFalse();
-    assertThat(WebhookReceiver.verifies(mac, "42", "1765000000", body, "v1,not base64!")).isFalse();
+    assertThat(WebhookSigning.verifies(mac, "42", "1765000000", body, "v1,not base64!")).isFalse();
   }
 
   @Test
   void readsTheCommitTimeTheThreadAndTheWamidOfAnEvent() {
     final String event = new String(event(42, 7), StandardCharsets.UTF_8);
 
-    assertThat(WebhookReceiver.committedMicros(event))
+    assertThat(WebhookEvents.committedMicros(event))
         .isEqualTo(COMMITTED.getEpochSecond() * 1_000_000 + 123_000);
     // the escaped "thread_id" inside the text is not the key
-    assertThat(WebhookReceiver.threadId(event)).isEqualTo(7);
-    assertThat(WebhookReceiver.threadId("{\"type\":\"number.updated\",\"data\":{}}"))
+    assertThat(WebhookEvents.threadId(event)).isEqualTo(7);
+    assertThat(WebhookEvents.threadId("{\"type\":\"number.updated\",\"data\":{}}"))
         .isEqualTo(ArrivalLog.NO_THREAD);
-    assertThat(WebhookReceiver.committedMicros("{\"data\":{}}")).isEqualTo(-1);
-    assertThat(WebhookReceiver.wamid(event)).isEqualTo("wamid.X");
+    assertThat(WebhookEvents.committedMicros("{\"data\":{}}")).isEqualTo(-1);
+    assertThat(WebhookEvents.wamid(event)).isEqualTo("wamid.X");
     // an escaped key inside a text is no wamid
-    assertThat(WebhookReceiver.wamid("{\"data\":{\"text\":\"\\\"wamid\\\":\\\"wamid.Y\"}}"))
-        .isNull();
+    assertThat(WebhookEvents.wamid("{\"data\":{\"text\":\"\\\"wamid\\\":\\\"wamid.Y\"}}")).isNull();
   }
 
   @Test
