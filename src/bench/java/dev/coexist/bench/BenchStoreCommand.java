@@ -155,6 +155,8 @@ public final class BenchStoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     final PrintWriter out = spec.commandLine().getOut();
+    RunHeader.top(out, "store", spec);
+    out.flush();
     final Path folder = dataDir != null ? dataDir : TempDirs.create("coexist-bench-store-");
     final HistoryChunks generator =
         new HistoryChunks(ImportScenario.NUMBER, threadsPerChunk, messagesPerThread, customers);

@@ -23,8 +23,8 @@ final class RunHeader {
   }
 
   /**
-   * The first lines of a live or forward benchmark's report: its name and when, the command as
-   * given, the machine and the commit.
+   * The first lines of a benchmark's report (but ingest's, see {@link #render}): its name and when,
+   * the command as given, the machine and the commit.
    */
   static void top(final PrintWriter out, final String benchmark, final CommandSpec spec) {
     final String command =
