@@ -27,10 +27,9 @@ import org.slf4j.LoggerFactory;
  * the live numbers that share a partition with an import (the importing numbers among them).
  *
  * <p>The same load, with other wamids, runs first for the warm-up, and what it costs is reported
- * apart: each JVM compiles the code it runs, and a node that gets a third of the calls runs longer
- * on interpreted code before it is compiled. Counted in a one-minute window, three nodes' compiling
- * was most of what they paid beyond one node (the lab log), a cost a node pays once in its life,
- * not per delivery.
+ * apart: each JVM compiles the code it runs, once in its life, not per delivery, and a node that
+ * gets a third of the calls reaches the compile thresholds later. Counted from the nodes' start,
+ * compiling was the largest part of what three nodes paid beyond one (the lab log).
  */
 final class ClusterRun {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterRun.class);
