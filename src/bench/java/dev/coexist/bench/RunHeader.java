@@ -45,6 +45,11 @@ final class RunHeader {
         + "Command: `"
         + command.trim()
         + "`  \n"
+        + "Machine: "
+        + BenchMachine.describe()
+        + "; commit "
+        + BenchMachine.commit()
+        + "  \n"
         + "Client: Java "
         + System.getProperty("java.version")
         + " ("
