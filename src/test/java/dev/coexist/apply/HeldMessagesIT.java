@@ -23,9 +23,7 @@ class HeldMessagesIT {
   @EnumSource(Engine.class)
   void aReadInOneGoLeavesTheStoreAndChangesOfOneTransactionPerDelivery(final Engine engine)
       throws Exception {
-    final List<String> deliveries = deliveries();
-    final InOneGo oneByOne = InOneGo.oneByOne(engine, folder.resolve("one-by-one"), deliveries);
-    InOneGo.allTogether(engine, folder.resolve("in-one-go"), deliveries).assertSameAs(oneByOne);
+    final InOneGo oneByOne = InOneGo.comparedWithOneByOne(engine, folder, deliveries());
     // A, B, C, D's record, D merged, E's reaction, F, F merged, G, H
     assertThat(oneByOne.changes()).filteredOn(change -> change.startsWith("message.")).hasSize(10);
     assertThat(oneByOne.changes()).filteredOn(change -> change.contains("\"merged\"")).hasSize(2);

@@ -27,9 +27,7 @@ class HeldStatusesIT {
   @EnumSource(Engine.class)
   void aReadInOneGoLeavesTheStoreAndChangesOfOneTransactionPerDelivery(final Engine engine)
       throws Exception {
-    final List<String> deliveries = deliveries();
-    final InOneGo oneByOne = InOneGo.oneByOne(engine, folder.resolve("one-by-one"), deliveries);
-    InOneGo.allTogether(engine, folder.resolve("in-one-go"), deliveries).assertSameAs(oneByOne);
+    final InOneGo oneByOne = InOneGo.comparedWithOneByOne(engine, folder, deliveries());
     // A, B, C's record, D's record, D merged into it, E (which its status waited for), F's record
     assertThat(oneByOne.changes()).filteredOn(change -> change.startsWith("message.")).hasSize(7);
     assertThat(oneByOne.changes()).filteredOn(change -> change.startsWith("status")).hasSize(14);

@@ -21,6 +21,17 @@ import java.util.List;
 record InOneGo(String dump, List<String> changes) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The deliveries applied one by one and, in another store, all in one go, which must leave the
+   * same store and changes ({@link #assertSameAs}); the one-by-one result.
+   */
+  static InOneGo comparedWithOneByOne(
+      final Engine engine, final Path folder, final List<String> deliveries) throws Exception {
+    final InOneGo oneByOne = oneByOne(engine, folder.resolve("one-by-one"), deliveries);
+    allTogether(engine, folder.resolve("in-one-go"), deliveries).assertSameAs(oneByOne);
+    return oneByOne;
+  }
+
   /** Each delivery applied in a transaction of its own. */
   static InOneGo oneByOne(final Engine engine, final Path folder, final List<String> deliveries)
       throws Exception {
